@@ -1,0 +1,52 @@
+package dev.svd.engine;
+
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.logs.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The narrow face the control server sees of the engine. Reads return published snapshots;
+ * actions are offered to the engine thread and complete when the target state is reached,
+ * the timeout passes, or the action is refused. Safe to call from any thread.
+ */
+public interface SupervisorControl {
+    List<ServiceSnapshot> services();
+
+    Optional<ServiceSnapshot> service(String name);
+
+    CompletableFuture<ActionResult> start(String name, Duration timeout);
+
+    CompletableFuture<ActionResult> stop(String name, Duration timeout);
+
+    CompletableFuture<ActionResult> restart(String name, Duration timeout);
+
+    CompletableFuture<ActionResult> reload(String name, Duration timeout);
+
+    CompletableFuture<ActionResult> signal(String name, Signal signal);
+
+    /** The last {@code lines} lines the service wrote on {@code stream}, oldest first. */
+    List<String> tail(String name, int lines, OutputStream stream);
+
+    /** Calls {@code sink} with each new line the service writes on {@code stream}, until closed. */
+    AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink);
+
+    /** The most recent events, oldest first. */
+    List<ServiceEvent> recentEvents(int limit);
+
+    /** Calls {@code sink} with each event from now on, until closed. */
+    AutoCloseable subscribe(Consumer<ServiceEvent> sink);
+
+    /** Reads the config file again and says what an update would change, changing nothing. */
+    ConfigChange reread();
+
+    /** Reads the config again and applies it; an invalid config changes nothing. */
+    CompletableFuture<ConfigChange> update();
+
+    /** Stops every service in reverse dependency order, then lets svd exit. */
+    void shutdown();
+}

@@ -1,0 +1,31 @@
+package dev.svd.lifecycle;
+
+import dev.svd.config.Signal;
+import java.time.Instant;
+
+/**
+ * How a process ended, exactly as waitid(2) reported it: an exit code or the signal that killed it.
+ * {@link #toString()} is the text operators read ("exited 9", "killed by SIGKILL").
+ */
+public record ExitStatus(boolean bySignal, int value, Instant at) {
+    public static ExitStatus exited(int code, Instant at) {
+        return new ExitStatus(false, code, at);
+    }
+
+    public static ExitStatus killed(int signal, Instant at) {
+        return new ExitStatus(true, signal, at);
+    }
+
+    /** Exit code 0: the only status that counts as success for {@code restart = on-failure}. */
+    public boolean success() {
+        return !bySignal && value == 0;
+    }
+
+    @Override
+    public String toString() {
+        if (!bySignal) {
+            return "exited " + value;
+        }
+        return "killed by " + Signal.ofNumber(value).map(s -> "SIG" + s.name()).orElse("signal " + value);
+    }
+}
