@@ -1,0 +1,465 @@
+package dev.svd.engine;
+
+import dev.svd.config.ConfigException;
+import dev.svd.config.ConfigProblem;
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.Signal;
+import dev.svd.config.SupervisorSpec;
+import dev.svd.lifecycle.Effect;
+import dev.svd.lifecycle.Event;
+import dev.svd.lifecycle.ExitStatus;
+import dev.svd.lifecycle.Lifecycle;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.lifecycle.ServiceState;
+import dev.svd.lifecycle.Transition;
+import dev.svd.logs.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one thread that owns all service state. Everyone else offers work to its inbox (process
+ * exits from the reaper, control requests, signals) and reads published snapshots. Timers are
+ * entries in its own queue, so nothing polls. Applies {@link Lifecycle} and carries out its effects;
+ * decides, through {@link Goals}, which service to start or stop next in dependency order.
+ */
+public final class Engine implements SupervisorControl, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Timers timers = new Timers();
+    private final Lifecycle lifecycle;
+    private final ProcessRunner runner;
+    private final OutputRegistry outputs;
+    private final ConfigSource configSource;
+    private final Clock clock;
+    private final EventLog events = new EventLog();
+    private final Thread thread;
+    private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+
+    // Engine thread only.
+    private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
+    private final Map<Integer, String> pidOwners = new HashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final Goals goals;
+    private boolean shuttingDown;
+    private boolean anyKilled;
+    private long eventSeq;
+    private boolean dirty;
+
+    private volatile Map<String, ServiceSnapshot> published = Map.of();
+    private volatile SupervisorSpec config;
+
+    public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
+                  Lifecycle lifecycle, Clock clock) {
+        this.config = config;
+        this.configSource = configSource;
+        this.runner = runner;
+        this.outputs = outputs;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+        this.goals = new Goals(config);
+        for (String name : config.services().keySet()) {
+            services.put(name, ServiceSnapshot.initial(name));
+        }
+        publish();
+        this.thread = new Thread(this::loop, "svd-engine");
+    }
+
+    /** Starts the engine thread and brings every service up in dependency order. */
+    public void start() {
+        thread.start();
+        offer(() -> goals.wantAll(services.keySet()));
+    }
+
+    /** Called by the reaper when a main process has ended and its group is empty. Any thread. */
+    public void processExited(int pid, ExitStatus status) {
+        offer(() -> {
+            String name = pidOwners.remove(pid);
+            if (name != null) {
+                apply(name, new Event.ProcessExited(pid, status));
+            }
+        });
+    }
+
+    /** Completes with true when every service is down after {@link #shutdown()}, false if any needed SIGKILL. */
+    public CompletableFuture<Boolean> stopped() {
+        return stopped;
+    }
+
+    private void offer(Runnable work) {
+        inbox.add(work);
+    }
+
+    private void loop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long wait = timers.nanosUntilNext();
+                Runnable work = wait == 0 ? inbox.poll() : inbox.poll(Math.min(wait, TimeUnit.DAYS.toNanos(1)), TimeUnit.NANOSECONDS);
+                if (work != null) {
+                    work.run();
+                }
+                timers.runDue();
+                reconcile();
+                settleWaiters();
+                if (dirty) {
+                    publish();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                String ref = Long.toHexString(System.nanoTime() & 0xffffff);
+                log.error("engine: unexpected error (ref {})", ref, e);
+            }
+        }
+    }
+
+    // ---- applying the lifecycle -------------------------------------------------------------
+
+    private void apply(String name, Event event) {
+        ServiceSnapshot before = services.get(name);
+        ServiceSpec spec = config.services().get(name);
+        if (before == null || spec == null) {
+            return;
+        }
+        Transition t = lifecycle.apply(before, spec, event, clock.instant());
+        ServiceSnapshot next = t.next();
+        if (next == before) {
+            return;
+        }
+        services.put(name, next);
+        dirty = true;
+        if (before.state() == ServiceState.STOPPING && before.killed() && event instanceof Event.ProcessExited) {
+            anyKilled = true;
+        }
+        if (t.changes(before)) {
+            MDC.put("service", name);
+            log.info("{}: {} -> {} ({})", name, before.state().label(), next.state().label(), next.reason());
+            MDC.remove("service");
+            events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
+        } else if (next.killed() && !before.killed()) {
+            log.warn("{}: {}", name, next.reason());
+        }
+        for (Effect effect : t.effects()) {
+            carryOut(name, spec, effect);
+        }
+    }
+
+    private void carryOut(String name, ServiceSpec spec, Effect effect) {
+        if (effect instanceof Effect.Spawn) {
+            try {
+                int pid = runner.spawn(spec, outputs.listenerFor(spec));
+                pidOwners.put(pid, name);
+                apply(name, new Event.Spawned(pid, clock.instant()));
+            } catch (dev.svd.os.SpawnException e) {
+                apply(name, new Event.SpawnFailed(e.getMessage()));
+            }
+        } else if (effect instanceof Effect.SignalGroup s) {
+            runner.signalGroup(s.pid(), s.signal());
+        } else if (effect instanceof Effect.ArmTimer a) {
+            timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
+        }
+    }
+
+    /** Starts what is wanted and whose dependencies are up; stops what is not wanted and has no running dependents. */
+    private void reconcile() {
+        for (String name : goals.order()) {
+            ServiceSnapshot s = services.get(name);
+            if (s == null) {
+                continue;
+            }
+            if (goals.mustBeDown(name)) {
+                boolean active = s.state().hasProcess() && s.state() != ServiceState.STOPPING
+                        || s.state() == ServiceState.BACKOFF;
+                if (active && goals.dependentsDown(name, services)) {
+                    apply(name, new Event.StopRequested());
+                } else if (!s.state().hasProcess() && s.state() != ServiceState.BACKOFF) {
+                    settleReplacement(name);
+                }
+            } else if (goals.wanted(name) && goals.dependenciesUp(name, services)) {
+                boolean byOperator = goals.takeOperatorStart(name);
+                if (s.state() == ServiceState.STOPPED || byOperator && !s.state().hasProcess()) {
+                    apply(name, new Event.StartRequested(byOperator));
+                }
+            }
+        }
+        if (shuttingDown && !stopped.isDone() && allDown()) {
+            stopped.complete(!anyKilled);
+        }
+    }
+
+    /** A changed or removed service is down: swap in its new spec, or forget it. */
+    private void settleReplacement(String name) {
+        Optional<ServiceSpec> replacement = goals.takeReplacement(name);
+        if (replacement == null) {
+            return;
+        }
+        if (replacement.isPresent()) {
+            config = withService(config, replacement.get());
+            services.put(name, ServiceSnapshot.initial(name));
+        } else {
+            services.remove(name);
+            outputs.remove(name);
+            Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
+            rest.remove(name);
+            config = new SupervisorSpec(config.file(), config.daemon(), rest, goals.order());
+        }
+        dirty = true;
+    }
+
+    private static SupervisorSpec withService(SupervisorSpec c, ServiceSpec spec) {
+        Map<String, ServiceSpec> all = new LinkedHashMap<>(c.services());
+        all.put(spec.name(), spec);
+        return new SupervisorSpec(c.file(), c.daemon(), all, c.startOrder());
+    }
+
+    private boolean allDown() {
+        for (ServiceSnapshot s : services.values()) {
+            if (s.state().hasProcess() || s.state() == ServiceState.BACKOFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publish() {
+        published = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        dirty = false;
+    }
+
+    // ---- waiting for operator actions ------------------------------------------------------------
+
+    private void settleWaiters() {
+        for (var it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            ServiceSnapshot s = services.get(w.service);
+            ActionResult r = s == null ? new ActionResult(w.service, "NO_SUCH_SERVICE", w.service + " was removed", null,
+                    w.elapsed()) : w.outcome.apply(s);
+            if (r != null) {
+                w.future.complete(r);
+                it.remove();
+            }
+        }
+    }
+
+    private CompletableFuture<ActionResult> act(String name, Duration timeout, String verb, Runnable action,
+                                                Function<ServiceSnapshot, String> success,
+                                                Function<ServiceSnapshot, String> failure) {
+        CompletableFuture<ActionResult> future = new CompletableFuture<>();
+        offer(() -> {
+            ServiceSnapshot before = services.get(name);
+            if (before == null) {
+                future.complete(noSuchService(name));
+                return;
+            }
+            action.run();
+            long g0 = before.generation();
+            Waiter[] self = new Waiter[1];
+            self[0] = new Waiter(name, s -> {
+                String ok = success.apply(s);
+                if (ok != null) {
+                    return new ActionResult(name, null, ok, s, self[0].elapsed());
+                }
+                String bad = s.generation() != g0 || s != before ? failure.apply(s) : null;
+                return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
+                        : "FAILED", name + ": " + bad, s, self[0].elapsed());
+            }, future);
+            waiters.add(self[0]);
+            timers.schedule(timeout.toNanos(), () -> {
+                if (waiters.remove(self[0])) {
+                    ServiceSnapshot s = services.get(name);
+                    future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
+                            + Lifecycle.human(timeout) + " (" + (s == null ? "removed" : s.state().label() + ": "
+                            + s.reason()) + ")", s, timeout));
+                }
+            });
+        });
+        return future;
+    }
+
+    private static ActionResult noSuchService(String name) {
+        return new ActionResult(name, "NO_SUCH_SERVICE", "no such service: " + name, null, Duration.ZERO);
+    }
+
+    private static String failedOrExited(ServiceSnapshot s) {
+        return s.state() == ServiceState.FAILED || s.state() == ServiceState.EXITED ? s.reason() : null;
+    }
+
+    // ---- SupervisorControl -------------------------------------------------------------------
+
+    @Override
+    public List<ServiceSnapshot> services() {
+        return List.copyOf(published.values());
+    }
+
+    @Override
+    public Optional<ServiceSnapshot> service(String name) {
+        return Optional.ofNullable(published.get(name));
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> start(String name, Duration timeout) {
+        return act(name, timeout, "start", () -> goals.operatorStart(name),
+                s -> s.state() == ServiceState.RUNNING ? name + ": running (pid " + s.pid() + ")" : null,
+                Engine::failedOrExited);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
+        return act(name, timeout, "stop", () -> goals.operatorStop(name),
+                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null
+                        : name + ": " + s.state().label() + " (" + s.reason() + ")",
+                s -> null);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> restart(String name, Duration timeout) {
+        java.time.Instant[] requested = {null};
+        return act(name, timeout, "restart", () -> {
+            requested[0] = clock.instant();
+            goals.operatorStart(name);
+            goals.takeOperatorStart(name); // the restart below is the operator's start
+            apply(name, new Event.RestartRequested());
+        }, s -> s.state() == ServiceState.RUNNING && s.startedAt() != null && !s.startedAt().isBefore(requested[0])
+                ? name + ": running (pid " + s.pid() + ")" : null, Engine::failedOrExited);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> reload(String name, Duration timeout) {
+        return signalMain(name, null, "reload");
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> signal(String name, Signal signal) {
+        return signalMain(name, signal, "signal");
+    }
+
+    private CompletableFuture<ActionResult> signalMain(String name, Signal explicit, String verb) {
+        CompletableFuture<ActionResult> future = new CompletableFuture<>();
+        offer(() -> {
+            ServiceSnapshot s = services.get(name);
+            if (s == null) {
+                future.complete(noSuchService(name));
+            } else if (s.pid() == 0 || !s.state().hasProcess()) {
+                future.complete(new ActionResult(name, "NOT_RUNNING", name + " is not running (" + s.state().label()
+                        + "): nothing to " + verb, s, Duration.ZERO));
+            } else {
+                Signal sig = explicit != null ? explicit : config.services().get(name).reload().signal();
+                runner.signalProcess(s.pid(), sig);
+                log.info("{}: sent SIG{} to pid {} ({})", name, sig, s.pid(), verb);
+                future.complete(new ActionResult(name, null, name + ": sent SIG" + sig + " to pid " + s.pid(), s,
+                        Duration.ZERO));
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public List<String> tail(String name, int lines, OutputStream stream) {
+        return outputs.tail(name, lines, stream);
+    }
+
+    @Override
+    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+        return outputs.follow(name, stream, sink);
+    }
+
+    @Override
+    public List<ServiceEvent> recentEvents(int limit) {
+        return events.recent(limit);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ServiceEvent> sink) {
+        return events.subscribe(sink);
+    }
+
+    @Override
+    public ConfigChange reread() {
+        try {
+            return ConfigDiff.between(config, configSource.load());
+        } catch (ConfigException e) {
+            return ConfigDiff.invalid(e.problems().stream().map(ConfigProblem::toString).toList());
+        }
+    }
+
+    @Override
+    public CompletableFuture<ConfigChange> update() {
+        SupervisorSpec next;
+        try {
+            next = configSource.load();
+        } catch (ConfigException e) {
+            return CompletableFuture.completedFuture(
+                    ConfigDiff.invalid(e.problems().stream().map(ConfigProblem::toString).toList()));
+        }
+        CompletableFuture<ConfigChange> done = new CompletableFuture<>();
+        offer(() -> {
+            ConfigChange change = ConfigDiff.between(config, next);
+            for (String name : change.added()) {
+                services.put(name, ServiceSnapshot.initial(name));
+            }
+            config = withServices(config, next, change);
+            goals.update(next, change, shuttingDown);
+            log.info("config updated: added {}, removed {}, changed {}, unchanged {}", change.added(), change.removed(),
+                    change.changed(), change.unchanged().size());
+            dirty = true;
+            done.complete(change);
+        });
+        return done;
+    }
+
+    /** The running config plus added services; changed and removed ones are swapped once they are down. */
+    private static SupervisorSpec withServices(SupervisorSpec current, SupervisorSpec next, ConfigChange change) {
+        Map<String, ServiceSpec> all = new LinkedHashMap<>(current.services());
+        for (String name : change.added()) {
+            all.put(name, next.services().get(name));
+        }
+        return new SupervisorSpec(next.file(), next.daemon(), all, next.startOrder());
+    }
+
+    @Override
+    public void shutdown() {
+        offer(() -> {
+            if (shuttingDown) {
+                return;
+            }
+            shuttingDown = true;
+            goals.wantNone();
+            Duration budget = config.daemon().stopBudget();
+            log.info("stopping all services (budget {})", Lifecycle.human(budget));
+            timers.schedule(budget.toNanos(), this::killEverything);
+        });
+    }
+
+    /** The stop budget ran out: SIGKILL every group that is still there. */
+    private void killEverything() {
+        for (ServiceSnapshot s : services.values()) {
+            if (s.pid() != 0 && s.state().hasProcess()) {
+                log.warn("{}: still {} when the stop budget ran out; sending SIGKILL to its process group",
+                        s.name(), s.state().label());
+                anyKilled = true;
+                runner.signalGroup(s.pid(), Signal.KILL);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}

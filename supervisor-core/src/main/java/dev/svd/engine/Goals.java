@@ -1,0 +1,148 @@
+package dev.svd.engine;
+
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.SupervisorSpec;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.lifecycle.ServiceState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the operator wants up, and the dependency graph that orders it: a service starts once all
+ * it depends on runs, and stops once nothing running depends on it. Also holds the changed and
+ * removed services of a config update until they are down. Engine thread only.
+ */
+final class Goals {
+    private final Set<String> wanted = new HashSet<>();
+    private final Set<String> operatorStarts = new HashSet<>();
+    private final Map<String, List<String>> dependsOn = new HashMap<>();
+    private final Map<String, Optional<ServiceSpec>> replacements = new HashMap<>();
+    private List<String> order;
+
+    Goals(SupervisorSpec config) {
+        order = List.copyOf(config.startOrder());
+        for (ServiceSpec s : config.services().values()) {
+            dependsOn.put(s.name(), s.dependsOn());
+        }
+    }
+
+    List<String> order() {
+        return order;
+    }
+
+    boolean wanted(String name) {
+        return wanted.contains(name);
+    }
+
+    boolean mustBeDown(String name) {
+        return !wanted.contains(name) || replacements.containsKey(name);
+    }
+
+    void wantAll(Collection<String> names) {
+        wanted.addAll(names);
+    }
+
+    void wantNone() {
+        wanted.clear();
+        operatorStarts.clear();
+    }
+
+    /** The operator starts {@code name}: it and everything it depends on become wanted. */
+    void operatorStart(String name) {
+        operatorStarts.add(name);
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.poll();
+            if (wanted.add(n)) {
+                todo.addAll(dependsOn.getOrDefault(n, List.of()));
+            }
+        }
+    }
+
+    /** True once, for a start the operator asked for; such a start also clears a failed state. */
+    boolean takeOperatorStart(String name) {
+        return operatorStarts.remove(name);
+    }
+
+    /** The operator stops {@code name}: it and everything that depends on it stop being wanted. */
+    void operatorStop(String name) {
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.poll();
+            operatorStarts.remove(n);
+            if (wanted.remove(n) || n.equals(name)) {
+                todo.addAll(dependents(n));
+            }
+        }
+    }
+
+    boolean dependenciesUp(String name, Map<String, ServiceSnapshot> services) {
+        for (String dep : dependsOn.getOrDefault(name, List.of())) {
+            ServiceSnapshot s = services.get(dep);
+            if (s == null || s.state() != ServiceState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean dependentsDown(String name, Map<String, ServiceSnapshot> services) {
+        for (String d : dependents(name)) {
+            ServiceSnapshot s = services.get(d);
+            if (s != null && (s.state().hasProcess() || s.state() == ServiceState.BACKOFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<String> dependents(String name) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+            if (e.getValue().contains(name)) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** A new config: added services become wanted, changed and removed ones wait to go down first. */
+    void update(SupervisorSpec next, ConfigChange change, boolean shuttingDown) {
+        for (String name : change.added()) {
+            dependsOn.put(name, next.services().get(name).dependsOn());
+            if (!shuttingDown) {
+                wanted.add(name);
+            }
+        }
+        for (String name : change.changed()) {
+            dependsOn.put(name, next.services().get(name).dependsOn());
+            replacements.put(name, Optional.of(next.services().get(name)));
+        }
+        for (String name : change.removed()) {
+            replacements.put(name, Optional.empty());
+            wanted.remove(name);
+        }
+        List<String> all = new ArrayList<>(next.startOrder());
+        all.addAll(change.removed());
+        order = List.copyOf(all);
+    }
+
+    /** Null when {@code name} has no pending replacement; else the new spec, or empty when it was removed. */
+    Optional<ServiceSpec> takeReplacement(String name) {
+        Optional<ServiceSpec> r = replacements.remove(name);
+        if (r != null && r.isEmpty()) {
+            dependsOn.remove(name);
+            List<String> rest = new ArrayList<>(order);
+            rest.remove(name);
+            order = List.copyOf(rest);
+        }
+        return r;
+    }
+}

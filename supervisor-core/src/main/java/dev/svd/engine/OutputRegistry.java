@@ -1,0 +1,42 @@
+package dev.svd.engine;
+
+import dev.svd.config.ServiceSpec;
+import dev.svd.logs.OutputStream;
+import dev.svd.os.OutputListener;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Where each service's output goes, and how to read it back. Thread-safe. */
+public interface OutputRegistry {
+    /** The listener for the service's next process (the same log file and tail across restarts). */
+    OutputListener listenerFor(ServiceSpec spec);
+
+    List<String> tail(String service, int lines, OutputStream stream);
+
+    AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink);
+
+    /** A service left the config: close its files. */
+    void remove(String service);
+
+    /** Discards everything: no files, no tail. For tests and tools. */
+    OutputRegistry NONE = new OutputRegistry() {
+        @Override
+        public OutputListener listenerFor(ServiceSpec spec) {
+            return (stream, bytes) -> bytes.position(bytes.limit());
+        }
+
+        @Override
+        public List<String> tail(String service, int lines, OutputStream stream) {
+            return List.of();
+        }
+
+        @Override
+        public AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink) {
+            return () -> { };
+        }
+
+        @Override
+        public void remove(String service) {
+        }
+    };
+}

@@ -1,0 +1,21 @@
+package dev.svd.engine;
+
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.Signal;
+import dev.svd.os.OutputListener;
+import dev.svd.os.SpawnException;
+
+/**
+ * What the engine needs from the operating system. The daemon passes {@link OsProcessRunner};
+ * engine tests pass a fake. Called only on the engine thread.
+ */
+public interface ProcessRunner {
+    /** Spawns the service's main process in its own process group; returns its pid. */
+    int spawn(ServiceSpec spec, OutputListener output) throws SpawnException;
+
+    /** Sends {@code signal} to the group led by {@code pid}. */
+    void signalGroup(int pid, Signal signal);
+
+    /** Sends {@code signal} to {@code pid} alone. */
+    void signalProcess(int pid, Signal signal);
+}

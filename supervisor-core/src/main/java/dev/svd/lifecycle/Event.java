@@ -1,0 +1,27 @@
+package dev.svd.lifecycle;
+
+import java.time.Instant;
+
+/** Something that happened to a service; the input of {@link Lifecycle#apply}. Past tense by convention. */
+public sealed interface Event {
+    /** Someone wants the service up. {@code byOperator} also clears a start limit and the crash count. */
+    record StartRequested(boolean byOperator) implements Event {}
+
+    /** Someone wants the service down. */
+    record StopRequested() implements Event {}
+
+    /** Stop, then start again (svctl restart). */
+    record RestartRequested() implements Event {}
+
+    /** The engine spawned the process asked for by a {@link Effect.Spawn}. */
+    record Spawned(int pid, Instant at) implements Event {}
+
+    /** The process could not be spawned (missing binary, bad directory, no permission). */
+    record SpawnFailed(String cause) implements Event {}
+
+    /** The main process ended and its process group is empty. */
+    record ProcessExited(int pid, ExitStatus status) implements Event {}
+
+    /** A timer armed by {@link Effect.ArmTimer} ran out. Ignored unless its generation is current. */
+    record TimerFired(TimerKind kind, long generation) implements Event {}
+}

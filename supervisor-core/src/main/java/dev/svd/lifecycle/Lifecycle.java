@@ -1,0 +1,312 @@
+package dev.svd.lifecycle;
+
+import dev.svd.config.RestartPolicy;
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.Effect.ArmTimer;
+import dev.svd.lifecycle.Effect.SignalGroup;
+import dev.svd.lifecycle.Effect.Spawn;
+import dev.svd.lifecycle.Event.ProcessExited;
+import dev.svd.lifecycle.Event.RestartRequested;
+import dev.svd.lifecycle.Event.SpawnFailed;
+import dev.svd.lifecycle.Event.Spawned;
+import dev.svd.lifecycle.Event.StartRequested;
+import dev.svd.lifecycle.Event.StopRequested;
+import dev.svd.lifecycle.Event.TimerFired;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The service state machine: a pure function from (snapshot, spec, event, now) to the next
+ * snapshot and the effects to carry out. No threads, no I/O, no clock; the engine owns all of those.
+ * Every (state, event) pair is either handled or explicitly ignored below. See docs/lifecycle.md.
+ */
+public final class Lifecycle {
+    private final DoubleSupplier jitter;
+
+    /** @param jitter returns a value in [0, 1) for backoff jitter; tests pass a constant */
+    public Lifecycle(DoubleSupplier jitter) {
+        this.jitter = jitter;
+    }
+
+    public Transition apply(ServiceSnapshot s, ServiceSpec spec, Event event, Instant now) {
+        if (event instanceof StartRequested e) {
+            return onStart(s, e, now);
+        } else if (event instanceof StopRequested) {
+            return onStop(s, spec);
+        } else if (event instanceof RestartRequested) {
+            return onRestart(s, spec, now);
+        } else if (event instanceof Spawned e) {
+            return onSpawned(s, spec, e);
+        } else if (event instanceof SpawnFailed e) {
+            return onSpawnFailed(s, e);
+        } else if (event instanceof ProcessExited e) {
+            return onExit(s, spec, e, now);
+        } else if (event instanceof TimerFired e) {
+            return onTimer(s, spec, e, now);
+        }
+        throw new IllegalArgumentException("unhandled event " + event);
+    }
+
+    private Transition onStart(ServiceSnapshot s, StartRequested e, Instant now) {
+        switch (s.state()) {
+            case STOPPED, EXITED, FAILED, BACKOFF -> {
+                Draft d = new Draft(s);
+                if (e.byOperator() || s.state() == ServiceState.STOPPED) {
+                    d.recentStarts = new ArrayList<>();
+                    d.crashes = 0;
+                }
+                return spawn(d, now, e.byOperator() ? "started by operator" : "starting");
+            }
+            case STOPPING -> {
+                Draft d = new Draft(s);
+                d.restartAfterStop = true;
+                return d.stay();
+            }
+            default -> {
+                return unchanged(s); // STARTING, RUNNING: already on its way up
+            }
+        }
+    }
+
+    private Transition onStop(ServiceSnapshot s, ServiceSpec spec) {
+        switch (s.state()) {
+            case STARTING, RUNNING -> {
+                Draft d = new Draft(s);
+                d.generation++;
+                d.restartAfterStop = false;
+                d.killed = false;
+                return d.move(ServiceState.STOPPING, "stopping (sent SIG" + spec.stop().signal() + ")",
+                        new SignalGroup(s.pid(), spec.stop().signal()),
+                        new ArmTimer(TimerKind.STOP_TIMEOUT, spec.stop().timeout(), d.generation));
+            }
+            case BACKOFF, EXITED, FAILED -> {
+                Draft d = new Draft(s);
+                d.generation++;
+                return d.move(ServiceState.STOPPED, "stopped by operator");
+            }
+            case STOPPING -> {
+                Draft d = new Draft(s);
+                d.restartAfterStop = false;
+                return d.stay();
+            }
+            default -> {
+                return unchanged(s); // STOPPED
+            }
+        }
+    }
+
+    private Transition onRestart(ServiceSnapshot s, ServiceSpec spec, Instant now) {
+        if (s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING) {
+            Transition stop = onStop(s, spec);
+            Draft d = new Draft(stop.next());
+            d.restartAfterStop = true;
+            return new Transition(d.build(), stop.effects());
+        }
+        return onStart(s, new StartRequested(true), now);
+    }
+
+    private Transition onSpawned(ServiceSnapshot s, ServiceSpec spec, Spawned e) {
+        if (s.state() != ServiceState.STARTING || s.pid() != 0) {
+            return unchanged(s); // only the spawn this snapshot asked for counts
+        }
+        Draft d = new Draft(s);
+        d.pid = e.pid();
+        d.startedAt = e.at();
+        if (spec.startSeconds().isZero()) {
+            return d.move(ServiceState.RUNNING, "running (pid " + e.pid() + ")");
+        }
+        d.reason = "starting (pid " + e.pid() + ")";
+        return d.stay(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
+    }
+
+    private Transition onSpawnFailed(ServiceSnapshot s, SpawnFailed e) {
+        if (s.state() != ServiceState.STARTING || s.pid() != 0) {
+            return unchanged(s);
+        }
+        Draft d = new Draft(s);
+        d.generation++;
+        return d.move(ServiceState.FAILED, "cannot start: " + e.cause());
+    }
+
+    private Transition onExit(ServiceSnapshot s, ServiceSpec spec, ProcessExited e, Instant now) {
+        if (!s.state().hasProcess() || e.pid() != s.pid()) {
+            return unchanged(s); // a process from an earlier generation
+        }
+        Draft d = new Draft(s);
+        d.pid = 0;
+        d.startedAt = null;
+        d.lastExit = Optional.of(e.status());
+        d.generation++;
+        if (s.state() == ServiceState.STOPPING) {
+            String how = s.killed() ? "stopped after SIGKILL (" + e.status() + ")" : "stopped (" + e.status() + ")";
+            if (s.restartAfterStop()) {
+                d.restartAfterStop = false;
+                d.recentStarts = new ArrayList<>();
+                d.crashes = 0;
+                return spawn(d, now, "restarted by operator");
+            }
+            return d.move(ServiceState.STOPPED, how);
+        }
+        boolean stable = !s.startedAt().plus(spec.backoff().stableAfter()).isAfter(now);
+        d.crashes = stable ? 1 : s.crashes() + 1;
+        RestartPolicy policy = spec.restart();
+        if (policy == RestartPolicy.NEVER || (policy == RestartPolicy.ON_FAILURE && e.status().success())) {
+            return d.move(ServiceState.EXITED, e.status() + " (restart = " + policy.configName() + ")");
+        }
+        List<Instant> recent = withinInterval(s.recentStarts(), spec, now);
+        if (recent.size() >= spec.startLimit().burst()) {
+            return d.move(ServiceState.FAILED, e.status() + "; start limit hit: " + recent.size()
+                    + " starts within " + human(spec.startLimit().interval())
+                    + "; run 'svctl start " + s.name() + "' once fixed");
+        }
+        d.recentStarts = new ArrayList<>(recent);
+        Duration delay = backoffDelay(spec, d.crashes);
+        d.restarts++;
+        if (delay.isZero()) {
+            return spawn(d, now, e.status() + "; restarting");
+        }
+        return d.move(ServiceState.BACKOFF, e.status() + "; restarting in " + human(delay),
+                new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
+    }
+
+    private Transition onTimer(ServiceSnapshot s, ServiceSpec spec, TimerFired e, Instant now) {
+        if (e.generation() != s.generation()) {
+            return unchanged(s); // armed for a process or stop that is over
+        }
+        switch (e.kind()) {
+            case START_SECONDS -> {
+                if (s.state() == ServiceState.STARTING) {
+                    return new Draft(s).move(ServiceState.RUNNING, "running (pid " + s.pid() + ", up "
+                            + human(spec.startSeconds()) + ")");
+                }
+            }
+            case BACKOFF -> {
+                if (s.state() == ServiceState.BACKOFF) {
+                    return spawn(new Draft(s), now, "restarting after backoff");
+                }
+            }
+            case STOP_TIMEOUT -> {
+                if (s.state() == ServiceState.STOPPING && !s.killed()) {
+                    Draft d = new Draft(s);
+                    d.killed = true;
+                    d.reason = "stop timed out after " + human(spec.stop().timeout()) + " (pid " + s.pid()
+                            + " still alive after SIG" + spec.stop().signal() + "; sent SIGKILL)";
+                    return d.stay(new SignalGroup(s.pid(), Signal.KILL));
+                }
+            }
+            default -> throw new IllegalArgumentException("unhandled timer " + e.kind());
+        }
+        return unchanged(s);
+    }
+
+    /** Move to STARTING and ask for a spawn; the start counts toward the start limit. */
+    private static Transition spawn(Draft d, Instant now, String reason) {
+        d.pid = 0;
+        d.startedAt = null;
+        d.generation++;
+        d.killed = false;
+        d.recentStarts.add(now);
+        return d.move(ServiceState.STARTING, reason, new Spawn());
+    }
+
+    /** No restart wait for the first crash; then initial, doubling to max, with equal jitter. */
+    Duration backoffDelay(ServiceSpec spec, int crashes) {
+        if (crashes <= 1) {
+            return Duration.ZERO;
+        }
+        long initial = spec.backoff().initial().toMillis();
+        long max = spec.backoff().max().toMillis();
+        long base = initial;
+        for (int i = 2; i < crashes && base < max; i++) {
+            base *= 2;
+        }
+        base = Math.min(base, max);
+        long half = base / 2;
+        return Duration.ofMillis(base - half + (long) (jitter.getAsDouble() * half));
+    }
+
+    private static List<Instant> withinInterval(List<Instant> starts, ServiceSpec spec, Instant now) {
+        Instant cutoff = now.minus(spec.startLimit().interval());
+        List<Instant> kept = new ArrayList<>();
+        for (Instant t : starts) {
+            if (t.isAfter(cutoff)) {
+                kept.add(t);
+            }
+        }
+        return kept;
+    }
+
+    private static Transition unchanged(ServiceSnapshot s) {
+        return new Transition(s, List.of());
+    }
+
+    /** "1.5s", "200ms", "2m" for messages. */
+    public static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    /** A mutable copy of a snapshot used while computing one transition; {@link #move} is the only state writer. */
+    private static final class Draft {
+        private final ServiceSnapshot from;
+        int pid;
+        Instant startedAt;
+        int restarts;
+        int crashes;
+        List<Instant> recentStarts;
+        Optional<ExitStatus> lastExit;
+        String reason;
+        long generation;
+        boolean killed;
+        boolean restartAfterStop;
+
+        Draft(ServiceSnapshot s) {
+            from = s;
+            pid = s.pid();
+            startedAt = s.startedAt();
+            restarts = s.restarts();
+            crashes = s.crashes();
+            recentStarts = new ArrayList<>(s.recentStarts());
+            lastExit = s.lastExit();
+            reason = s.reason();
+            generation = s.generation();
+            killed = s.killed();
+            restartAfterStop = s.restartAfterStop();
+        }
+
+        Transition move(ServiceState to, String why, Effect... effects) {
+            if (!from.state().canMoveTo(to)) {
+                throw new IllegalStateException(from.name() + ": illegal move " + from.state().label() + " -> " + to.label());
+            }
+            reason = why;
+            return new Transition(build(to), List.of(effects));
+        }
+
+        Transition stay(Effect... effects) {
+            return new Transition(build(from.state()), List.of(effects));
+        }
+
+        ServiceSnapshot build() {
+            return build(from.state());
+        }
+
+        private ServiceSnapshot build(ServiceState state) {
+            return new ServiceSnapshot(from.name(), state, pid, startedAt, restarts, crashes, recentStarts, lastExit,
+                    from.health(), reason, generation, killed, restartAfterStop);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.svd.os;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/**
+ * The few libc calls svd needs and the JDK does not offer: kill(2) for any signal and process
+ * groups, waitid(2) with the exact status, prctl(2) for the child subreaper, pthread_sigmask(3).
+ * Package-private: only {@code dev.svd.os} talks to the kernel.
+ */
+interface LibC extends Library {
+    LibC C = Native.load("c", LibC.class);
+
+    int ESRCH = 3;
+    int EINTR = 4;
+    int ECHILD = 10;
+    int EPERM = 1;
+
+    int P_ALL = 0;
+    int WEXITED = 4;
+    int WNOHANG = 1;
+
+    int CLD_EXITED = 1;
+    int CLD_KILLED = 2;
+    int CLD_DUMPED = 3;
+
+    int PR_SET_CHILD_SUBREAPER = 36;
+    int PR_SET_NAME = 15;
+
+    int SIG_BLOCK = 0;
+    int SIG_UNBLOCK = 1;
+    int SIG_SETMASK = 2;
+
+    int kill(int pid, int sig) throws LastErrorException;
+
+    int getpid();
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
+    /** siginfo_t is 128 bytes; on Linux si_code is at offset 8, si_pid at 16, si_status at 24. */
+    int waitid(int idtype, int id, byte[] siginfo, int options) throws LastErrorException;
+
+    /** sigset_t is 1024 bits in glibc. */
+    int pthread_sigmask(int how, long[] set, long[] oldset);
+}

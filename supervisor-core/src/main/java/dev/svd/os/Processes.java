@@ -1,0 +1,257 @@
+package dev.svd.os;
+
+import com.zaxxer.nuprocess.NuAbstractProcessHandler;
+import com.zaxxer.nuprocess.NuProcess;
+import com.zaxxer.nuprocess.NuProcessBuilder;
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.ExitStatus;
+import dev.svd.logs.OutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * svd's processes: spawns each service's main process with NuProcess (which pumps its output) in
+ * its own session, reaps every child on one thread with the exact status, and reports a main
+ * process's exit only once its process group is empty, killing what it left behind. Thread-safe.
+ * One instance at a time per JVM: the reaper it attaches to waits for every child of the process.
+ */
+public final class Processes implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Processes.class);
+    /** How long leftovers of a dead main process may take to die after SIGKILL before its exit is reported anyway. */
+    static final Duration GROUP_CLEAR_BOUND = Duration.ofSeconds(5);
+    private static final Duration PIPE_CLOSE_GRACE = Duration.ofMillis(50);
+
+    private final ProcessExit onExit;
+    private final ChildCommand childCommand = new ChildCommand();
+    private final Object spawnLock = new Object();
+    private final Map<Integer, Child> children = new HashMap<>(); // guarded by spawnLock
+    private final Map<Integer, Child> clearing = new ConcurrentHashMap<>();
+    private final Reaper reaper;
+    private final Reaper.Reaped sink = this::reaped;
+    private final ScheduledExecutorService clearTimer;
+
+    private record Child(int pid, String service, ExitStatus[] status) {}
+
+    public Processes(ProcessExit onExit) {
+        this.onExit = onExit;
+        initNuProcess();
+        Kernel.becomeSubreaper();
+        this.reaper = Reaper.attach(sink);
+        this.clearTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "svd-group-clear");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * NuProcess and JNA may run a helper process while they initialise (JNA's ldconfig -p); do that
+     * before the reaper starts, so the reaper cannot take that helper's status from the JDK.
+     */
+    private static void initNuProcess() {
+        try {
+            Class.forName("com.zaxxer.nuprocess.linux.LinuxProcess", true, Processes.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("NuProcess is not on the classpath", e);
+        }
+        LibC.C.getpid();
+    }
+
+    /** Spawns the request's command; returns the pid, which is also its process group and session id. */
+    public int spawn(SpawnRequest req, OutputListener output) throws SpawnException {
+        Map<String, String> env = childCommand.environment(req);
+        List<String> argv = childCommand.argv(req, env);
+        NuProcessBuilder pb = new NuProcessBuilder(argv, env);
+        req.directory().ifPresent(pb::setCwd);
+        Pump pump = new Pump(output);
+        pb.setProcessListener(pump);
+        NuProcess process;
+        synchronized (spawnLock) {
+            process = SignalMask.withQuitUnblocked(pb::start);
+            if (process == null || process.getPID() <= 0) {
+                throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
+            }
+            children.put(process.getPID(), new Child(process.getPID(), req.service(), new ExitStatus[1]));
+        }
+        reaper.childSpawned();
+        process.closeStdin(true);
+        return process.getPID();
+    }
+
+    /** Signals the whole process group led by {@code pid}; falls back to the pid alone if the group is not formed yet. */
+    public boolean signalGroup(int pid, Signal signal) {
+        return Kernel.signalGroup(pid, signal) || Kernel.signalProcess(pid, signal);
+    }
+
+    public boolean signalProcess(int pid, Signal signal) {
+        return Kernel.signalProcess(pid, signal);
+    }
+
+    /** Pids of main processes not yet reported as exited. */
+    public List<Integer> livePids() {
+        synchronized (spawnLock) {
+            List<Integer> pids = new ArrayList<>(children.keySet());
+            pids.addAll(clearing.keySet());
+            return pids;
+        }
+    }
+
+    /** On the reaper thread: one child, ours or an adopted orphan, was reaped. */
+    private void reaped(int pid, ExitStatus status) {
+        Child child;
+        synchronized (spawnLock) { // also waits for a spawn in progress to register its pid
+            child = children.remove(pid);
+            spawnLock.notifyAll();
+        }
+        if (child != null) {
+            child.status()[0] = status;
+            if (Kernel.groupAlive(pid)) {
+                log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
+                clearing.put(pid, child);
+                Kernel.signalGroup(pid, Signal.KILL);
+                clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                onExit.exited(pid, status);
+            }
+        }
+        for (Integer pgid : clearing.keySet()) {
+            if (!Kernel.groupAlive(pgid)) {
+                Child done = clearing.remove(pgid);
+                if (done != null) {
+                    onExit.exited(pgid, done.status()[0]);
+                }
+            }
+        }
+    }
+
+    private void giveUpClearing(int pgid) {
+        Child stuck = clearing.remove(pgid);
+        if (stuck != null) {
+            log.warn("{}: process group {} still has processes {} after SIGKILL; reporting the exit anyway",
+                    stuck.service(), pgid, GROUP_CLEAR_BOUND);
+            onExit.exited(pgid, stuck.status()[0]);
+        }
+    }
+
+    /**
+     * Called on the pump thread when both pipes of {@code pid} closed, just before NuProcess calls
+     * waitpid(pid): pipes close a moment before the process becomes a zombie, so give the reaper a
+     * bounded moment to take the exact status first. A process that closed its pipes but lives on
+     * costs this wait once.
+     */
+    private void awaitReaper(int pid) {
+        long deadline = System.nanoTime() + PIPE_CLOSE_GRACE.toNanos();
+        synchronized (spawnLock) {
+            while (children.containsKey(pid)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(spawnLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * NuProcess reaps with waitpid(pid) once both pipes close. The reaper nearly always gets there
+     * first; if NuProcess wins the race its code is all we have (it cannot tell exit 9 from SIGKILL).
+     */
+    private void reapedByNuProcess(int pid, int code) {
+        Child child;
+        synchronized (spawnLock) {
+            child = children.remove(pid);
+        }
+        if (child != null && !Kernel.processAlive(pid)) {
+            log.warn("{}: pid {} was reaped by NuProcess, not svd's reaper; its status is approximate", child.service(), pid);
+            onExit.exited(pid, ExitStatus.exited(code == Integer.MIN_VALUE ? 127 : code, Instant.now()));
+        } else if (child != null) {
+            synchronized (spawnLock) {
+                children.put(pid, child);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        clearTimer.shutdownNow();
+        reaper.detach(sink);
+    }
+
+    /** Adapts NuProcess's callbacks (on its pump thread) to an OutputListener. */
+    private final class Pump extends NuAbstractProcessHandler {
+        private final OutputListener output;
+        private NuProcess process;
+        private boolean stdoutClosed;
+        private boolean stderrClosed;
+
+        Pump(OutputListener output) {
+            this.output = output;
+        }
+
+        @Override
+        public void onPreStart(NuProcess nuProcess) {
+            this.process = nuProcess;
+        }
+
+        @Override
+        public void onStdout(ByteBuffer buffer, boolean closed) {
+            deliver(OutputStream.STDOUT, buffer);
+            if (closed) {
+                stdoutClosed = true;
+                closedIfBoth();
+            }
+        }
+
+        @Override
+        public void onStderr(ByteBuffer buffer, boolean closed) {
+            deliver(OutputStream.STDERR, buffer);
+            if (closed) {
+                stderrClosed = true;
+                closedIfBoth();
+            }
+        }
+
+        private void deliver(OutputStream stream, ByteBuffer buffer) {
+            if (buffer.hasRemaining()) {
+                try {
+                    output.output(stream, buffer);
+                } catch (RuntimeException e) {
+                    log.error("output of pid {} could not be handled", process == null ? 0 : process.getPID(), e);
+                }
+                buffer.position(buffer.limit());
+            }
+        }
+
+        private void closedIfBoth() {
+            if (stdoutClosed && stderrClosed) {
+                if (process != null) {
+                    awaitReaper(process.getPID());
+                }
+                output.closed();
+            }
+        }
+
+        @Override
+        public void onExit(int exitCode) {
+            if (process != null && exitCode != Integer.MAX_VALUE) {
+                reapedByNuProcess(process.getPID(), exitCode);
+            }
+        }
+    }
+}

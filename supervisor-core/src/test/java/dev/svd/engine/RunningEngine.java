@@ -1,0 +1,114 @@
+package dev.svd.engine;
+
+import dev.svd.config.DaemonSpec;
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.Signal;
+import dev.svd.config.SupervisorSpec;
+import dev.svd.lifecycle.Lifecycle;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.lifecycle.ServiceState;
+import dev.svd.os.Kernel;
+import dev.svd.os.Processes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An engine with real processes inside the test JVM, for integration tests. Closing it SIGKILLs
+ * every process group it ever spawned, also when the test failed, so nothing outlives the test.
+ * One per JVM at a time: its reaper waits for every child of the JVM.
+ */
+final class RunningEngine implements AutoCloseable {
+    final Engine engine;
+    final Processes processes;
+    private final List<Integer> spawned = new ArrayList<>();
+
+    RunningEngine(Path dir, ServiceSpec... specs) {
+        this(dir, Duration.ofSeconds(9), specs);
+    }
+
+    RunningEngine(Path dir, Duration stopBudget, ServiceSpec... specs) {
+        Map<String, ServiceSpec> map = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        for (ServiceSpec s : specs) {
+            map.put(s.name(), s);
+        }
+        topo(map, order);
+        SupervisorSpec config = new SupervisorSpec(dir.resolve("svd.conf"),
+                new DaemonSpec(dir.resolve("svd.sock"), dir.resolve("log"), dir.resolve("state"), stopBudget), map, order);
+        Engine[] self = new Engine[1];
+        processes = new Processes((pid, status) -> self[0].processExited(pid, status));
+        ProcessRunner os = new OsProcessRunner(processes);
+        ProcessRunner recording = new ProcessRunner() {
+            @Override
+            public int spawn(ServiceSpec spec, dev.svd.os.OutputListener output) throws dev.svd.os.SpawnException {
+                int pid = os.spawn(spec, output);
+                synchronized (spawned) {
+                    spawned.add(pid);
+                }
+                return pid;
+            }
+
+            @Override
+            public void signalGroup(int pid, Signal signal) {
+                os.signalGroup(pid, signal);
+            }
+
+            @Override
+            public void signalProcess(int pid, Signal signal) {
+                os.signalProcess(pid, signal);
+            }
+        };
+        engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,
+                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+        self[0] = engine;
+    }
+
+    private static void topo(Map<String, ServiceSpec> map, List<String> order) {
+        while (order.size() < map.size()) {
+            for (ServiceSpec s : map.values()) {
+                if (!order.contains(s.name()) && order.containsAll(s.dependsOn())) {
+                    order.add(s.name());
+                }
+            }
+        }
+    }
+
+    RunningEngine start() {
+        engine.start();
+        return this;
+    }
+
+    ServiceSnapshot snapshot(String name) {
+        return engine.service(name).orElseThrow();
+    }
+
+    ServiceSnapshot awaitState(String name, ServiceState state) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> snapshot(name).state() == state);
+        return snapshot(name);
+    }
+
+    List<Integer> spawnedPids() {
+        synchronized (spawned) {
+            return List.copyOf(spawned);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        for (int pid : spawnedPids()) {
+            if (Kernel.groupAlive(pid)) {
+                Kernel.signalGroup(pid, Signal.KILL);
+            }
+        }
+        processes.close();
+    }
+}
