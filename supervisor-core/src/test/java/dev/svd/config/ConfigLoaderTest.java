@@ -117,6 +117,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void numbersAndDurationsMayComeFromTheEnvironment() throws Exception {
+        Path file = files.write("svd.conf", "services.web { command = [nginx], start-limit { burst = ${BURST}, interval = ${WINDOW} } }");
+
+        SupervisorSpec spec = files.load(file, Map.of("PATH", files.bin().toString(), "BURST", "7", "WINDOW", "90s"));
+
+        assertThat(spec.services().get("web").startLimit()).isEqualTo(new StartLimitSpec(7, Duration.ofSeconds(90)));
+    }
+
+    @Test
     void problemInAnIncludedFileNamesThatFile() {
         files.write("web.conf", "services.web {\n  command = [nginx]\n  restart = sometimes\n}\n");
 

@@ -90,6 +90,18 @@ class ServiceProblemsTest {
     }
 
     @Test
+    void negativeDurationIsAProblem() {
+        assertThat(oneProblem("  backoff.stable-after = -5s"))
+                .isEqualTo(files.at(3) + "services.web.backoff.stable-after: must not be negative (was \"-5s\")");
+    }
+
+    @Test
+    void quotedNumberIsStillADurationWithoutUnit() {
+        assertThat(oneProblem("  stop.timeout = \"30\""))
+                .isEqualTo(files.at(3) + "services.web.stop.timeout: expected a duration such as 10s (was \"30\"): add a unit, such as 30s");
+    }
+
+    @Test
     void zeroDurationWhereAPauseIsNeeded() {
         assertThat(oneProblem("  start-limit.interval = 0s"))
                 .isEqualTo(files.at(3) + "services.web.start-limit.interval: must be more than zero (was \"0s\")");
