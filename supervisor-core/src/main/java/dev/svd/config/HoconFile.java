@@ -44,6 +44,11 @@ final class HoconFile {
         } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
             throw single(Origins.of(e.origin()), withoutOrigin(e)
                     + " (set that environment variable, or write ${?NAME} where it may be unset)");
+        } catch (com.typesafe.config.ConfigException.IO e) {
+            // Only includes get here (the file itself was checked above). Typesafe tries a relative
+            // include next to the including file, then on the classpath, and reports the last try.
+            throw single(Origins.of(e.origin()), "cannot read a required include: looked next to the including file"
+                    + " and on the classpath (" + withoutOrigin(e) + ")");
         } catch (com.typesafe.config.ConfigException e) {
             throw single(Origins.of(e.origin()), withoutOrigin(e));
         }

@@ -134,6 +134,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void missingOptionalIncludeIsSkippedButARequiredOneIsAProblem() throws Exception {
+        assertThat(files.load("include \"nope.conf\"\nservices.web.command = [nginx]\n").services()).containsOnlyKeys("web");
+
+        assertThat(files.problems("include required(\"nope.conf\")\n")).containsExactly("nope.conf: cannot read a required include:"
+                + " looked next to the including file and on the classpath (java.io.IOException: resource not found on classpath: nope.conf)");
+    }
+
+    @Test
     void missingFileIsAProblemNamingThePath() {
         Path missing = dir.resolve("nope.conf");
 
