@@ -1,0 +1,108 @@
+package dev.svd.config;
+
+import com.typesafe.config.ConfigObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Loads a HOCON file into a validated {@link SupervisorSpec}, or throws one {@link ConfigException}
+ * naming every problem with its file, line and key. Parse, read every value, then check the
+ * references between services. Stateless apart from its seams; any thread.
+ */
+public final class ConfigLoader {
+    static final List<String> TOP_KEYS = List.of("svd", "services");
+    static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
+
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final String SERVICE_EXAMPLE = "{ command = [\"nginx\", \"-g\", \"daemon off;\"] }";
+
+    private final Map<String, String> environment;
+    private final HostChecks.UserLookup users;
+
+    /** @param users the seam for tests that need a user this machine may not have */
+    ConfigLoader(Map<String, String> environment, HostChecks.UserLookup users) {
+        this.environment = Map.copyOf(environment);
+        this.users = users;
+    }
+
+    /** Loads {@code file} with svd's own environment (for {@code ${?ENV}} and PATH). */
+    public static SupervisorSpec load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * Loads {@code file}, taking {@code ${?NAME}} substitutions and the PATH on which a bare
+     * {@code command[0]} is searched from {@code environment} instead of the process's.
+     */
+    public static SupervisorSpec load(Path file, Map<String, String> environment) throws ConfigException {
+        return new ConfigLoader(environment, HostChecks::systemUserExists).read(file);
+    }
+
+    SupervisorSpec read(Path file) throws ConfigException {
+        ConfigObject root = HoconFile.parse(file, environment);
+        Problems problems = new Problems();
+        ConfigReader top = new ConfigReader(root, List.of(), problems);
+        top.rejectUnknownKeys(TOP_KEYS);
+        DaemonSpec daemon = top.object("svd").map(ConfigLoader::daemon).orElse(DaemonSpec.DEFAULT);
+
+        Map<String, ConfigReader> blocks = top.object("services")
+                .map(r -> r.objectsInFileOrder(SERVICE_EXAMPLE)).orElse(Map.of());
+        ServiceReader serviceReader = new ServiceReader(
+                new HostChecks(environment.getOrDefault("PATH", HostChecks.DEFAULT_PATH), users));
+        Map<String, ServiceSpec> services = new LinkedHashMap<>();
+        blocks.forEach((name, block) -> {
+            if (!SERVICE_NAME.matcher(name).matches()) {
+                problems.add(block.origin(), block.path(), "a service name must start with a letter or digit"
+                        + " and have only letters, digits, \".\", \"_\" and \"-\"");
+            }
+            services.put(name, serviceReader.read(name, block));
+        });
+        DependencyGraph graph = new DependencyGraph(checkedDependencies(services, blocks));
+        for (List<String> cycle : graph.cycles()) {
+            blocks.get(cycle.get(0)).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
+        }
+        problems.throwIfAny();
+        return new SupervisorSpec(file, daemon, services, graph.startOrder());
+    }
+
+    private static DaemonSpec daemon(ConfigReader r) {
+        DaemonSpec d = DaemonSpec.DEFAULT;
+        r.rejectUnknownKeys(DAEMON_KEYS);
+        return new DaemonSpec(
+                r.string("socket", "\"/run/svd/svd.sock\"").map(Path::of).orElse(d.socket()),
+                r.string("log-dir", "\"/var/log/svd\"").map(Path::of).orElse(d.logDir()),
+                r.string("state-dir", "\"/var/lib/svd\"").map(Path::of).orElse(d.stateDir()),
+                r.positiveDuration("stop-budget", d.stopBudget()));
+    }
+
+    /**
+     * Reports {@code depends-on} entries that name no service, the service itself, or a service
+     * twice, and answers the edges that remain.
+     */
+    private static Map<String, List<String>> checkedDependencies(Map<String, ServiceSpec> services,
+            Map<String, ConfigReader> blocks) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        services.forEach((name, spec) -> {
+            ConfigReader block = blocks.get(name);
+            List<String> valid = new ArrayList<>();
+            for (String dependency : spec.dependsOn()) {
+                if (dependency.equals(name)) {
+                    block.problem("depends-on", "a service cannot depend on itself");
+                } else if (!services.containsKey(dependency)) {
+                    block.problem("depends-on", "no service \"" + dependency + "\"" + KeySuggester
+                            .suggest(dependency, services.keySet()).map(s -> " (did you mean \"" + s + "\"?)").orElse(""));
+                } else if (valid.contains(dependency)) {
+                    block.problem("depends-on", "lists \"" + dependency + "\" twice");
+                } else {
+                    valid.add(dependency);
+                }
+            }
+            edges.put(name, valid);
+        });
+        return edges;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.svd.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads one {@code services.NAME} block into a {@link ServiceSpec}: its own keys and the machine
+ * checks, not the references between services (see {@link DependencyGraph}). Used by one thread.
+ */
+final class ServiceReader {
+    static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
+            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log");
+    static final List<String> STOP_KEYS = List.of("signal", "timeout");
+    static final List<String> RELOAD_KEYS = List.of("signal");
+    static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
+    static final List<String> START_LIMIT_KEYS = List.of("burst", "interval");
+    static final List<String> LOG_KEYS = List.of("max-size", "keep", "tail-lines", "console");
+
+    /** The default for {@code start-seconds}, as in {@link ServiceSpec#of}. */
+    static final Duration START_SECONDS = Duration.ofSeconds(1);
+
+    private static final String COMMAND_EXAMPLE = "[\"nginx\", \"-g\", \"daemon off;\"]";
+    private static final Map<String, RestartPolicy> RESTART = new LinkedHashMap<>();
+
+    static {
+        for (RestartPolicy p : RestartPolicy.values()) {
+            RESTART.put(p.configName(), p);
+        }
+    }
+
+    private final HostChecks host;
+
+    ServiceReader(HostChecks host) {
+        this.host = host;
+    }
+
+    ServiceSpec read(String name, ConfigReader r) {
+        r.rejectUnknownKeys(KEYS);
+        Optional<Path> directory = r.string("directory", "\"/srv/app\"").map(Path::of);
+        directory.flatMap(host::directoryProblem).ifPresent(m -> r.problem("directory", m));
+        List<String> command = command(r, directory);
+        Map<String, String> environment = r.stringMap("environment", "\"baseball.settings\"");
+        environment.keySet().stream().filter(k -> k.isEmpty() || k.contains("="))
+                .forEach(k -> r.problem("environment", "a variable name must not be empty or contain \"=\" (was \"" + k + "\")"));
+        Optional<String> user = r.string("user", "\"www-data\"");
+        user.flatMap(host::userProblem).ifPresent(m -> r.problem("user", m));
+        return new ServiceSpec(name, command, directory, environment, user,
+                r.choice("restart", RESTART, RestartPolicy.ALWAYS),
+                stop(r), reload(r),
+                r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
+                r.duration("start-seconds", START_SECONDS),
+                backoff(r), startLimit(r), log(r), r.origin());
+    }
+
+    private List<String> command(ConfigReader r, Optional<Path> directory) {
+        Optional<List<String>> command = r.stringList("command", COMMAND_EXAMPLE);
+        if (command.isEmpty()) {
+            if (!r.has("command")) {
+                r.problem("command", "missing: every service needs a command such as " + COMMAND_EXAMPLE);
+            }
+            return List.of();
+        }
+        if (command.get().isEmpty()) {
+            r.problem("command", "must not be empty: give the program and its arguments, such as " + COMMAND_EXAMPLE);
+            return List.of();
+        }
+        host.executableProblem(command.get().get(0), directory).ifPresent(m -> r.problem("command", m));
+        return command.get();
+    }
+
+    private static StopSpec stop(ConfigReader service) {
+        StopSpec d = StopSpec.DEFAULT;
+        return service.object("stop").map(r -> {
+            r.rejectUnknownKeys(STOP_KEYS);
+            return new StopSpec(r.signal("signal", d.signal()), r.positiveDuration("timeout", d.timeout()));
+        }).orElse(d);
+    }
+
+    private static ReloadSpec reload(ConfigReader service) {
+        ReloadSpec d = ReloadSpec.DEFAULT;
+        return service.object("reload").map(r -> {
+            r.rejectUnknownKeys(RELOAD_KEYS);
+            return new ReloadSpec(r.signal("signal", d.signal()));
+        }).orElse(d);
+    }
+
+    private static BackoffSpec backoff(ConfigReader service) {
+        BackoffSpec d = BackoffSpec.DEFAULT;
+        return service.object("backoff").map(r -> {
+            r.rejectUnknownKeys(BACKOFF_KEYS);
+            Duration initial = r.positiveDuration("initial", d.initial());
+            Duration max = r.positiveDuration("max", d.max());
+            if (max.compareTo(initial) < 0) {
+                r.problem("max", "must not be shorter than initial (" + initial.toMillis() + "ms)");
+            }
+            return new BackoffSpec(initial, max, r.duration("stable-after", d.stableAfter()));
+        }).orElse(d);
+    }
+
+    private static StartLimitSpec startLimit(ConfigReader service) {
+        StartLimitSpec d = StartLimitSpec.DEFAULT;
+        return service.object("start-limit").map(r -> {
+            r.rejectUnknownKeys(START_LIMIT_KEYS);
+            return new StartLimitSpec(r.integer("burst", d.burst(), 1), r.positiveDuration("interval", d.interval()));
+        }).orElse(d);
+    }
+
+    private static LogSpec log(ConfigReader service) {
+        LogSpec d = LogSpec.DEFAULT;
+        return service.object("log").map(r -> {
+            r.rejectUnknownKeys(LOG_KEYS);
+            return new LogSpec(r.size("max-size", d.maxSize()), r.integer("keep", d.keep(), 0),
+                    r.integer("tail-lines", d.tailLines(), 0), r.bool("console", d.console()));
+        }).orElse(d);
+    }
+}
