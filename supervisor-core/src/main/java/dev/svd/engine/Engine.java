@@ -116,10 +116,10 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 }
                 timers.runDue();
                 reconcile();
-                settleWaiters();
                 if (dirty) {
-                    publish();
+                    publish(); // before waiters complete, so their callers read what they waited for
                 }
+                settleWaiters();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
