@@ -60,7 +60,7 @@ public final class Lifecycle {
                     d.recentStarts = new ArrayList<>();
                     d.crashes = 0;
                 }
-                return spawn(d, now, e.byOperator() ? "started by operator" : "starting");
+                return spawn(d, now, e.byOperator() ? "started by operator" : "start requested");
             }
             case STOPPING -> {
                 Draft d = new Draft(s);
@@ -80,7 +80,7 @@ public final class Lifecycle {
                 d.generation++;
                 d.restartAfterStop = false;
                 d.killed = false;
-                return d.move(ServiceState.STOPPING, "stopping (sent SIG" + spec.stop().signal() + ")",
+                return d.move(ServiceState.STOPPING, "sent SIG" + spec.stop().signal() + " to process group " + s.pid(),
                         new SignalGroup(s.pid(), spec.stop().signal()),
                         new ArmTimer(TimerKind.STOP_TIMEOUT, spec.stop().timeout(), d.generation));
             }
@@ -118,9 +118,9 @@ public final class Lifecycle {
         d.pid = e.pid();
         d.startedAt = e.at();
         if (spec.startSeconds().isZero()) {
-            return d.move(ServiceState.RUNNING, "running (pid " + e.pid() + ")");
+            return d.move(ServiceState.RUNNING, "pid " + e.pid());
         }
-        d.reason = "starting (pid " + e.pid() + ")";
+        d.reason = "pid " + e.pid() + ", waiting " + human(spec.startSeconds());
         return d.stay(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
     }
 
@@ -143,7 +143,8 @@ public final class Lifecycle {
         d.lastExit = Optional.of(e.status());
         d.generation++;
         if (s.state() == ServiceState.STOPPING) {
-            String how = s.killed() ? "stopped after SIGKILL (" + e.status() + ")" : "stopped (" + e.status() + ")";
+            String how = s.killed() ? "stop timed out after " + human(spec.stop().timeout()) + "; " + e.status()
+                    : e.status().toString();
             if (s.restartAfterStop()) {
                 d.restartAfterStop = false;
                 d.recentStarts = new ArrayList<>();
@@ -181,8 +182,7 @@ public final class Lifecycle {
         switch (e.kind()) {
             case START_SECONDS -> {
                 if (s.state() == ServiceState.STARTING) {
-                    return new Draft(s).move(ServiceState.RUNNING, "running (pid " + s.pid() + ", up "
-                            + human(spec.startSeconds()) + ")");
+                    return new Draft(s).move(ServiceState.RUNNING, "pid " + s.pid() + ", up " + human(spec.startSeconds()));
                 }
             }
             case BACKOFF -> {

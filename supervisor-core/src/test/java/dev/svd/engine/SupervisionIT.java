@@ -157,7 +157,7 @@ class SupervisionIT {
             assertThat(result.ok()).isTrue();
             ServiceSnapshot s = r.snapshot("stubborn");
             assertThat(s.state()).isEqualTo(ServiceState.STOPPED);
-            assertThat(s.reason()).startsWith("stopped after SIGKILL");
+            assertThat(s.reason()).isEqualTo("stop timed out after 400ms; killed by SIGKILL");
             assertThat(Kernel.groupAlive(pid)).isFalse();
         }
     }

@@ -1,0 +1,31 @@
+package dev.svd.daemon;
+
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.SupervisorSpec;
+import dev.svd.lifecycle.Lifecycle;
+
+/** What {@code svd --check} prints for a valid config: the start order and each service's effective settings. */
+final class CheckReport {
+    private CheckReport() {}
+
+    static String render(SupervisorSpec config) {
+        StringBuilder b = new StringBuilder();
+        b.append(config.file()).append(": ok, ").append(config.services().size())
+                .append(config.services().size() == 1 ? " service\n" : " services\n");
+        b.append("start order: ").append(String.join(", ", config.startOrder())).append('\n');
+        for (String name : config.startOrder()) {
+            ServiceSpec s = config.services().get(name);
+            b.append("  ").append(name).append(": ").append(String.join(" ", s.command())).append('\n');
+            b.append("    restart ").append(s.restart().configName())
+                    .append(", stop SIG").append(s.stop().signal()).append(" then SIGKILL after ")
+                    .append(Lifecycle.human(s.stop().timeout()))
+                    .append(", reload SIG").append(s.reload().signal())
+                    .append(", start-seconds ").append(Lifecycle.human(s.startSeconds()));
+            if (!s.dependsOn().isEmpty()) {
+                b.append(", after ").append(String.join(", ", s.dependsOn()));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.svd.daemon;
+
+import dev.svd.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Turns the signals svd receives into engine requests: TERM and INT stop everything in order and
+ * exit, HUP reloads the config like {@code svctl update}, USR1 reopens log files. Handling TERM, INT
+ * and HUP replaces the JVM's own exit-on-signal, so the ordered stop runs first (java-platform-notes §5).
+ * QUIT stays the JVM's thread dump; USR2 is left alone (HotSpot uses it internally).
+ */
+final class SignalBridge {
+    private static final Logger log = LoggerFactory.getLogger(SignalBridge.class);
+
+    private SignalBridge() {}
+
+    static void install(Engine engine, Runnable reopenLogs) {
+        Signal.handle(new Signal("TERM"), s -> stop(engine, "SIGTERM"));
+        Signal.handle(new Signal("INT"), s -> stop(engine, "SIGINT"));
+        Signal.handle(new Signal("HUP"), s -> {
+            log.info("SIGHUP: reloading the configuration");
+            engine.update().thenAccept(change -> {
+                if (!change.valid()) {
+                    log.error("SIGHUP: configuration rejected, nothing changed:\n  {}",
+                            String.join("\n  ", change.problems()));
+                }
+            });
+        });
+        Signal.handle(new Signal("USR1"), s -> {
+            log.info("SIGUSR1: reopening log files");
+            reopenLogs.run();
+        });
+    }
+
+    private static void stop(Engine engine, String why) {
+        log.info("{}: stopping all services", why);
+        engine.shutdown();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.svd.daemon;
+
+import dev.svd.config.ConfigException;
+import dev.svd.config.ConfigLoader;
+import dev.svd.config.SupervisorSpec;
+
+/**
+ * Entry point of the svd daemon. Exit codes (a contract, documented in docs/daemon.md):
+ * 0 clean stop; 1 stopped, but something needed SIGKILL or could not be stopped; 64 bad command
+ * line; 69 cannot start (socket taken, directories not writable); 78 invalid configuration.
+ */
+public final class Svd {
+    public static final String VERSION = "0.1.0";
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_UNCLEAN_STOP = 1;
+    static final int EXIT_USAGE = 64;
+    static final int EXIT_UNAVAILABLE = 69;
+    static final int EXIT_CONFIG = 78;
+
+    private Svd() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        DaemonOptions options;
+        try {
+            options = DaemonOptions.parse(args, System.getenv("SVD_SOCKET"));
+        } catch (DaemonOptions.UsageException e) {
+            System.err.println("svd: " + e.getMessage());
+            System.err.println(DaemonOptions.USAGE);
+            return EXIT_USAGE;
+        }
+        if (options.help()) {
+            System.out.println(DaemonOptions.USAGE);
+            return EXIT_OK;
+        }
+        if (options.version()) {
+            System.out.println("svd " + VERSION);
+            return EXIT_OK;
+        }
+        SupervisorSpec config;
+        try {
+            config = ConfigLoader.load(options.config());
+        } catch (ConfigException e) {
+            System.err.println("svd: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        if (options.checkOnly()) {
+            System.out.print(CheckReport.render(config));
+            return EXIT_OK;
+        }
+        try {
+            return Daemon.run(config, options);
+        } catch (Daemon.StartupException e) {
+            System.err.println("svd: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
+        }
+    }
+}
