@@ -187,6 +187,25 @@ public final class Processes implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILLs every child of svd that is not a live main process: processes that left their
+     * service's process group (setsid daemons) and were adopted after their parent died. Returns
+     * how many it found. svd calls this last, so nothing of any service survives it.
+     */
+    public int killAdoptedProcesses() {
+        int self = Kernel.pid();
+        List<Integer> mains = livePids();
+        int found = 0;
+        for (int pid : ProcFs.childrenOf(self)) {
+            if (!mains.contains(pid)) {
+                log.warn("killing pid {} ({}): it outlived its service's process group", pid, ProcFs.command(pid));
+                Kernel.signalProcess(pid, Signal.KILL);
+                found++;
+            }
+        }
+        return found;
+    }
+
     @Override
     public void close() {
         clearTimer.shutdownNow();
