@@ -34,12 +34,12 @@ class LifecycleTableTest {
             stopped         starting starting -        starting -        -            -        -          -           -             -          -
             starting        -        -        stopping stopping -        -            starting -          running     -             -          -
             running         -        -        stopping stopping -        -            starting -          -           -             -          -
-            backoff         starting starting stopped  starting -        -            -        -          -           starting      -          -
+            backoff         -        starting stopped  starting -        -            -        -          -           starting      -          -
             stopping        stopping stopping -        stopping -        -            stopped  -          -           -             stopping   -
             stopping-killed stopping stopping -        stopping -        -            stopped  -          -           -             -          -
             restarting      -        -        stopping -        -        -            starting -          -           -             stopping   -
             exited          starting starting stopped  starting -        -            -        -          -           -             -          -
-            failed          starting starting stopped  starting -        -            -        -          -           -             -          -
+            failed          -        starting stopped  starting -        -            -        -          -           -             -          -
             """;
 
     /** A representative event of one kind, made for the snapshot it is about to meet. */
