@@ -18,6 +18,9 @@ class ExitStatusTest {
         "false, 143, exited 143,        false",
         "true,  15,  killed by SIGTERM, false",
         "true,  3,   killed by SIGQUIT, false",
+        "true,  11,  killed by SIGSEGV, false",
+        "true,  6,   killed by SIGABRT, false",
+        "true,  40,  killed by signal 40, false",
     })
     void toStringTellsAnExitCodeFromASignal(boolean bySignal, int value, String text, boolean success) {
         ExitStatus status = bySignal ? ExitStatus.killed(value, AT) : ExitStatus.exited(value, AT);
