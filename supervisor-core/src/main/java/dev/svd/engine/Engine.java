@@ -315,7 +315,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public CompletableFuture<ActionResult> start(String name, Duration timeout) {
         return act(name, timeout, "start", () -> goals.operatorStart(name),
-                s -> s.state() == ServiceState.RUNNING ? name + ": running (pid " + s.pid() + ")" : null,
+                s -> s.state() == ServiceState.RUNNING && s.ready() ? name + ": running (pid " + s.pid() + ")" : null,
                 Engine::failedOrExited);
     }
 
@@ -335,7 +335,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             goals.operatorStart(name);
             goals.takeOperatorStart(name); // the restart below is the operator's start
             apply(name, new Event.RestartRequested());
-        }, s -> s.state() == ServiceState.RUNNING && s.startedAt() != null && !s.startedAt().isBefore(requested[0])
+        }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
+                && !s.startedAt().isBefore(requested[0])
                 ? name + ": running (pid " + s.pid() + ")" : null, Engine::failedOrExited);
     }
 
