@@ -1,17 +1,20 @@
 package dev.svd.daemon;
 
 import dev.svd.config.ConfigLoader;
+import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
 import dev.svd.engine.OutputRegistry;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.Kernel;
+import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +40,10 @@ final class Daemon {
         Path file = config.file();
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
+        ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
+        ledger.stopLeftovers(leftoverGrace(config));
         OutputRegistry outputs = OutputRegistry.NONE;
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes), outputs,
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
         SignalBridge.install(engine[0], () -> { });
         log.info("svd {} (pid {}) supervising {} services from {}", Svd.VERSION, Kernel.pid(),
@@ -52,6 +57,17 @@ final class Daemon {
         processes.close();
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");
         return clean ? Svd.EXIT_OK : Svd.EXIT_UNCLEAN_STOP;
+    }
+
+    /** How long leftovers of an earlier svd get to stop on SIGTERM: the longest stop timeout, at most 30 s. */
+    private static Duration leftoverGrace(SupervisorSpec config) {
+        Duration longest = Duration.ofSeconds(1);
+        for (ServiceSpec s : config.services().values()) {
+            if (s.stop().timeout().compareTo(longest) > 0) {
+                longest = s.stop().timeout();
+            }
+        }
+        return longest.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : longest;
     }
 
     private static void createDirectory(Path dir, String key) throws StartupException {

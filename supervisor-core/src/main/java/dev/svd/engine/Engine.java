@@ -91,6 +91,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     public void processExited(int pid, ExitStatus status) {
         offer(() -> {
             String name = pidOwners.remove(pid);
+            runner.exited(pid);
             if (name != null) {
                 apply(name, new Event.ProcessExited(pid, status));
             }

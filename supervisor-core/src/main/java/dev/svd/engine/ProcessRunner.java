@@ -18,4 +18,8 @@ public interface ProcessRunner {
 
     /** Sends {@code signal} to {@code pid} alone. */
     void signalProcess(int pid, Signal signal);
+
+    /** The main process {@code pid} has exited and its group is empty. */
+    default void exited(int pid) {
+    }
 }
