@@ -2,7 +2,6 @@ package dev.svd.control;
 
 import dev.svd.protocol.CommandName;
 import dev.svd.protocol.ErrorCode;
-import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonTypeException;
 import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.ProtocolException;
