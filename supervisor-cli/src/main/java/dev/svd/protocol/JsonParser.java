@@ -197,12 +197,12 @@ public final class JsonParser {
 
     /** Reads the four hex digits after {@code \}{@code u} at pos; leaves pos on the last digit. */
     private char hex4() throws JsonSyntaxException {
-        if (pos + 4 >= text.length()) {
-            pos = Math.min(pos + 1, text.length());
-            throw error("truncated \\u escape");
-        }
         int v = 0;
         for (int i = 1; i <= 4; i++) {
+            if (pos + i >= text.length()) {
+                pos = text.length();
+                throw error("truncated \\u escape");
+            }
             int d = Character.digit(text.charAt(pos + i), 16);
             if (d < 0) {
                 pos += i;
