@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 abstract class ActionHandler implements RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(ActionHandler.class);
     /** Extra wait beyond the action's timeout for the engine to report that it timed out. */
-    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration GRACE = Duration.ofSeconds(2);
 
     private final SupervisorControl control;
     private final ControlLimits limits;

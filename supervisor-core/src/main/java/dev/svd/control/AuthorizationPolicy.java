@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -27,7 +28,8 @@ public record AuthorizationPolicy(Set<String> fullAccessUsers, String readOnlyGr
 
     /** Root and the user svd runs as get full access; {@code readOnlyGroup} may be null. */
     public static AuthorizationPolicy forDaemonUser(String readOnlyGroup) {
-        return new AuthorizationPolicy(Set.of("root", System.getProperty("user.name")), readOnlyGroup,
+        // A set built from a list: svd often runs as root, and Set.of rejects the duplicate.
+        return new AuthorizationPolicy(new HashSet<>(List.of("root", System.getProperty("user.name"))), readOnlyGroup,
                 Path.of("/etc/group"));
     }
 
