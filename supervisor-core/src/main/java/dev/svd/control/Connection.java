@@ -44,6 +44,7 @@ final class Connection implements Runnable {
     private final Runnable onClose;
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean lastAnswer;
 
     Connection(SocketChannel channel, Peer peer, AuthorizationPolicy policy, ControlLimits limits,
                Map<CommandName, RequestHandler> handlers, ScheduledExecutorService timer,
@@ -133,7 +134,12 @@ final class Connection implements Runnable {
                     command.wireName(), request.args().toJson(), outcome(response));
         }
         send(response);
-        return true;
+        return !lastAnswer;
+    }
+
+    /** The current request is the connection's last: close after its final line (after a followed stream). */
+    void closeAfterAnswer() {
+        lastAnswer = true;
     }
 
     private Response dispatch(CommandName command, Request request) throws IOException {

@@ -68,6 +68,8 @@ final class Exchange {
          */
         void pump(Predicate<JsonObject> keep) throws InterruptedException, IOException, RequestException {
             // Nothing more is read from the client during a stream; a watcher notices its hang-up.
+            // The watcher consumes the client's input, so the stream is the connection's last answer.
+            connection.closeAfterAnswer();
             watchers.execute(() -> {
                 connection.awaitHangUp();
                 queue.offer(closedMark);

@@ -216,6 +216,32 @@ class ControlServerIT {
     }
 
     @Test
+    void aFollowerThatFallsBehindGetsBusyAndIsClosed() throws Exception {
+        Path path = tmp.resolve("slow/svd.sock");
+        server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofSeconds(30), 4, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), 2)).start();
+        try (RawClient c = RawClient.connect(path)) {
+            c.sendLine("{\"v\":1,\"id\":\"f\",\"cmd\":\"logs\",\"args\":{\"name\":\"web\",\"lines\":0,\"follow\":true}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> engine.outputFollowers() == 1);
+            String big = "x".repeat(60_000);
+            for (int i = 0; i < 100; i++) { // 6 MB: more than the socket buffers hold while the client does not read
+                engine.writeOutput(big);
+            }
+            JsonObject line;
+            int items = 0;
+            while ((line = c.read()) != null && line.has("item")) {
+                items++;
+            }
+            assertThat(items).isLessThan(100);
+            assertThat(line.object("error").string("code")).isEqualTo("BUSY");
+            assertThat(line.object("error").string("message"))
+                    .isEqualTo("client fell 2 items behind the stream; stream ended (read faster, or ask for fewer)");
+            assertThat(c.read()).isNull();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.outputFollowers() == 0);
+    }
+
+    @Test
     void eventsAreSentOnceEvenWhenFollowing() throws Exception {
         List<JsonObject> recent;
         try (RawClient c = RawClient.connect(socket)) {
