@@ -192,9 +192,10 @@ final class Connection implements Runnable {
     }
 
     private void idleTimeout() {
-        log.info("control: {} sent no complete request within {}s; closing", peer, limits.idleTimeout().toSeconds());
-        trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within "
-                + limits.idleTimeout().toSeconds() + "s; connection closed"));
+        long ms = limits.idleTimeout().toMillis();
+        String idle = ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+        log.info("control: {} sent no complete request within {}; closing", peer, idle);
+        trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within " + idle + "; connection closed"));
         close();
     }
 

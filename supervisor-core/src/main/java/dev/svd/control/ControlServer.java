@@ -47,6 +47,18 @@ import org.slf4j.LoggerFactory;
  * thread hands each client to a pooled platform thread, and {@link #close()} stops accepting,
  * closes every connection and removes the socket file. Handlers reach the engine only through
  * {@link SupervisorControl}. start and close from the daemon's main thread; the rest is internal.
+ *
+ * <pre>{@code
+ * ControlServer control = new ControlServer(spec.daemon().socket(), engine,
+ *         AuthorizationPolicy.forDaemonUser(readOnlyGroupOrNull), ControlLimits.DEFAULT);
+ * try {
+ *     control.start();                  // AlreadyRunningException: print getMessage(), exit non-zero
+ * } catch (IOException e) {
+ *     control.close();
+ *     throw e;
+ * }
+ * Runtime.getRuntime().addShutdownHook(new Thread(control::close));   // removes the socket file
+ * }</pre>
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);

@@ -350,7 +350,7 @@ class ControlServerIT {
             c.sendRaw("{\"v\":1,".getBytes());
             JsonObject line = c.read();
             assertThat(line.object("error").toJson())
-                    .isEqualTo("{\"code\":\"TIMEOUT\",\"message\":\"no complete request within 0s; connection closed\"}");
+                    .isEqualTo("{\"code\":\"TIMEOUT\",\"message\":\"no complete request within 300ms; connection closed\"}");
             assertThat(c.read()).isNull();
         }
         try (RawClient c = RawClient.connect(path)) {
