@@ -3,6 +3,10 @@ package dev.svd.daemon;
 import dev.svd.config.ConfigLoader;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
+import dev.svd.control.AlreadyRunningException;
+import dev.svd.control.AuthorizationPolicy;
+import dev.svd.control.ControlLimits;
+import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
 import dev.svd.engine.OutputRegistry;
@@ -45,11 +49,26 @@ final class Daemon {
         OutputRegistry outputs = OutputRegistry.NONE;
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+        Path socket = options.socket().orElse(config.daemon().socket());
+        ControlServer control = new ControlServer(socket, engine[0],
+                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
+        try {
+            control.start();
+        } catch (AlreadyRunningException e) {
+            control.close();
+            processes.close();
+            throw new StartupException(e.getMessage());
+        } catch (IOException e) {
+            control.close();
+            processes.close();
+            throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
+        }
         SignalBridge.install(engine[0], () -> { });
-        log.info("svd {} (pid {}) supervising {} services from {}", Svd.VERSION, Kernel.pid(),
-                config.services().size(), file);
+        log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
+                config.services().size(), file, socket);
         engine[0].start();
         boolean clean = engine[0].stopped().join();
+        control.close();
         if (processes.killAdoptedProcesses() > 0) {
             clean = false;
         }

@@ -218,7 +218,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             outputs.remove(name);
             Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
             rest.remove(name);
-            config = new SupervisorSpec(config.file(), config.daemon(), rest, goals.order());
+            config = new SupervisorSpec(config.file(), config.daemon(), config.control(), rest, goals.order());
         }
         dirty = true;
     }
@@ -226,7 +226,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private static SupervisorSpec withService(SupervisorSpec c, ServiceSpec spec) {
         Map<String, ServiceSpec> all = new LinkedHashMap<>(c.services());
         all.put(spec.name(), spec);
-        return new SupervisorSpec(c.file(), c.daemon(), all, c.startOrder());
+        return new SupervisorSpec(c.file(), c.daemon(), c.control(), all, c.startOrder());
     }
 
     private boolean allDown() {
@@ -431,7 +431,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         for (String name : change.added()) {
             all.put(name, next.services().get(name));
         }
-        return new SupervisorSpec(next.file(), next.daemon(), all, next.startOrder());
+        return new SupervisorSpec(next.file(), next.daemon(), next.control(), all, next.startOrder());
     }
 
     @Override

@@ -54,7 +54,7 @@ final class FakeSupervisorControl implements SupervisorControl {
     private static ServiceSnapshot snapshot(String name, ServiceState state, int pid, Instant startedAt, int restarts,
                                             Health health, Optional<ExitStatus> lastExit) {
         return new ServiceSnapshot(name, state, pid, startedAt, restarts, 0, List.of(), lastExit, health,
-                state.label(), 1, false, false);
+                state.label(), 1, false, false, true, "", Optional.empty());
     }
 
     private synchronized void put(ServiceSnapshot s) {
@@ -117,7 +117,7 @@ final class FakeSupervisorControl implements SupervisorControl {
         }
         int pid = target == ServiceState.RUNNING ? (s.pid() > 0 && needsProcess ? s.pid() : nextPid++) : 0;
         ServiceSnapshot after = new ServiceSnapshot(name, target, pid, pid > 0 ? NOW : null, s.restarts(), 0,
-                List.of(), s.lastExit(), s.health(), done, s.generation() + 1, false, false);
+                List.of(), s.lastExit(), s.health(), done, s.generation() + 1, false, false, true, "", Optional.empty());
         services.put(name, after);
         if (s.state() != target) {
             transition(name, s.state(), target, "operator " + done);
