@@ -57,6 +57,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final Goals goals;
+    private final Reloader reloader;
     private boolean shuttingDown;
     private boolean anyKilled;
     private long eventSeq;
@@ -74,6 +75,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.goals = new Goals(config);
+        this.reloader = new Reloader(runner, timers, this::offer, services::get);
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -316,15 +318,14 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public CompletableFuture<ActionResult> start(String name, Duration timeout) {
         return act(name, timeout, "start", () -> goals.operatorStart(name),
-                s -> s.state() == ServiceState.RUNNING && s.ready() ? name + ": running (pid " + s.pid() + ")" : null,
+                s -> s.state() == ServiceState.RUNNING && s.ready() ? "started" : null,
                 Engine::failedOrExited);
     }
 
     @Override
     public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
         return act(name, timeout, "stop", () -> goals.operatorStop(name),
-                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null
-                        : name + ": " + s.state().label() + " (" + s.reason() + ")",
+                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null : "stopped: " + s.reason(),
                 s -> null);
     }
 
@@ -337,21 +338,25 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             goals.takeOperatorStart(name); // the restart below is the operator's start
             apply(name, new Event.RestartRequested());
         }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
-                && !s.startedAt().isBefore(requested[0])
-                ? name + ": running (pid " + s.pid() + ")" : null, Engine::failedOrExited);
+                && !s.startedAt().isBefore(requested[0]) ? "restarted" : null, Engine::failedOrExited);
     }
 
     @Override
     public CompletableFuture<ActionResult> reload(String name, Duration timeout) {
-        return signalMain(name, null, "reload");
+        CompletableFuture<ActionResult> future = new CompletableFuture<>();
+        offer(() -> {
+            ServiceSnapshot s = services.get(name);
+            if (s == null) {
+                future.complete(noSuchService(name));
+            } else {
+                reloader.reload(config.services().get(name), s, future);
+            }
+        });
+        return future;
     }
 
     @Override
-    public CompletableFuture<ActionResult> signal(String name, Signal signal) {
-        return signalMain(name, signal, "signal");
-    }
-
-    private CompletableFuture<ActionResult> signalMain(String name, Signal explicit, String verb) {
+    public CompletableFuture<ActionResult> signal(String name, Signal sig) {
         CompletableFuture<ActionResult> future = new CompletableFuture<>();
         offer(() -> {
             ServiceSnapshot s = services.get(name);
@@ -359,12 +364,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 future.complete(noSuchService(name));
             } else if (s.pid() == 0 || !s.state().hasProcess()) {
                 future.complete(new ActionResult(name, "NOT_RUNNING", name + " is not running (" + s.state().label()
-                        + "): nothing to " + verb, s, Duration.ZERO));
+                        + "): nothing to signal", s, Duration.ZERO));
             } else {
-                Signal sig = explicit != null ? explicit : config.services().get(name).reload().signal();
                 runner.signalProcess(s.pid(), sig);
-                log.info("{}: sent SIG{} to pid {} ({})", name, sig, s.pid(), verb);
-                future.complete(new ActionResult(name, null, name + ": sent SIG" + sig + " to pid " + s.pid(), s,
+                log.info("{}: sent SIG{} to pid {} (operator)", name, sig, s.pid());
+                future.complete(new ActionResult(name, null, "sent SIG" + sig + " to pid " + s.pid(), s,
                         Duration.ZERO));
             }
         });
