@@ -10,6 +10,7 @@ import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
 import dev.svd.engine.OutputRegistry;
+import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
@@ -67,13 +68,16 @@ final class Daemon {
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
-        boolean clean = engine[0].stopped().join();
+        StopOutcome outcome = engine[0].stopped().join();
         control.close();
-        if (processes.killAdoptedProcesses() > 0) {
-            clean = false;
-        }
+        boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         processes.close();
+        if (outcome == StopOutcome.ESSENTIAL_FAILED) {
+            log.info("svd stopped because an essential service failed");
+            return Svd.EXIT_ESSENTIAL_FAILED;
+        }
+        boolean clean = outcome == StopOutcome.CLEAN && !stragglers;
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");
         return clean ? Svd.EXIT_OK : Svd.EXIT_UNCLEAN_STOP;
     }

@@ -50,7 +50,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Clock clock;
     private final EventLog events = new EventLog();
     private final Thread thread;
-    private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+    private final CompletableFuture<StopOutcome> stopped = new CompletableFuture<>();
 
     // Engine thread only.
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
@@ -60,6 +60,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Reloader reloader;
     private boolean shuttingDown;
     private boolean anyKilled;
+    private boolean essentialFailed;
     private long eventSeq;
     private boolean dirty;
 
@@ -100,8 +101,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         });
     }
 
-    /** Completes with true when every service is down after {@link #shutdown()}, false if any needed SIGKILL. */
-    public CompletableFuture<Boolean> stopped() {
+    /** Completes when every service is down after {@link #shutdown()} or an essential service failed. */
+    public CompletableFuture<StopOutcome> stopped() {
         return stopped;
     }
 
@@ -154,6 +155,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             MDC.put("service", name);
             log.info("{}: {} -> {} ({})", name, before.state().label(), next.state().label(), next.reason());
             MDC.remove("service");
+            if (next.state() == ServiceState.FAILED && spec.essential() && !shuttingDown) {
+                log.error("{} is essential and failed; stopping every service, svd will exit with status 2", name);
+                essentialFailed = true;
+                beginShutdown();
+            }
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
@@ -202,7 +208,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             }
         }
         if (shuttingDown && !stopped.isDone() && allDown()) {
-            stopped.complete(!anyKilled);
+            stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
+                    : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
         }
     }
 
@@ -440,16 +447,18 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     @Override
     public void shutdown() {
-        offer(() -> {
-            if (shuttingDown) {
-                return;
-            }
-            shuttingDown = true;
-            goals.wantNone();
-            Duration budget = config.daemon().stopBudget();
-            log.info("stopping all services (budget {})", Lifecycle.human(budget));
-            timers.schedule(budget.toNanos(), this::killEverything);
-        });
+        offer(this::beginShutdown);
+    }
+
+    private void beginShutdown() {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        goals.wantNone();
+        Duration budget = config.daemon().stopBudget();
+        log.info("stopping all services (budget {})", Lifecycle.human(budget));
+        timers.schedule(budget.toNanos(), this::killEverything);
     }
 
     /** The stop budget ran out: SIGKILL every group that is still there. */
