@@ -445,6 +445,19 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         return new SupervisorSpec(next.file(), next.daemon(), next.control(), all, next.startOrder());
     }
 
+    /** After an outside log rotation: sends each running service its {@code reopen-signal}. */
+    public void reopenLogs() {
+        offer(() -> {
+            for (ServiceSnapshot s : services.values()) {
+                ServiceSpec spec = config.services().get(s.name());
+                if (spec != null && spec.reopenSignal().isPresent() && s.pid() != 0 && s.state().hasProcess()) {
+                    runner.signalProcess(s.pid(), spec.reopenSignal().get());
+                    log.info("{}: sent SIG{} to pid {} (reopen logs)", s.name(), spec.reopenSignal().get(), s.pid());
+                }
+            }
+        });
+    }
+
     @Override
     public void shutdown() {
         offer(this::beginShutdown);
