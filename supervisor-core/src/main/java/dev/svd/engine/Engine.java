@@ -227,7 +227,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             outputs.remove(name);
             Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
             rest.remove(name);
-            config = new SupervisorSpec(config.file(), config.daemon(), config.control(), rest, goals.order());
+            config = config.withServices(rest, goals.order());
         }
         dirty = true;
     }
@@ -235,7 +235,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private static SupervisorSpec withService(SupervisorSpec c, ServiceSpec spec) {
         Map<String, ServiceSpec> all = new LinkedHashMap<>(c.services());
         all.put(spec.name(), spec);
-        return new SupervisorSpec(c.file(), c.daemon(), c.control(), all, c.startOrder());
+        return c.withServices(all, c.startOrder());
     }
 
     private boolean allDown() {
@@ -442,7 +442,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         for (String name : change.added()) {
             all.put(name, next.services().get(name));
         }
-        return new SupervisorSpec(next.file(), next.daemon(), next.control(), all, next.startOrder());
+        return next.withServices(all, next.startOrder());
     }
 
     /** After an outside log rotation: sends each running service its {@code reopen-signal}. */
