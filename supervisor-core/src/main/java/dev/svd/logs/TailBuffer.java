@@ -1,0 +1,140 @@
+package dev.svd.logs;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The last lines of one stream, kept as bytes for diagnostics. {@link #add} is called on the pump
+ * thread; {@link #last} from any thread (every method is synchronized, and the pump holds the lock
+ * only while copying the last lines of one chunk).
+ *
+ * <p>Per chunk only the last {@code capacity} lines are copied, found by scanning backwards, into
+ * reused slot arrays. A line longer than {@link #MAX_STORED} bytes keeps its first
+ * {@code MAX_STORED} bytes and is marked as truncated when read.
+ */
+final class TailBuffer {
+    static final int MAX_STORED = 4 * 1024;
+
+    private final int capacity;
+    private final byte[][] slots;
+    private final int[] stored;
+    private final int[] lengths;
+    private int next;
+    private int count;
+    private byte[] held = new byte[0];
+    private int heldStored;
+    private int heldLength;
+
+    TailBuffer(int capacity) {
+        this.capacity = capacity;
+        this.slots = new byte[capacity][];
+        this.stored = new int[capacity];
+        this.lengths = new int[capacity];
+    }
+
+    /** Keeps the last lines of {@code chunk[from, to)}; a trailing partial line is held. */
+    synchronized void add(ByteBuffer chunk, int from, int to) {
+        if (capacity == 0) {
+            return;
+        }
+        int last = Newlines.previous(chunk, from, to);
+        if (last < 0) {
+            hold(chunk, from, to);
+            return;
+        }
+        int start = startOfLastLines(chunk, from, last);
+        if (start == from) {
+            int first = Newlines.next(chunk, from, last + 1);
+            hold(chunk, from, first);
+            endLine();
+            start = first + 1;
+        } else {
+            heldStored = 0;
+            heldLength = 0;
+        }
+        while (start <= last) {
+            int newline = Newlines.next(chunk, start, last + 1);
+            store(chunk, start, newline);
+            start = newline + 1;
+        }
+        hold(chunk, last + 1, to);
+    }
+
+    /** Ends the held partial line, if any, as a line (the stream ended). */
+    synchronized void endLine() {
+        if (heldLength == 0) {
+            return;
+        }
+        byte[] slot = slot(heldStored);
+        System.arraycopy(held, 0, slot, 0, heldStored);
+        commit(heldStored, heldLength);
+        heldStored = 0;
+        heldLength = 0;
+    }
+
+    /** The last {@code n} complete lines, oldest first, decoded as UTF-8 with replacement characters. */
+    synchronized List<String> last(int n) {
+        int size = Math.min(Math.max(n, 0), count);
+        List<String> lines = new ArrayList<>(size);
+        for (int i = size; i > 0; i--) {
+            int index = Math.floorMod(next - i, capacity);
+            String line = new String(slots[index], 0, stored[index], StandardCharsets.UTF_8);
+            if (stored[index] < lengths[index]) {
+                line += " [svd: line truncated, " + lengths[index] + " bytes]";
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** Where the last {@code capacity} complete lines ending at {@code chunk[last]} begin. */
+    private int startOfLastLines(ByteBuffer chunk, int from, int last) {
+        int end = last;
+        for (int lines = 1; lines < capacity; lines++) {
+            int newline = Newlines.previous(chunk, from, end);
+            if (newline < 0) {
+                return from;
+            }
+            end = newline;
+        }
+        int newline = Newlines.previous(chunk, from, end);
+        return newline < 0 ? from : newline + 1;
+    }
+
+    private void store(ByteBuffer chunk, int from, int to) {
+        int length = to - from;
+        int keep = Math.min(length, MAX_STORED);
+        chunk.get(from, slot(keep), 0, keep);
+        commit(keep, length);
+    }
+
+    private void hold(ByteBuffer chunk, int from, int to) {
+        int keep = Math.min(to - from, MAX_STORED - heldStored);
+        if (heldStored + keep > held.length) {
+            held = Arrays.copyOf(held, Math.min(MAX_STORED, Math.max(held.length * 2, heldStored + keep)));
+        }
+        chunk.get(from, held, heldStored, keep);
+        heldStored += keep;
+        heldLength += to - from;
+    }
+
+    /** The next slot, reused when it is big enough. */
+    private byte[] slot(int size) {
+        byte[] slot = slots[next];
+        if (slot == null || slot.length < size) {
+            slot = new byte[Math.max(size, 128)];
+            slots[next] = slot;
+        }
+        return slot;
+    }
+
+    private void commit(int storedBytes, int length) {
+        stored[next] = storedBytes;
+        lengths[next] = length;
+        next = (next + 1) % capacity;
+        count = Math.min(count + 1, capacity);
+    }
+}
