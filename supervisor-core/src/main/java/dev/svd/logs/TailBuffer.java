@@ -11,7 +11,7 @@ import java.util.List;
  * thread; {@link #last} from any thread (every method is synchronized, and the pump holds the lock
  * only while copying the last lines of one chunk).
  *
- * <p>Per chunk only the last {@code capacity} lines are copied, found by scanning backwards, into
+ * <p>Per chunk only the last {@code capacity} lines are copied, found in one backward scan, into
  * reused slot arrays. A line longer than {@link #MAX_STORED} bytes keeps its first
  * {@code MAX_STORED} bytes and is marked as truncated when read.
  */
@@ -22,6 +22,7 @@ final class TailBuffer {
     private final byte[][] slots;
     private final int[] stored;
     private final int[] lengths;
+    private final int[] newlines;
     private int next;
     private int count;
     private byte[] held = new byte[0];
@@ -33,6 +34,7 @@ final class TailBuffer {
         this.slots = new byte[capacity][];
         this.stored = new int[capacity];
         this.lengths = new int[capacity];
+        this.newlines = new int[capacity + 1];
     }
 
     /** Keeps the last lines of {@code chunk[from, to)}; a trailing partial line is held. */
@@ -40,34 +42,49 @@ final class TailBuffer {
         if (capacity == 0) {
             return;
         }
-        int last = Newlines.previous(chunk, from, to);
-        if (last < 0) {
+        // One backward pass: newlines[0] is the last newline, newlines[found - 1] the earliest needed.
+        int found = 0;
+        for (int end = to; found <= capacity; found++) {
+            int newline = Newlines.previous(chunk, from, end);
+            if (newline < 0) {
+                break;
+            }
+            newlines[found] = newline;
+            end = newline;
+        }
+        if (found == 0) {
             hold(chunk, from, to);
             return;
         }
-        int start = startOfLastLines(chunk, from, last);
-        if (start == from) {
-            int first = Newlines.next(chunk, from, last + 1);
-            hold(chunk, from, first);
-            endLine();
-            start = first + 1;
-        } else {
+        int start;
+        if (found > capacity) {
+            // The chunk alone has more lines than we keep: what was held is older than all of them.
+            found = capacity;
+            start = newlines[capacity] + 1;
             heldStored = 0;
             heldLength = 0;
+        } else {
+            found--;
+            hold(chunk, from, newlines[found]);
+            commitHeld();
+            start = newlines[found] + 1;
         }
-        while (start <= last) {
-            int newline = Newlines.next(chunk, start, last + 1);
-            store(chunk, start, newline);
-            start = newline + 1;
+        for (int i = found - 1; i >= 0; i--) {
+            store(chunk, start, newlines[i]);
+            start = newlines[i] + 1;
         }
-        hold(chunk, last + 1, to);
+        hold(chunk, start, to);
     }
 
     /** Ends the held partial line, if any, as a line (the stream ended). */
     synchronized void endLine() {
-        if (heldLength == 0) {
-            return;
+        if (heldLength > 0) {
+            commitHeld();
         }
+    }
+
+    /** The held bytes become a line, even when there are none (an empty line). */
+    private void commitHeld() {
         byte[] slot = slot(heldStored);
         System.arraycopy(held, 0, slot, 0, heldStored);
         commit(heldStored, heldLength);
@@ -88,20 +105,6 @@ final class TailBuffer {
             lines.add(line);
         }
         return lines;
-    }
-
-    /** Where the last {@code capacity} complete lines ending at {@code chunk[last]} begin. */
-    private int startOfLastLines(ByteBuffer chunk, int from, int last) {
-        int end = last;
-        for (int lines = 1; lines < capacity; lines++) {
-            int newline = Newlines.previous(chunk, from, end);
-            if (newline < 0) {
-                return from;
-            }
-            end = newline;
-        }
-        int newline = Newlines.previous(chunk, from, end);
-        return newline < 0 ? from : newline + 1;
     }
 
     private void store(ByteBuffer chunk, int from, int to) {

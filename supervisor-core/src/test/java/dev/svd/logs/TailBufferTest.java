@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TailBufferTest {
@@ -33,6 +35,29 @@ class TailBufferTest {
         add(tail, chunk + "unfinished");
 
         assertThat(tail.last(500)).isEqualTo(expected.subList(800, 1000));
+    }
+
+    @Test
+    void randomChunksGiveTheSameTailAsSplittingEverythingAtOnce() {
+        Random random = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            int capacity = 1 + random.nextInt(6);
+            TailBuffer tail = new TailBuffer(capacity);
+            StringBuilder all = new StringBuilder();
+            for (int chunk = random.nextInt(8); chunk >= 0; chunk--) {
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(20); i > 0; i--) {
+                    text.append(random.nextInt(4) == 0 ? '\n' : (char) ('a' + random.nextInt(3)));
+                }
+                add(tail, text.toString());
+                all.append(text);
+            }
+            List<String> complete = new ArrayList<>(Arrays.asList(all.toString().split("\n", -1)));
+            complete.remove(complete.size() - 1);
+
+            assertThat(tail.last(capacity)).as("round %d: %s", round, all)
+                    .isEqualTo(complete.subList(Math.max(0, complete.size() - capacity), complete.size()));
+        }
     }
 
     @Test
