@@ -56,6 +56,36 @@ final class Newlines {
         return -1;
     }
 
+    /**
+     * Index of the {@code n}-th last {@code '\n'} in {@code chunk[from, to)} ({@code n} >= 1), or -1
+     * when there are fewer. Counts eight bytes at a time with a bit count, so the loop has no
+     * branch per line: cheaper than {@code n} calls of {@link #previous} when only a count matters.
+     */
+    static int nthPrevious(ByteBuffer chunk, int from, int to, int n) {
+        boolean bigEndian = chunk.order() == ByteOrder.BIG_ENDIAN;
+        int left = n;
+        int i = to;
+        for (; i - Long.BYTES >= from; i -= Long.BYTES) {
+            long mask = mask(chunk.getLong(i - Long.BYTES));
+            int count = Long.bitCount(mask);
+            if (count >= left) {
+                // Byte k of the word at bits 8k..8k+7, so higher addresses are higher bits.
+                long ordered = bigEndian ? Long.reverseBytes(mask) : mask;
+                for (; left > 1; left--) {
+                    ordered &= ~Long.highestOneBit(ordered);
+                }
+                return i - 1 - Long.numberOfLeadingZeros(ordered) / Byte.SIZE;
+            }
+            left -= count;
+        }
+        for (i--; i >= from; i--) {
+            if (chunk.get(i) == '\n' && --left == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The high bit of every byte of {@code word} that is {@code '\n'}, and no other bit. */
     private static long mask(long word) {
         long x = word ^ NEWLINES;

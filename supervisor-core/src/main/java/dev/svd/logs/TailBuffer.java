@@ -11,14 +11,20 @@ import java.util.List;
  * thread; {@link #last} from any thread (every method is synchronized, and the pump holds the lock
  * only while copying the last lines of one chunk).
  *
- * <p>Per chunk only the last {@code capacity} lines are copied, found in one backward scan, into
- * reused slot arrays. A line longer than {@link #MAX_STORED} bytes keeps its first
- * {@code MAX_STORED} bytes and is marked as truncated when read.
+ * <p>Lines are kept in reused slot arrays; a line longer than {@link #MAX_STORED} bytes keeps its
+ * first {@code MAX_STORED} bytes and is marked as truncated when read. To keep the pump cheap, a
+ * chunk is not cut into lines when it arrives: it is counted backwards (a bit count per eight
+ * bytes, no branch per line), and from the start of its last {@code capacity} lines it is copied
+ * raw, in one piece, to be cut when the next chunk arrives or a reader asks. When the next chunk
+ * alone holds {@code capacity} lines, the deferred one is dropped without ever being cut.
  */
 final class TailBuffer {
     static final int MAX_STORED = 4 * 1024;
+    /** Larger pieces are cut at once rather than copied, to bound the memory a stream holds. */
+    static final int DEFER_LIMIT = 32 * 1024;
 
     private final int capacity;
+    private final int deferLimit;
     private final byte[][] slots;
     private final int[] stored;
     private final int[] lengths;
@@ -28,9 +34,16 @@ final class TailBuffer {
     private byte[] held = new byte[0];
     private int heldStored;
     private int heldLength;
+    private ByteBuffer deferred = ByteBuffer.allocate(0);
+    private int deferredLength;
 
     TailBuffer(int capacity) {
+        this(capacity, DEFER_LIMIT);
+    }
+
+    TailBuffer(int capacity, int deferLimit) {
         this.capacity = capacity;
+        this.deferLimit = deferLimit;
         this.slots = new byte[capacity][];
         this.stored = new int[capacity];
         this.lengths = new int[capacity];
@@ -42,6 +55,27 @@ final class TailBuffer {
         if (capacity == 0) {
             return;
         }
+        int start = from;
+        int beforeOldest = Newlines.nthPrevious(chunk, from, to, capacity + 1);
+        if (beforeOldest >= 0) {
+            // The chunk alone ends with `capacity` complete lines: all we kept so far is older.
+            count = 0;
+            heldStored = 0;
+            heldLength = 0;
+            deferredLength = 0;
+            start = beforeOldest + 1;
+        } else {
+            splitDeferred();
+        }
+        if (to - start <= deferLimit) {
+            defer(chunk, start, to);
+        } else {
+            split(chunk, start, to);
+        }
+    }
+
+    /** Cuts {@code chunk[from, to)} into lines, the last {@code capacity} of which are stored. */
+    private void split(ByteBuffer chunk, int from, int to) {
         // One backward pass: newlines[0] is the last newline, newlines[found - 1] the earliest needed.
         int found = 0;
         for (int end = to; found <= capacity; found++) {
@@ -78,6 +112,7 @@ final class TailBuffer {
 
     /** Ends the held partial line, if any, as a line (the stream ended). */
     synchronized void endLine() {
+        splitDeferred();
         if (heldLength > 0) {
             commitHeld();
         }
@@ -94,6 +129,7 @@ final class TailBuffer {
 
     /** The last {@code n} complete lines, oldest first, decoded as UTF-8 with replacement characters. */
     synchronized List<String> last(int n) {
+        splitDeferred();
         int size = Math.min(Math.max(n, 0), count);
         List<String> lines = new ArrayList<>(size);
         for (int i = size; i > 0; i--) {
@@ -105,6 +141,22 @@ final class TailBuffer {
             lines.add(line);
         }
         return lines;
+    }
+
+    private void defer(ByteBuffer chunk, int from, int to) {
+        int length = to - from;
+        if (length > deferred.capacity()) {
+            deferred = ByteBuffer.allocate(Math.min(deferLimit, Math.max(length, 2 * deferred.capacity())));
+        }
+        chunk.get(from, deferred.array(), 0, length);
+        deferredLength = length;
+    }
+
+    private void splitDeferred() {
+        if (deferredLength > 0) {
+            split(deferred, 0, deferredLength);
+            deferredLength = 0;
+        }
     }
 
     private void store(ByteBuffer chunk, int from, int to) {

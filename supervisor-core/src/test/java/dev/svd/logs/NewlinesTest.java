@@ -24,6 +24,8 @@ class NewlinesTest {
                 int to = from + random.nextInt(bytes.length - from + 1);
                 assertThat(Newlines.next(chunk, from, to)).isEqualTo(naiveNext(bytes, from, to));
                 assertThat(Newlines.previous(chunk, from, to)).isEqualTo(naivePrevious(bytes, from, to));
+                int n = 1 + random.nextInt(6);
+                assertThat(Newlines.nthPrevious(chunk, from, to, n)).as("n=%d", n).isEqualTo(naiveNth(bytes, from, to, n));
             }
         }
     }
@@ -31,6 +33,16 @@ class NewlinesTest {
     private static int naiveNext(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
             if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int naiveNth(byte[] bytes, int from, int to, int n) {
+        int left = n;
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '\n' && --left == 0) {
                 return i;
             }
         }

@@ -38,11 +38,11 @@ class TailBufferTest {
     }
 
     @Test
-    void randomChunksGiveTheSameTailAsSplittingEverythingAtOnce() {
+    void randomChunksGiveTheSameTailAsSplittingEverythingAtOnceWhetherCutNowOrLater() {
         Random random = new Random(11);
-        for (int round = 0; round < 300; round++) {
+        for (int round = 0; round < 1000; round++) {
             int capacity = 1 + random.nextInt(6);
-            TailBuffer tail = new TailBuffer(capacity);
+            TailBuffer tail = new TailBuffer(capacity, random.nextInt(12));
             StringBuilder all = new StringBuilder();
             for (int chunk = random.nextInt(8); chunk >= 0; chunk--) {
                 StringBuilder text = new StringBuilder();
