@@ -40,7 +40,7 @@ final class RotatingFile implements Closeable {
     private boolean atLineStart = true;
     private long lostInEpisode;
     private String lossReason;
-    private long lostTotal;
+    private volatile long lostTotal;
 
     /** Creates the directory and opens (appends to) {@code path}; throws if that is impossible. */
     RotatingFile(String service, Path path, long maxSize, int keep, ChannelOpener opener) throws IOException {
@@ -66,7 +66,7 @@ final class RotatingFile implements Closeable {
         }
     }
 
-    /** Bytes of output lost to write errors since this file was opened. */
+    /** Bytes of output lost to write errors since this file was opened; any thread (one writer, volatile). */
     long lostBytes() {
         return lostTotal;
     }

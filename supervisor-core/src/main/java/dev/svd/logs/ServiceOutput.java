@@ -47,8 +47,8 @@ public final class ServiceOutput implements AutoCloseable {
             return;
         }
         try {
-            of(stream).accept(bytes, from, to);
             file.write(bytes);
+            of(stream).accept(bytes, from, to);
             if (console != null) {
                 console.flush();
             }
@@ -78,7 +78,7 @@ public final class ServiceOutput implements AutoCloseable {
         return of(stream).follow(sink);
     }
 
-    /** Bytes of output lost to write errors on the log file (e.g. a full disk). */
+    /** Bytes of output lost to write errors on the log file (e.g. a full disk); any thread. */
     public long lostBytes() {
         return file.lostBytes();
     }

@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
  * one and shares it between all services.
  *
  * <p>Writes lock {@code System.out}, the PrintStream Logback's console appender writes each
- * event through in one call, so svd's own log lines do not interleave with service lines either.
- * A failing stdout (closed pipe) never throws into the pump: the bytes are dropped and one WARN
- * is logged per episode.
+ * event through in one call; on JDK 17 PrintStream.write locks the stream object itself, so svd's
+ * own log lines do not interleave with service lines either (JDK 21+ PrintStream uses an internal
+ * lock instead; then only service lines are kept whole against each other). A failing stdout
+ * (closed pipe) never throws into the pump: the bytes are dropped and one WARN is logged per
+ * episode.
  */
 public final class StdoutSink implements ConsoleSink {
     private static final Logger log = LoggerFactory.getLogger(StdoutSink.class);
