@@ -63,6 +63,10 @@ final class RotatingFile implements Closeable {
         } catch (IOException e) {
             lose(chunk.remaining(), e);
             chunk.position(chunk.limit());
+            if (channel != null && !channel.isOpen()) {
+                // Closed under us, e.g. ClosedByInterruptException: open it again on the next chunk.
+                channel = null;
+            }
         }
     }
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +141,25 @@ class RotatingFileTest {
         }
 
         assertThat(dir.resolve("web.log")).hasContent("[svd: 4 bytes of output lost: No space left on device]\nc\n");
+    }
+
+    @Test
+    void aChannelClosedUnderUsIsOpenedAgain() throws IOException {
+        List<FileChannel> opened = new ArrayList<>();
+        RotatingFile.ChannelOpener opener = path -> {
+            FileChannel channel = RotatingFile.APPEND.open(path);
+            opened.add(channel);
+            return channel;
+        };
+        try (RotatingFile file = new RotatingFile("web", dir.resolve("web.log"), 1_000_000, 1, opener)) {
+            file.write(ascii("one\n"));
+            opened.get(0).close();
+            file.write(ascii("two\n"));
+            file.write(ascii("three\n"));
+        }
+
+        assertThat(opened).hasSize(2);
+        assertThat(dir.resolve("web.log")).hasContent("one\n[svd: 4 bytes of output lost: ClosedChannelException]\nthree");
     }
 
     static byte[] randomLines(Random random, int total, int maxLine) {
