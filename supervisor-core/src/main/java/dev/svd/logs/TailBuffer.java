@@ -12,15 +12,16 @@ import java.util.List;
  * only while copying the last lines of one chunk).
  *
  * <p>Lines are kept in reused slot arrays; a line longer than {@link #MAX_STORED} bytes keeps its
- * first {@code MAX_STORED} bytes and is marked as truncated when read. To keep the pump cheap, a
- * chunk is not cut into lines when it arrives: it is counted backwards (a bit count per eight
- * bytes, no branch per line), and from the start of its last {@code capacity} lines it is copied
- * raw, in one piece, to be cut when the next chunk arrives or a reader asks. When the next chunk
- * alone holds {@code capacity} lines, the deferred one is dropped without ever being cut.
+ * first {@code MAX_STORED} bytes and is marked as truncated when read. To keep the pump cheap
+ * under a flood, a chunk that alone holds {@code capacity} lines is not cut into lines when it
+ * arrives: it is counted backwards (a bit count per eight bytes, no branch per line), and its last
+ * {@code capacity} lines are copied raw, in one piece, to be cut when a later chunk or a reader
+ * needs them; if the next chunk is such a chunk too, they are dropped without ever being cut.
+ * Smaller chunks are cut at once.
  */
 final class TailBuffer {
     static final int MAX_STORED = 4 * 1024;
-    /** Larger pieces are cut at once rather than copied, to bound the memory a stream holds. */
+    /** Larger runs of lines are cut at once rather than copied, to bound the memory a stream holds. */
     static final int DEFER_LIMIT = 32 * 1024;
 
     private final int capacity;
@@ -55,23 +56,19 @@ final class TailBuffer {
         if (capacity == 0) {
             return;
         }
-        int start = from;
-        int beforeOldest = Newlines.nthPrevious(chunk, from, to, capacity + 1);
-        if (beforeOldest >= 0) {
-            // The chunk alone ends with `capacity` complete lines: all we kept so far is older.
-            count = 0;
-            heldStored = 0;
-            heldLength = 0;
-            deferredLength = 0;
-            start = beforeOldest + 1;
-        } else {
-            splitDeferred();
+        if (to - from > capacity) {
+            int beforeOldest = Newlines.nthPrevious(chunk, from, to, capacity + 1);
+            if (beforeOldest >= 0 && to - (beforeOldest + 1) <= deferLimit) {
+                // The chunk alone ends with `capacity` complete lines: all we kept so far is older.
+                count = 0;
+                heldStored = 0;
+                heldLength = 0;
+                defer(chunk, beforeOldest + 1, to);
+                return;
+            }
         }
-        if (to - start <= deferLimit) {
-            defer(chunk, start, to);
-        } else {
-            split(chunk, start, to);
-        }
+        splitDeferred();
+        split(chunk, from, to);
     }
 
     /** Cuts {@code chunk[from, to)} into lines, the last {@code capacity} of which are stored. */
