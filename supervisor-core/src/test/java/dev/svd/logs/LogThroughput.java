@@ -17,10 +17,11 @@ import java.util.stream.Stream;
  * with plain FileChannel writes of the same chunks, once into real files (kernel-bound and noisy
  * on a shared machine) and once into /dev/null (what accept() itself costs on the pump thread).
  * Rotation is off in the file runs so both sides write one big file and meet the same page-cache
- * throttling. Run after {@code mvn test-compile}:
+ * throttling. Run from the repository root:
  * <pre>
- * java -cp supervisor-core/target/classes:supervisor-core/target/test-classes:SLF4J_AND_LOGBACK_JARS \
- *     dev.svd.logs.LogThroughput [MiB] [dir]
+ * mvn -B -q -pl supervisor-core test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/svd-cp
+ * java -cp supervisor-core/target/classes:supervisor-core/target/test-classes:$(cat /tmp/svd-cp) \
+ *     dev.svd.logs.LogThroughput [MiB, default 512] [directory, default /tmp]
  * </pre>
  */
 public final class LogThroughput {
