@@ -8,21 +8,23 @@ import java.util.List;
 
 /**
  * The last lines of one stream, kept as bytes for diagnostics. {@link #add} is called on the pump
- * thread; {@link #last} from any thread (every method is synchronized, and the pump holds the lock
- * only while copying the last lines of one chunk).
+ * thread; {@link #last} from any thread (every method is synchronized; the pump holds the lock for
+ * a copy of one chunk and now and then a count, a reader for cutting at most 128 KiB into lines).
  *
  * <p>Lines are kept in reused slot arrays; a line longer than {@link #MAX_STORED} bytes keeps its
- * first {@code MAX_STORED} bytes and is marked as truncated when read. To keep the pump cheap
- * under a flood, a chunk that alone holds {@code capacity} lines is not cut into lines when it
- * arrives: it is counted backwards (a bit count per eight bytes, no branch per line), and its last
- * {@code capacity} lines are copied raw, in one piece, to be cut when a later chunk or a reader
- * needs them; if the next chunk is such a chunk too, they are dropped without ever being cut.
- * Smaller chunks are cut at once.
+ * first {@code MAX_STORED} bytes and is marked as truncated when read.
+ *
+ * <p>To keep the pump cheap, chunks are not cut into lines when they arrive: they are appended raw
+ * to a deferred buffer (one bulk copy, no scanning). When it is full, it is counted backwards (a
+ * bit count per eight bytes, no branch per line) for its last {@code capacity} lines; everything
+ * before them is dropped unread. Lines are cut only when a reader asks or when the deferred bytes
+ * hold fewer than {@code capacity} lines (long lines). Under a flood of short lines, each byte
+ * costs a copy and, for one in every few, a count.
  */
 final class TailBuffer {
     static final int MAX_STORED = 4 * 1024;
-    /** Larger runs of lines are cut at once rather than copied, to bound the memory a stream holds. */
-    static final int DEFER_LIMIT = 32 * 1024;
+    /** The most raw bytes a stream defers; grown to only as output arrives. */
+    static final int DEFER_LIMIT = 128 * 1024;
 
     private final int capacity;
     private final int deferLimit;
@@ -56,19 +58,47 @@ final class TailBuffer {
         if (capacity == 0) {
             return;
         }
-        if (to - from > capacity) {
-            int beforeOldest = Newlines.nthPrevious(chunk, from, to, capacity + 1);
-            if (beforeOldest >= 0 && to - (beforeOldest + 1) <= deferLimit) {
-                // The chunk alone ends with `capacity` complete lines: all we kept so far is older.
-                count = 0;
-                heldStored = 0;
-                heldLength = 0;
-                defer(chunk, beforeOldest + 1, to);
-                return;
+        int start = from;
+        if (deferredLength + (to - from) > deferLimit) {
+            // Full. A big chunk often holds `capacity` lines alone, making all we kept older.
+            int beforeOldest = to - from >= deferLimit / 2 ? Newlines.nthPrevious(chunk, from, to, capacity + 1) : -1;
+            if (beforeOldest >= 0) {
+                forgetAll();
+                start = beforeOldest + 1;
+            } else {
+                settleDeferred();
             }
         }
-        splitDeferred();
-        split(chunk, from, to);
+        if (deferredLength + (to - start) <= deferLimit) {
+            defer(chunk, start, to);
+        } else {
+            splitDeferred();
+            split(chunk, start, to);
+        }
+    }
+
+    /**
+     * Makes room in the deferred bytes: when they hold more than {@code capacity} lines, all before
+     * the last {@code capacity} is dropped unread (and so is everything kept before them);
+     * otherwise they are cut into lines.
+     */
+    private void settleDeferred() {
+        int beforeOldest = Newlines.nthPrevious(deferred, 0, deferredLength, capacity + 1);
+        if (beforeOldest < 0) {
+            splitDeferred();
+            return;
+        }
+        int kept = deferredLength - (beforeOldest + 1);
+        forgetAll();
+        System.arraycopy(deferred.array(), beforeOldest + 1, deferred.array(), 0, kept);
+        deferredLength = kept;
+    }
+
+    private void forgetAll() {
+        count = 0;
+        heldStored = 0;
+        heldLength = 0;
+        deferredLength = 0;
     }
 
     /** Cuts {@code chunk[from, to)} into lines, the last {@code capacity} of which are stored. */
@@ -142,11 +172,12 @@ final class TailBuffer {
 
     private void defer(ByteBuffer chunk, int from, int to) {
         int length = to - from;
-        if (length > deferred.capacity()) {
-            deferred = ByteBuffer.allocate(Math.min(deferLimit, Math.max(length, 2 * deferred.capacity())));
+        if (deferredLength + length > deferred.capacity()) {
+            int size = Math.min(deferLimit, Math.max(deferredLength + length, 2 * deferred.capacity()));
+            deferred = ByteBuffer.wrap(Arrays.copyOf(deferred.array(), size));
         }
-        chunk.get(from, deferred.array(), 0, length);
-        deferredLength = length;
+        chunk.get(from, deferred.array(), deferredLength, length);
+        deferredLength += length;
     }
 
     private void splitDeferred() {
