@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -23,14 +24,29 @@ public final class ServiceOutput implements AutoCloseable {
     private final StreamLines stdout;
     private final StreamLines stderr;
 
-    /** Opens (appends to) {@code logDir/SERVICE.log}, creating the directory; throws if it cannot. */
+    /**
+     * Opens (appends to) {@code logDir/SERVICE.log}, creating the directory; throws if it cannot.
+     * Old files dropped by rotation are deleted on the calling thread (the pump); prefer the
+     * constructor with a remover.
+     */
     public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console) throws IOException {
-        this(service, spec, logDir, console, RotatingFile.APPEND);
+        this(service, spec, logDir, console, Runnable::run);
     }
 
-    ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, RotatingFile.ChannelOpener opener)
+    /**
+     * As above, with {@code remover} deleting the old files that rotation drops (a file of
+     * max-size bytes takes milliseconds to delete); one single-thread executor can serve all
+     * services.
+     */
+    public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover)
             throws IOException {
-        this.file = new RotatingFile(service, logDir.resolve(service + ".log"), spec.maxSize(), spec.keep(), opener);
+        this(service, spec, logDir, console, remover, RotatingFile.APPEND);
+    }
+
+    ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover,
+            RotatingFile.ChannelOpener opener) throws IOException {
+        this.file = new RotatingFile(service, logDir.resolve(service + ".log"), spec.maxSize(), spec.keep(), opener,
+                remover);
         this.console = spec.console() ? new ConsoleFormatter(service, console) : null;
         this.stdout = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDOUT));
         this.stderr = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDERR));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,27 @@ class RotatingFileTest {
         assertThat(Files.readString(numbered(1))).isEqualTo("three 123\n");
         assertThat(Files.readString(numbered(2))).isEqualTo("two 12345\n");
         assertThat(numbered(3)).doesNotExist();
+    }
+
+    @Test
+    void droppedFilesAreRenamedAwayAtOnceAndDeletedByTheRemover() throws IOException {
+        List<Runnable> removals = new ArrayList<>();
+        try (RotatingFile file = new RotatingFile("web", dir.resolve("web.log"), 10, 1, RotatingFile.APPEND,
+                removals::add)) {
+            for (String line : new String[] {"one 12345\n", "two 12345\n", "three 123\n"}) {
+                file.write(ascii(line));
+            }
+        }
+
+        assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo("three 123\n");
+        assertThat(Files.readString(numbered(1))).isEqualTo("two 12345\n");
+        assertThat(removals).hasSize(1);
+        assertThat(dir.resolve(".web.log.1.dropped.1")).hasContent("one 12345");
+
+        removals.forEach(Runnable::run);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("web.log", "web.log.1");
+        }
     }
 
     @Test

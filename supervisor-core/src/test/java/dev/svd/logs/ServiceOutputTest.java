@@ -185,7 +185,7 @@ class ServiceOutputTest {
     @Test
     void aFullDiskLosesFileBytesOnlyAndMarksHowMany() throws IOException {
         FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
-        try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console, disk.opener())) {
+        try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console, Runnable::run, disk.opener())) {
             write(output, STDOUT, "one\n");
             disk.room = 0;
             write(output, STDOUT, "two\n");
