@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A by-hand check of capture at the end of a real pipe, the issue's measure without NuProcess:
@@ -31,12 +33,20 @@ public final class CaptureStdin {
         ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
         long total = 0;
         long reads = 0;
+        long reading = 0;
         long start = System.nanoTime();
+        ExecutorService remover = Executors.newSingleThreadExecutor();
         try (FileChannel in = new FileInputStream(FileDescriptor.in).getChannel();
-                ServiceOutput output = new ServiceOutput("capture", spec, Path.of(args[0]), new StdoutSink());
+                ServiceOutput output = new ServiceOutput("capture", spec, Path.of(args[0]), new StdoutSink(), remover);
                 FileChannel raw = FileChannel.open(Path.of(args[0], "raw.log"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            while (in.read(buffer.clear()) >= 0) {
+            while (true) {
+                long before = System.nanoTime();
+                int read = in.read(buffer.clear());
+                reading += System.nanoTime() - before;
+                if (read < 0) {
+                    break;
+                }
                 total += buffer.flip().remaining();
                 reads++;
                 if (mode.equals("raw")) {
@@ -49,7 +59,9 @@ public final class CaptureStdin {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.err.printf("%s: %d bytes in %d reads (%d on average) in %.3f s: %.0f MB/s%n", mode, total, reads,
-                total / Math.max(1, reads), seconds, total / seconds / 1e6);
+        remover.shutdown();
+        System.err.printf("%s: %d bytes in %d reads (%d on average) in %.3f s: %.0f MB/s; %.3f s reading, %.3f s in"
+                + " accept or write%n", mode, total, reads, total / Math.max(1, reads), seconds, total / seconds / 1e6,
+                reading / 1e9, seconds - reading / 1e9);
     }
 }
