@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
  * </pre>
  * The second argument: {@code file} (default), {@code console} (lines also go, prefixed, to
  * stdout: redirect it) or {@code raw} (a plain FileChannel write of each read, for comparison).
+ * The log spec is the default; {@code -Dmax-size=}, {@code -Dkeep=}, {@code -Dtail-lines=} change it.
  */
 public final class CaptureStdin {
     private CaptureStdin() {
@@ -28,18 +29,20 @@ public final class CaptureStdin {
 
     public static void main(String[] args) throws IOException {
         String mode = args.length > 1 ? args[1] : "file";
-        LogSpec spec = new LogSpec(LogSpec.DEFAULT.maxSize(), LogSpec.DEFAULT.keep(), LogSpec.DEFAULT.tailLines(),
-                mode.equals("console"));
+        LogSpec spec = new LogSpec(Long.getLong("max-size", LogSpec.DEFAULT.maxSize()),
+                Integer.getInteger("keep", LogSpec.DEFAULT.keep()),
+                Integer.getInteger("tail-lines", LogSpec.DEFAULT.tailLines()), mode.equals("console"));
         ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
         long total = 0;
         long reads = 0;
         long reading = 0;
-        long start = System.nanoTime();
+        long start = 0;
         ExecutorService remover = Executors.newSingleThreadExecutor();
         try (FileChannel in = new FileInputStream(FileDescriptor.in).getChannel();
                 ServiceOutput output = new ServiceOutput("capture", spec, Path.of(args[0]), new StdoutSink(), remover);
                 FileChannel raw = FileChannel.open(Path.of(args[0], "raw.log"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            start = System.nanoTime(); // after setup (class loading, Logback), as in a running daemon
             while (true) {
                 long before = System.nanoTime();
                 int read = in.read(buffer.clear());
