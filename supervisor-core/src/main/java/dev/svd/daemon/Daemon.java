@@ -9,7 +9,11 @@ import dev.svd.control.ControlLimits;
 import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
-import dev.svd.engine.OutputRegistry;
+import dev.svd.engine.LoggedOutputs;
+import dev.svd.logs.StdoutSink;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
@@ -46,7 +50,12 @@ final class Daemon {
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         ledger.stopLeftovers(leftoverGrace(config));
-        OutputRegistry outputs = OutputRegistry.NONE;
+        ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "svd-log-remover");
+            t.setDaemon(true);
+            return t;
+        });
+        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
         Path socket = options.socket().orElse(config.daemon().socket());
@@ -63,17 +72,22 @@ final class Daemon {
             processes.close();
             throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
-        SignalBridge.install(engine[0], () -> { });
+        SignalBridge.install(engine[0], engine[0]::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
-        boolean clean = engine[0].stopped().join();
+        StopOutcome outcome = engine[0].stopped().join();
         control.close();
-        if (processes.killAdoptedProcesses() > 0) {
-            clean = false;
-        }
+        boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         processes.close();
+        outputs.closeAll();
+        remover.shutdown();
+        if (outcome == StopOutcome.ESSENTIAL_FAILED) {
+            log.info("svd stopped because an essential service failed");
+            return Svd.EXIT_ESSENTIAL_FAILED;
+        }
+        boolean clean = outcome == StopOutcome.CLEAN && !stragglers;
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");
         return clean ? Svd.EXIT_OK : Svd.EXIT_UNCLEAN_STOP;
     }

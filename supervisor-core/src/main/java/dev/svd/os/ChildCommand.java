@@ -68,6 +68,7 @@ final class ChildCommand {
 
     Map<String, String> environment(SpawnRequest req) throws SpawnException {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("_JAVA_SR_SIGNUM"); // svd's own JVM setting (see bin/svd), not the services'
         if (req.user().isPresent()) {
             UserAccount user = user(req.user().get());
             env.put("HOME", user.home());

@@ -65,6 +65,22 @@ final class RunningEngine implements AutoCloseable {
             public void signalProcess(int pid, Signal signal) {
                 os.signalProcess(pid, signal);
             }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<dev.svd.os.CommandRunner.Result> check(ServiceSpec spec,
+                    List<String> command, Duration timeout) {
+                return os.check(spec, command, timeout);
+            }
+
+            @Override
+            public List<Integer> children(int pid) {
+                return os.children(pid);
+            }
+
+            @Override
+            public void exited(int pid) {
+                os.exited(pid);
+            }
         };
         engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
