@@ -106,6 +106,26 @@ final class ReferenceStack implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30)).until(() -> !lines("nginx: starting -> running").isEmpty());
     }
 
+    /** svctl's answer: exit code, stdout, stderr. */
+    record Svctl(int exit, String out, String err) {
+    }
+
+    /** Runs svctl (a separate JVM from the test's class path) on this stack's socket. */
+    Svctl svctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), dev.svd.cli.Svctl.class.getName(),
+                "--socket", dir.resolve("svd.sock").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svctl.out").toFile())
+                .redirectError(dir.resolve("svctl.err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("svctl " + String.join(" ", args) + " did not answer within 60 s");
+        }
+        return new Svctl(p.exitValue(), read(dir.resolve("svctl.out")), read(dir.resolve("svctl.err")));
+    }
+
     Process svd() {
         return svd;
     }
@@ -158,6 +178,12 @@ final class ReferenceStack implements AutoCloseable {
     Response https(String host, String path) {
         return Response.curl("-k", "--resolve", host + ":" + httpsPort + ":127.0.0.1",
                 "https://" + host + ":" + httpsPort + path);
+    }
+
+    /** Like {@link #https(String)}, with the response's header lines before the body (curl -i). */
+    Response httpsWithHeaders(String path) {
+        return Response.curl("-k", "-i", "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",
+                "https://" + DOMAIN + ":" + httpsPort + path);
     }
 
     /** GET on nginx's plain HTTP port with {@code Host: domain}; redirects are not followed. */
