@@ -125,6 +125,10 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
                 waiters.settle(services);
+                if (shuttingDown && !stopped.isDone() && allDown()) {
+                    stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
+                            : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -207,10 +211,6 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                     apply(name, new Event.StartRequested(byOperator));
                 }
             }
-        }
-        if (shuttingDown && !stopped.isDone() && allDown()) {
-            stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
-                    : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
         }
     }
 
