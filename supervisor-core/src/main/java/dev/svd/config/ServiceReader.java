@@ -53,7 +53,7 @@ final class ServiceReader {
                 stop(r), reload(r),
                 r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
                 r.duration("start-seconds", START_SECONDS),
-                backoff(r), startLimit(r), log(r), r.origin());
+                backoff(r), startLimit(r), log(r), Optional.empty(), Optional.empty(), r.origin());
     }
 
     private List<String> command(ConfigReader r, Optional<Path> directory) {

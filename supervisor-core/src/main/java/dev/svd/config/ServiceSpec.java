@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param user         user to run as, or empty for svd's own
  * @param startSeconds how long a process must stay up before the service counts as running
  *                     (and its dependents may start); zero means at once
+ * @param ready        readiness probe: dependents start only once it passes
+ * @param health       liveness probe: failure-threshold failures in a row restart the service
  */
 public record ServiceSpec(
         String name,
@@ -30,6 +32,8 @@ public record ServiceSpec(
         BackoffSpec backoff,
         StartLimitSpec startLimit,
         LogSpec log,
+        Optional<ProbeSpec> ready,
+        Optional<ProbeSpec> health,
         Origin origin) {
 
     public ServiceSpec {
@@ -43,42 +47,52 @@ public record ServiceSpec(
         return new ServiceSpec(name, command, Optional.empty(), Map.of(), Optional.empty(),
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
-                Origin.UNKNOWN);
+                Optional.empty(), Optional.empty(), Origin.UNKNOWN);
     }
 
     /** Same spec with other settings; each returns a copy. */
     public ServiceSpec withRestart(RestartPolicy r) {
         return new ServiceSpec(name, command, directory, environment, user, r, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, origin);
+                startSeconds, backoff, startLimit, log, ready, health, origin);
     }
 
     public ServiceSpec withStop(StopSpec s) {
         return new ServiceSpec(name, command, directory, environment, user, restart, s, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, origin);
+                startSeconds, backoff, startLimit, log, ready, health, origin);
     }
 
     public ServiceSpec withDependsOn(List<String> d) {
         return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, d,
-                startSeconds, backoff, startLimit, log, origin);
+                startSeconds, backoff, startLimit, log, ready, health, origin);
     }
 
     public ServiceSpec withStartSeconds(Duration d) {
         return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                d, backoff, startLimit, log, origin);
+                d, backoff, startLimit, log, ready, health, origin);
     }
 
     public ServiceSpec withBackoff(BackoffSpec b) {
         return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, b, startLimit, log, origin);
+                startSeconds, b, startLimit, log, ready, health, origin);
     }
 
     public ServiceSpec withStartLimit(StartLimitSpec l) {
         return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, l, log, origin);
+                startSeconds, backoff, l, log, ready, health, origin);
+    }
+
+    public ServiceSpec withReady(Optional<ProbeSpec> p) {
+        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
+                startSeconds, backoff, startLimit, log, p, health, origin);
+    }
+
+    public ServiceSpec withHealth(Optional<ProbeSpec> p) {
+        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
+                startSeconds, backoff, startLimit, log, ready, p, origin);
     }
 
     public ServiceSpec withLog(LogSpec l) {
         return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, l, origin);
+                startSeconds, backoff, startLimit, l, ready, health, origin);
     }
 }

@@ -45,6 +45,9 @@ final class Daemon {
                 config.services().size(), file);
         engine[0].start();
         boolean clean = engine[0].stopped().join();
+        if (processes.killAdoptedProcesses() > 0) {
+            clean = false;
+        }
         engine[0].close();
         processes.close();
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");

@@ -26,6 +26,23 @@ public record ExitStatus(boolean bySignal, int value, Instant at) {
         if (!bySignal) {
             return "exited " + value;
         }
-        return "killed by " + Signal.ofNumber(value).map(s -> "SIG" + s.name()).orElse("signal " + value);
+        return "killed by " + Signal.ofNumber(value).map(s -> "SIG" + s.name()).orElse(fatalSignalName(value));
+    }
+
+    /** Names of the signals a process dies of by itself (signal(7)); config never names these. */
+    private static String fatalSignalName(int signal) {
+        return switch (signal) {
+            case 4 -> "SIGILL";
+            case 5 -> "SIGTRAP";
+            case 6 -> "SIGABRT";
+            case 7 -> "SIGBUS";
+            case 8 -> "SIGFPE";
+            case 11 -> "SIGSEGV";
+            case 13 -> "SIGPIPE";
+            case 24 -> "SIGXCPU";
+            case 25 -> "SIGXFSZ";
+            case 31 -> "SIGSYS";
+            default -> "signal " + signal;
+        };
     }
 }

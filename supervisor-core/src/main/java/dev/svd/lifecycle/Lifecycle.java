@@ -55,6 +55,9 @@ public final class Lifecycle {
     private Transition onStart(ServiceSnapshot s, StartRequested e, Instant now) {
         switch (s.state()) {
             case STOPPED, EXITED, FAILED, BACKOFF -> {
+                if (!e.byOperator() && (s.state() == ServiceState.FAILED || s.state() == ServiceState.BACKOFF)) {
+                    return unchanged(s); // FAILED: only an operator start resumes it; BACKOFF: its timer spawns
+                }
                 Draft d = new Draft(s);
                 if (e.byOperator() || s.state() == ServiceState.STOPPED) {
                     d.recentStarts = new ArrayList<>();
@@ -134,7 +137,7 @@ public final class Lifecycle {
     }
 
     private Transition onExit(ServiceSnapshot s, ServiceSpec spec, ProcessExited e, Instant now) {
-        if (!s.state().hasProcess() || e.pid() != s.pid()) {
+        if (!s.state().hasProcess() || s.pid() == 0 || e.pid() != s.pid()) {
             return unchanged(s); // a process from an earlier generation
         }
         Draft d = new Draft(s);

@@ -10,6 +10,7 @@ public record Transition(ServiceSnapshot next, List<Effect> effects) {
 
     /** True when the state changed, which the engine logs once with {@code next.reason()}. */
     public boolean changes(ServiceSnapshot before) {
-        return before.state() != next.state();
+        // a crash during starting spawns a new process: starting -> starting, a new generation
+        return before.state() != next.state() || before.generation() != next.generation();
     }
 }

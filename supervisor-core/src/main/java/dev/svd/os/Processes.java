@@ -41,7 +41,12 @@ public final class Processes implements AutoCloseable {
     private final Reaper.Reaped sink = this::reaped;
     private final ScheduledExecutorService clearTimer;
 
-    private record Child(int pid, String service, ExitStatus[] status) {}
+    /** A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's waiter). */
+    private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit) {
+        void report(ExitStatus s) {
+            exit.exited(pid, s);
+        }
+    }
 
     public Processes(ProcessExit onExit) {
         this.onExit = onExit;
@@ -70,6 +75,11 @@ public final class Processes implements AutoCloseable {
 
     /** Spawns the request's command; returns the pid, which is also its process group and session id. */
     public int spawn(SpawnRequest req, OutputListener output) throws SpawnException {
+        return spawn(req, output, onExit);
+    }
+
+    /** Like {@link #spawn(SpawnRequest, OutputListener)}, but its exit goes to {@code exit}, not to svd's engine. */
+    public int spawn(SpawnRequest req, OutputListener output, ProcessExit exit) throws SpawnException {
         Map<String, String> env = childCommand.environment(req);
         List<String> argv = childCommand.argv(req, env);
         NuProcessBuilder pb = new NuProcessBuilder(argv, env);
@@ -82,7 +92,7 @@ public final class Processes implements AutoCloseable {
             if (process == null || process.getPID() <= 0) {
                 throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
             }
-            children.put(process.getPID(), new Child(process.getPID(), req.service(), new ExitStatus[1]));
+            children.put(process.getPID(), new Child(process.getPID(), req.service(), new ExitStatus[1], exit));
         }
         reaper.childSpawned();
         process.closeStdin(true);
@@ -122,14 +132,14 @@ public final class Processes implements AutoCloseable {
                 Kernel.signalGroup(pid, Signal.KILL);
                 clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
             } else {
-                onExit.exited(pid, status);
+                child.report(status);
             }
         }
         for (Integer pgid : clearing.keySet()) {
             if (!Kernel.groupAlive(pgid)) {
                 Child done = clearing.remove(pgid);
                 if (done != null) {
-                    onExit.exited(pgid, done.status()[0]);
+                    done.report(done.status()[0]);
                 }
             }
         }
@@ -140,7 +150,7 @@ public final class Processes implements AutoCloseable {
         if (stuck != null) {
             log.warn("{}: process group {} still has processes {} after SIGKILL; reporting the exit anyway",
                     stuck.service(), pgid, GROUP_CLEAR_BOUND);
-            onExit.exited(pgid, stuck.status()[0]);
+            stuck.report(stuck.status()[0]);
         }
     }
 
@@ -179,12 +189,31 @@ public final class Processes implements AutoCloseable {
         }
         if (child != null && !Kernel.processAlive(pid)) {
             log.warn("{}: pid {} was reaped by NuProcess, not svd's reaper; its status is approximate", child.service(), pid);
-            onExit.exited(pid, ExitStatus.exited(code == Integer.MIN_VALUE ? 127 : code, Instant.now()));
+            child.report(ExitStatus.exited(code == Integer.MIN_VALUE ? 127 : code, Instant.now()));
         } else if (child != null) {
             synchronized (spawnLock) {
                 children.put(pid, child);
             }
         }
+    }
+
+    /**
+     * SIGKILLs every child of svd that is not a live main process: processes that left their
+     * service's process group (setsid daemons) and were adopted after their parent died. Returns
+     * how many it found. svd calls this last, so nothing of any service survives it.
+     */
+    public int killAdoptedProcesses() {
+        int self = Kernel.pid();
+        List<Integer> mains = livePids();
+        int found = 0;
+        for (int pid : ProcFs.childrenOf(self)) {
+            if (!mains.contains(pid)) {
+                log.warn("killing pid {} ({}): it outlived its service's process group", pid, ProcFs.command(pid));
+                Kernel.signalProcess(pid, Signal.KILL);
+                found++;
+            }
+        }
+        return found;
     }
 
     @Override

@@ -1,0 +1,116 @@
+package dev.svd.os;
+
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.ExitStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one-off commands (exec probes, reload checks, jobs) as svd's children: own process group,
+ * output kept in memory up to a limit, process group SIGKILLed when the timeout passes. Thread-safe;
+ * results complete on the reaper thread, so callers must not block in their continuations.
+ */
+public final class CommandRunner implements AutoCloseable {
+    private final Processes processes;
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "svd-command-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** How a command ended: its status (null if it could not be spawned), its output, and why it failed. */
+    public record Result(ExitStatus status, String output, boolean timedOut, String spawnError, Duration took) {
+        public boolean ok() {
+            return status != null && status.success() && !timedOut;
+        }
+
+        /** "exited 1", "timed out after 5s", or the spawn error, for messages. */
+        public String describe() {
+            if (spawnError != null) {
+                return spawnError;
+            }
+            return timedOut ? "timed out after " + dev.svd.lifecycle.Lifecycle.human(took) + " (" + status + ")"
+                    : status.toString();
+        }
+    }
+
+    public CommandRunner(Processes processes) {
+        this.processes = processes;
+    }
+
+    /**
+     * Runs {@code req}; {@code sink}, if not null, also receives the output as it comes (on the pump thread).
+     * Keeps at most {@code maxOutput} bytes of output (the last ones).
+     */
+    public CompletableFuture<Result> run(SpawnRequest req, Duration timeout, int maxOutput, OutputListener sink) {
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        TailBytes output = new TailBytes(maxOutput);
+        long start = System.nanoTime();
+        boolean[] timedOut = {false};
+        int pid;
+        OutputListener capture = (stream, bytes) -> {
+            if (sink != null) {
+                sink.output(stream, bytes.duplicate());
+            }
+            output.add(bytes);
+        };
+        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+        try {
+            pid = processes.spawn(req, capture, (p, status) -> {
+                if (timer[0] != null) {
+                    timer[0].cancel(false);
+                }
+                done.complete(new Result(status, output.text(), timedOut[0], null,
+                        Duration.ofNanos(System.nanoTime() - start)));
+            });
+        } catch (SpawnException e) {
+            return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
+        }
+        timer[0] = timeouts.schedule(() -> {
+            timedOut[0] = true;
+            processes.signalGroup(pid, Signal.KILL);
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return done;
+    }
+
+    @Override
+    public void close() {
+        timeouts.shutdownNow();
+    }
+
+    /** Keeps the last {@code limit} bytes written. Called on the pump thread, read once on the reaper thread. */
+    private static final class TailBytes {
+        private final int limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean truncated;
+
+        TailBytes(int limit) {
+            this.limit = limit;
+        }
+
+        synchronized void add(ByteBuffer b) {
+            byte[] chunk = new byte[b.remaining()];
+            b.get(chunk);
+            bytes.write(chunk, 0, chunk.length);
+            if (bytes.size() > limit) {
+                byte[] all = bytes.toByteArray();
+                bytes.reset();
+                bytes.write(all, all.length - limit, limit);
+                truncated = true;
+            }
+        }
+
+        synchronized String text() {
+            String s = bytes.toString(StandardCharsets.UTF_8);
+            return truncated ? "[...]" + s : s;
+        }
+    }
+
+}

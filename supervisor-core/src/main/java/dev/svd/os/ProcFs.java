@@ -1,0 +1,74 @@
+package dev.svd.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads process facts from /proc (proc(5)). Stateless; any thread. */
+public final class ProcFs {
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcFs() {}
+
+    /** Pids whose parent is {@code ppid}, zombies included. */
+    public static List<Integer> childrenOf(int ppid) {
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path dir : dirs) {
+                int pid = Integer.parseInt(dir.getFileName().toString());
+                if (parentOf(pid) == ppid) {
+                    out.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The parent pid, or -1 when the process is gone. */
+    public static int parentOf(int pid) {
+        String stat = stat(pid);
+        if (stat == null) {
+            return -1;
+        }
+        // Field 2 (comm) may contain spaces and parentheses: parse after the last ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(f[1]);
+    }
+
+    /** The process's command line joined by spaces, or its comm for kernel threads and zombies. */
+    public static String command(int pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(pid + "/cmdline"));
+            if (raw.length > 0) {
+                return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            }
+            String stat = stat(pid);
+            return stat == null ? "?" : stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String stat(int pid) {
+        try {
+            return Files.readString(PROC.resolve(pid + "/stat"));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.svd.daemon;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** svd as a separate process: config errors, SIGTERM, SIGHUP, nothing left behind. */
+class DaemonIT {
+    @TempDir
+    Path dir;
+
+    private Path config(String services) throws Exception {
+        Path conf = dir.resolve("svd.conf");
+        Files.writeString(conf, "svd { socket = \"" + dir + "/svd.sock\", log-dir = \"" + dir + "/log\", state-dir = \""
+                + dir + "/state\" }\nservices {\n" + services + "}\n");
+        return conf;
+    }
+
+    /** A service that records its pid (and those of its workers) under pids/, then stays up. */
+    private String service(String name, String extra) {
+        return "  " + name + " { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/" + name + ".pid; " + extra
+                + " exec sleep 1000\"], start-seconds = 0s }\n";
+    }
+
+    @Test
+    void invalidConfigExits78WithEveryProblemAndStartsNothing() throws Exception {
+        Path conf = config(service("web", "") + "  app {\n    command = [\"/bin/true\"]\n    depnds-on = [web]\n"
+                + "    stop { timeout = ten }\n  }\n");
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+            assertThat(svd.stderr())
+                    .contains(conf + ":6: services.app.depnds-on: unknown key (did you mean \"depends-on\"?)")
+                    .contains(conf + ":7: services.app.stop.timeout: expected a duration such as 10s (was \"ten\")")
+                    .contains("configuration has 2 problems");
+            assertThat(svd.recordedPids()).as("nothing started").isEmpty();
+        }
+    }
+
+    @Test
+    void checkPrintsStartOrder() throws Exception {
+        Path conf = config("  app { command = [\"/bin/true\"], depends-on = [db] }\n" + service("web", "")
+                + service("db", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--check", conf.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
+            assertThat(svd.stdout()).contains("start order: web, db, app");
+        }
+    }
+
+    @Test
+    void sigtermStopsEveryProcessAndExitsZero() throws Exception {
+        String workers = "sleep 1000 & echo $! >> " + dir + "/pids/web.pid; (sleep 1000 & echo $! >> " + dir
+                + "/pids/web.pid);";
+        Path conf = config(service("web", workers) + service("db", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 4);
+            svd.signal("TERM");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
+            for (long pid : svd.recordedPids()) {
+                assertThat(SvdProcess.alive(pid)).as("pid %d", pid).isFalse();
+            }
+            assertThat(svd.stdout()).contains("SIGTERM: stopping all services").contains("svd stopped");
+        }
+    }
+
+    @Test
+    void processThatLeftItsGroupIsKilledAtExitAndMakesExitUnclean() throws Exception {
+        String escape = "setsid sleep 1000 & echo $! >> " + dir + "/pids/web.pid;";
+        Path conf = config(service("web", escape));
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 2);
+            svd.signal("TERM");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
+            for (long pid : svd.recordedPids()) {
+                assertThat(SvdProcess.alive(pid)).as("pid %d", pid).isFalse();
+            }
+            assertThat(svd.stdout()).contains("outlived its service's process group");
+        }
+    }
+
+    @Test
+    void sighupAddsServicesAndLeavesUnchangedOnesAlone() throws Exception {
+        Path conf = config(service("web", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 1);
+            long web = svd.recordedPids().get(0);
+            config(service("web", "") + service("extra", ""));
+            svd.signal("HUP");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("pids/extra.pid")));
+            assertThat(Files.readAllLines(dir.resolve("pids/web.pid"))).containsExactly(Long.toString(web));
+            assertThat(SvdProcess.alive(web)).isTrue();
+            config(service("web", "") + service("extra", "") + "  broken { command = [] }\n");
+            svd.signal("HUP");
+            svd.awaitLog("configuration rejected, nothing changed");
+            svd.signal("TERM");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.svd.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * svd run as a separate JVM from the test's classpath, with stdout and stderr in files. Closing it
+ * SIGKILLs svd if still alive and every pid the test's services wrote under {@code pids/}, so a
+ * failing test leaves nothing behind.
+ */
+final class SvdProcess implements AutoCloseable {
+    final Path dir;
+    final Path out;
+    final Path err;
+    final Process process;
+
+    private SvdProcess(Path dir, Process process) {
+        this.dir = dir;
+        this.out = dir.resolve("svd.out");
+        this.err = dir.resolve("svd.err");
+        this.process = process;
+    }
+
+    static SvdProcess start(Path dir, String... args) throws IOException {
+        Files.createDirectories(dir.resolve("pids"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dcom.zaxxer.nuprocess.enableShutdownHook=false",
+                "-cp", System.getProperty("java.class.path"), Svd.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
+                .redirectError(dir.resolve("svd.err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("SVD_LOG_LEVEL", "INFO");
+        return new SvdProcess(dir, pb.start());
+    }
+
+    int awaitExit(Duration bound) throws InterruptedException {
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("svd did not exit within " + bound + "; stdout:\n" + read(out));
+        }
+        return process.exitValue();
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    String stdout() {
+        return read(out);
+    }
+
+    String stderr() {
+        return read(err);
+    }
+
+    void awaitLog(String text) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> stdout().contains(text));
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Pids the services wrote as files {@code pids/NAME.pid}; each file holds one pid per line. */
+    List<Long> recordedPids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(dir.resolve("pids"))) {
+            for (Path f : files.toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (!line.isBlank()) {
+                        pids.add(Long.parseLong(line.trim()));
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        for (long pid : recordedPids()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+}
