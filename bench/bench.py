@@ -299,6 +299,12 @@ def scenario_idle():
     sups = [Svd(workdir("idle", "svd-jdk17"), ENV, ENV["JAVA17_HOME"], label="svd (JDK 17)")]
     if ENV.get("JAVA25_HOME"):
         sups.append(Svd(workdir("idle", "svd-jdk25"), ENV, ENV["JAVA25_HOME"], label="svd (JDK 25)"))
+    # The same svd with JVM and NuProcess flags proposed in docs/benchmarks.md (via the launcher's
+    # SVD_JAVA_OPTS), to show what flags alone would change. Empty BENCH_SVD_PROPOSED_OPTS: no row.
+    if ENV.get("BENCH_SVD_PROPOSED_OPTS") and ENV.get("SVD_BIN"):
+        sups.append(Svd(workdir("idle", "svd-jdk17-flags"), ENV, ENV["JAVA17_HOME"],
+                        label="svd (JDK 17, proposed flags)",
+                        java_opts=ENV["BENCH_SVD_PROPOSED_OPTS"]))
     sups.append(Supervisord(workdir("idle", "supervisord"), ENV))
     running = []
     try:
@@ -309,19 +315,25 @@ def scenario_idle():
             f"measure {window}s")
         time.sleep(settle)
         first = {s.label: (procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)) for s, p in running}
+        threads0 = {s.label: procs.thread_cpu_ns(p.pid) for s, p in running}
         rss = {s.label: [] for s, _ in running}
         t_end = time.monotonic() + window
         while time.monotonic() < t_end:
             for s, p in running:
                 rss[s.label].append(procs.rss_kb(p.pid))
             time.sleep(min(5.0, max(0.0, t_end - time.monotonic())))
-        out = {"settle_s": settle, "window_s": window, "runs": {}}
+        out = {"settle_s": settle, "window_s": window, "runs": {},
+               "proposed_opts": ENV.get("BENCH_SVD_PROPOSED_OPTS", "")}
         for s, p in running:
             rss[s.label].append(procs.rss_kb(p.pid))
             ticks, ns = procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)
             t0, n0 = first[s.label]
             kids = procs.descendants(p.pid)
+            t1 = procs.thread_cpu_ns(p.pid)
+            busiest = sorted(((v - threads0[s.label].get(k, 0), k) for k, v in t1.items()), reverse=True)
             out["runs"][s.label] = {
+                "busiest_threads_ms_per_min": {k.split(" ", 1)[1]: round(v / 1e6 * 60 / window, 2)
+                                               for v, k in busiest[:4]},
                 "rss_mb_end": rss[s.label][-1] / 1024,
                 "rss_mb_max": max(rss[s.label]) / 1024,
                 "cpu_ms_per_min_stat": (ticks - t0) * 1000 / procs.CLK_TCK * 60 / window,
@@ -412,12 +424,18 @@ def report():
     if "idle" in sc:
         r = sc["idle"]
         lines.append(f"5. idle with 2 services: after {r['settle_s']} s, over {r['window_s']} s")
-        lines.append(f"   {'':<14} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} "
+        lines.append(f"   {'':<29} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} "
                      f"{'(schedstat)':>11} {'threads':>7}")
         for name, run in r["runs"].items():
-            lines.append(f"   {name:<14} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
+            lines.append(f"   {name:<29} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
                          f"{run['cpu_ms_per_min_stat']:>11.1f} {run['cpu_ms_per_min_schedstat']:>11.2f} "
                          f"{run['threads']:>7}")
+        for name, run in r["runs"].items():
+            if run["threads"] > 1:
+                lines.append(f"   {name} busiest threads, ms/min: " + ", ".join(
+                    f"{k} {v}" for k, v in run["busiest_threads_ms_per_min"].items()))
+        if r.get("proposed_opts") and "svd (JDK 17, proposed flags)" in r["runs"]:
+            lines.append(f"   proposed flags: {r['proposed_opts']}")
         s = r["runs"]["svd (JDK 17)"]
         p = r["runs"]["supervisord"]
         lines.append(f"   svd(17)/supervisord: RSS {s['rss_mb_end'] / p['rss_mb_end']:.2f}, CPU "
@@ -459,8 +477,11 @@ def main(argv):
     try:
         for n in dict.fromkeys("start200" if n == "stop200" else n for n in names):
             t = time.monotonic()
+            load0 = open("/proc/loadavg").read().split()[:3]
             try:
                 SCENARIOS[n]()
+                results["scenarios"][n]["loadavg_before_after"] = [
+                    load0, open("/proc/loadavg").read().split()[:3]]
             except RuntimeError as e:
                 log(f"{n}: FAILED: {e}")
                 results["scenarios"][n] = {"error": str(e)}

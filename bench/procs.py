@@ -65,6 +65,24 @@ def cpu_ns_schedstat(pid):
     return total
 
 
+def thread_cpu_ns(pid):
+    """{"TID name": on-CPU ns} of PID's current threads."""
+    out = {}
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return out
+    for t in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{t}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                out[f"{t} {name}"] = int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return out
+
+
 def rss_kb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:

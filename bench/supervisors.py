@@ -15,8 +15,9 @@ def hocon_list(items):
 class Svd:
     name = "svd"
 
-    def __init__(self, workdir, env, java_home=None, label="svd"):
+    def __init__(self, workdir, env, java_home=None, label="svd", java_opts=None):
         self.dir = workdir
+        self.java_opts = java_opts
         self.env = env
         self.java_home = java_home or env.get("JAVA17_HOME")
         self.label = label
@@ -68,6 +69,8 @@ class Svd:
     def spawn_env(self):
         env = dict(os.environ)
         env["SVD_JAVA_HOME"] = self.java_home
+        if self.java_opts is not None:
+            env["SVD_JAVA_OPTS"] = self.java_opts
         return env
 
     def log_files(self, service):
