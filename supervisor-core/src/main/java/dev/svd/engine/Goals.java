@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * What the operator wants up, and the dependency graph that orders it: a service starts once all
- * it depends on runs, and stops once nothing running depends on it. Also holds the changed and
+ * it depends on runs and is ready, and stops once nothing running depends on it. Also holds the changed and
  * removed services of a config update until they are down. Engine thread only.
  */
 final class Goals {
@@ -86,7 +86,7 @@ final class Goals {
     boolean dependenciesUp(String name, Map<String, ServiceSnapshot> services) {
         for (String dep : dependsOn.getOrDefault(name, List.of())) {
             ServiceSnapshot s = services.get(dep);
-            if (s == null || s.state() != ServiceState.RUNNING) {
+            if (s == null || s.state() != ServiceState.RUNNING || !s.ready()) {
                 return false;
             }
         }

@@ -22,6 +22,12 @@ public sealed interface Event {
     /** The main process ended and its process group is empty. */
     record ProcessExited(int pid, ExitStatus status) implements Event {}
 
+    /** The readiness probe of process {@code pid} passed: dependents may start. */
+    record ReadyPassed(int pid) implements Event {}
+
+    /** The liveness probe of process {@code pid} failed failure-threshold times in a row. */
+    record HealthFailed(int pid, String detail) implements Event {}
+
     /** A timer armed by {@link Effect.ArmTimer} ran out. Ignored unless its generation is current. */
     record TimerFired(TimerKind kind, long generation) implements Event {}
 }

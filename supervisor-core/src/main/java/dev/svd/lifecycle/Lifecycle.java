@@ -6,7 +6,9 @@ import dev.svd.config.Signal;
 import dev.svd.lifecycle.Effect.ArmTimer;
 import dev.svd.lifecycle.Effect.SignalGroup;
 import dev.svd.lifecycle.Effect.Spawn;
+import dev.svd.lifecycle.Event.HealthFailed;
 import dev.svd.lifecycle.Event.ProcessExited;
+import dev.svd.lifecycle.Event.ReadyPassed;
 import dev.svd.lifecycle.Event.RestartRequested;
 import dev.svd.lifecycle.Event.SpawnFailed;
 import dev.svd.lifecycle.Event.Spawned;
@@ -48,6 +50,10 @@ public final class Lifecycle {
             return onExit(s, spec, e, now);
         } else if (event instanceof TimerFired e) {
             return onTimer(s, spec, e, now);
+        } else if (event instanceof ReadyPassed e) {
+            return onReady(s, e);
+        } else if (event instanceof HealthFailed e) {
+            return onHealthFailed(s, spec, e);
         }
         throw new IllegalArgumentException("unhandled event " + event);
     }
@@ -79,13 +85,7 @@ public final class Lifecycle {
     private Transition onStop(ServiceSnapshot s, ServiceSpec spec) {
         switch (s.state()) {
             case STARTING, RUNNING -> {
-                Draft d = new Draft(s);
-                d.generation++;
-                d.restartAfterStop = false;
-                d.killed = false;
-                return d.move(ServiceState.STOPPING, "sent SIG" + spec.stop().signal() + " to process group " + s.pid(),
-                        new SignalGroup(s.pid(), spec.stop().signal()),
-                        new ArmTimer(TimerKind.STOP_TIMEOUT, spec.stop().timeout(), d.generation));
+                return stopProcess(new Draft(s), spec, Optional.empty(), "");
             }
             case BACKOFF, EXITED, FAILED -> {
                 Draft d = new Draft(s);
@@ -95,6 +95,7 @@ public final class Lifecycle {
             case STOPPING -> {
                 Draft d = new Draft(s);
                 d.restartAfterStop = false;
+                d.stopCause = Optional.empty(); // the operator's stop wins over a restart svd had planned
                 return d.stay();
             }
             default -> {
@@ -120,11 +121,15 @@ public final class Lifecycle {
         Draft d = new Draft(s);
         d.pid = e.pid();
         d.startedAt = e.at();
+        d.ready = spec.ready().isEmpty();
+        List<Effect> effects = new ArrayList<>();
+        spec.ready().ifPresent(r -> effects.add(new ArmTimer(TimerKind.READY_TIMEOUT, r.startTimeout(), d.generation)));
         if (spec.startSeconds().isZero()) {
-            return d.move(ServiceState.RUNNING, "pid " + e.pid());
+            return d.move(ServiceState.RUNNING, "pid " + e.pid(), effects.toArray(Effect[]::new));
         }
         d.reason = "pid " + e.pid() + ", waiting " + human(spec.startSeconds());
-        return d.stay(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
+        effects.add(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
+        return d.stay(effects.toArray(Effect[]::new));
     }
 
     private Transition onSpawnFailed(ServiceSnapshot s, SpawnFailed e) {
@@ -144,7 +149,16 @@ public final class Lifecycle {
         d.pid = 0;
         d.startedAt = null;
         d.lastExit = Optional.of(e.status());
+        d.ready = false;
         d.generation++;
+        if (s.state() == ServiceState.STOPPING && s.stopCause().isPresent()) {
+            ServiceSnapshot.StopCause cause = s.stopCause().get();
+            d.stopCause = Optional.empty();
+            if (cause.failService()) {
+                return d.move(ServiceState.FAILED, cause.reason() + "; run 'svctl start " + s.name() + "' once fixed");
+            }
+            return afterCrash(d, s, spec, cause.reason(), now);
+        }
         if (s.state() == ServiceState.STOPPING) {
             String how = s.killed() ? "stop timed out after " + human(spec.stop().timeout()) + "; " + e.status()
                     : e.status().toString();
@@ -156,15 +170,20 @@ public final class Lifecycle {
             }
             return d.move(ServiceState.STOPPED, how);
         }
-        boolean stable = !s.startedAt().plus(spec.backoff().stableAfter()).isAfter(now);
-        d.crashes = stable ? 1 : s.crashes() + 1;
         RestartPolicy policy = spec.restart();
         if (policy == RestartPolicy.NEVER || (policy == RestartPolicy.ON_FAILURE && e.status().success())) {
             return d.move(ServiceState.EXITED, e.status() + " (restart = " + policy.configName() + ")");
         }
+        return afterCrash(d, s, spec, e.status().toString(), now);
+    }
+
+    /** The process ended unasked (or failed its health check): restart at once, after backoff, or give up. */
+    private Transition afterCrash(Draft d, ServiceSnapshot s, ServiceSpec spec, String what, Instant now) {
+        boolean stable = s.startedAt() != null && !s.startedAt().plus(spec.backoff().stableAfter()).isAfter(now);
+        d.crashes = stable ? 1 : s.crashes() + 1;
         List<Instant> recent = withinInterval(s.recentStarts(), spec, now);
         if (recent.size() >= spec.startLimit().burst()) {
-            return d.move(ServiceState.FAILED, e.status() + "; start limit hit: " + recent.size()
+            return d.move(ServiceState.FAILED, what + "; start limit hit: " + recent.size()
                     + " starts within " + human(spec.startLimit().interval())
                     + "; run 'svctl start " + s.name() + "' once fixed");
         }
@@ -172,9 +191,9 @@ public final class Lifecycle {
         Duration delay = backoffDelay(spec, d.crashes);
         d.restarts++;
         if (delay.isZero()) {
-            return spawn(d, now, e.status() + "; restarting");
+            return spawn(d, now, what + "; restarting");
         }
-        return d.move(ServiceState.BACKOFF, e.status() + "; restarting in " + human(delay),
+        return d.move(ServiceState.BACKOFF, what + "; restarting in " + human(delay),
                 new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
@@ -202,9 +221,45 @@ public final class Lifecycle {
                     return d.stay(new SignalGroup(s.pid(), Signal.KILL));
                 }
             }
+            case READY_TIMEOUT -> {
+                if ((s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING) && !s.ready()) {
+                    String why = "not ready after " + human(spec.ready().orElseThrow().startTimeout())
+                            + (s.probe().isEmpty() ? "" : ": " + s.probe());
+                    return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.fail(why)), why + "; ");
+                }
+            }
             default -> throw new IllegalArgumentException("unhandled timer " + e.kind());
         }
         return unchanged(s);
+    }
+
+    /** Send the stop signal to the group and arm the stop timeout; {@code cause} says what happens after the exit. */
+    private static Transition stopProcess(Draft d, ServiceSpec spec, Optional<ServiceSnapshot.StopCause> cause,
+                                          String why) {
+        d.generation++;
+        d.restartAfterStop = false;
+        d.killed = false;
+        d.stopCause = cause;
+        return d.move(ServiceState.STOPPING, why + "sent SIG" + spec.stop().signal() + " to process group " + d.pid,
+                new SignalGroup(d.pid, spec.stop().signal()),
+                new ArmTimer(TimerKind.STOP_TIMEOUT, spec.stop().timeout(), d.generation));
+    }
+
+    private Transition onReady(ServiceSnapshot s, ReadyPassed e) {
+        if (!s.state().hasProcess() || s.state() == ServiceState.STOPPING || s.pid() != e.pid() || s.ready()) {
+            return unchanged(s); // not the current process, or already ready
+        }
+        Draft d = new Draft(s);
+        d.ready = true;
+        return d.stay();
+    }
+
+    private Transition onHealthFailed(ServiceSnapshot s, ServiceSpec spec, HealthFailed e) {
+        if (s.state() != ServiceState.RUNNING || s.pid() != e.pid()) {
+            return unchanged(s); // only a running process is judged by its liveness probe
+        }
+        String why = "health check failed: " + e.detail();
+        return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.restart(why)), why + "; ");
     }
 
     /** Move to STARTING and ask for a spawn; the start counts toward the start limit. */
@@ -213,6 +268,10 @@ public final class Lifecycle {
         d.startedAt = null;
         d.generation++;
         d.killed = false;
+        d.ready = false;
+        d.stopCause = Optional.empty();
+        d.health = Health.UNKNOWN; // a new process has not been probed yet
+        d.probe = "";
         d.recentStarts.add(now);
         return d.move(ServiceState.STARTING, reason, new Spawn());
     }
@@ -276,6 +335,10 @@ public final class Lifecycle {
         long generation;
         boolean killed;
         boolean restartAfterStop;
+        boolean ready;
+        Optional<ServiceSnapshot.StopCause> stopCause;
+        Health health;
+        String probe;
 
         Draft(ServiceSnapshot s) {
             from = s;
@@ -289,6 +352,10 @@ public final class Lifecycle {
             generation = s.generation();
             killed = s.killed();
             restartAfterStop = s.restartAfterStop();
+            ready = s.ready();
+            stopCause = s.stopCause();
+            health = s.health();
+            probe = s.probe();
         }
 
         Transition move(ServiceState to, String why, Effect... effects) {
@@ -309,7 +376,7 @@ public final class Lifecycle {
 
         private ServiceSnapshot build(ServiceState state) {
             return new ServiceSnapshot(from.name(), state, pid, startedAt, restarts, crashes, recentStarts, lastExit,
-                    from.health(), reason, generation, killed, restartAfterStop);
+                    health, reason, generation, killed, restartAfterStop, ready, probe, stopCause);
         }
     }
 }

@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param generation   bumped on every spawn and stop, so timers armed for an older process are ignored
  * @param killed       SIGKILL had to be sent during the current stop
  * @param restartAfterStop start again once the current stop completes (svctl restart)
+ * @param ready        the current process passed its readiness probe (always true without one)
+ * @param probe        the last probe result in operator words ("200 in 3ms", "connection refused"), or ""
+ * @param stopCause    why svd itself is stopping the process: a failed health check (restart like a
+ *                     crash) or a readiness timeout (then failed); empty for operator stops
  */
 public record ServiceSnapshot(
         String name,
@@ -32,7 +36,10 @@ public record ServiceSnapshot(
         String reason,
         long generation,
         boolean killed,
-        boolean restartAfterStop) {
+        boolean restartAfterStop,
+        boolean ready,
+        String probe,
+        Optional<StopCause> stopCause) {
 
     public ServiceSnapshot {
         recentStarts = List.copyOf(recentStarts);
@@ -40,6 +47,25 @@ public record ServiceSnapshot(
 
     public static ServiceSnapshot initial(String name) {
         return new ServiceSnapshot(name, ServiceState.STOPPED, 0, null, 0, 0, List.of(), Optional.empty(),
-                Health.UNKNOWN, "not started", 0, false, false);
+                Health.UNKNOWN, "not started", 0, false, false, false, "", Optional.empty());
+    }
+
+    /** Why svd stops a process on its own; decides what happens once it has exited. */
+    public record StopCause(boolean failService, String reason) {
+        /** Restart through backoff and the start limit, like a crash (liveness). */
+        public static StopCause restart(String reason) {
+            return new StopCause(false, reason);
+        }
+
+        /** End in {@code failed} (readiness timeout). */
+        public static StopCause fail(String reason) {
+            return new StopCause(true, reason);
+        }
+    }
+
+    /** The same snapshot with new probe results; health is not state, so the engine may set it. */
+    public ServiceSnapshot withProbe(Health newHealth, String newProbe) {
+        return new ServiceSnapshot(name, state, pid, startedAt, restarts, crashes, recentStarts, lastExit, newHealth,
+                reason, generation, killed, restartAfterStop, ready, newProbe, stopCause);
     }
 }

@@ -7,5 +7,7 @@ public enum TimerKind {
     /** The backoff delay passed: spawn again. */
     BACKOFF,
     /** stop.timeout passed: escalate to SIGKILL. */
-    STOP_TIMEOUT
+    STOP_TIMEOUT,
+    /** ready.start-timeout passed: a process still not ready is stopped and the service fails. */
+    READY_TIMEOUT
 }
