@@ -230,6 +230,7 @@ def scenario_output():
         runs = {"floor": [], "svd": [], "supervisord": []}
         notes = {}
         drains = {"svd": [], "supervisord": []}
+        threads = {}
         for rep in range(reps):
             # Floor: writer | cat > file
             d = workdir("output", "floor")
@@ -260,10 +261,19 @@ def scenario_output():
                 try:
                     if procs.wait_until(lambda: os.path.exists(stamps), 30.0, 0.002) is None:
                         raise RuntimeError(f"{sup.label}: writer never started:\n{tail(sup.stdout)}")
+                    th0 = procs.thread_cpu_ns(proc.pid)
                     start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps)
+                    th1 = procs.thread_cpu_ns(proc.pid)
                     drains[sup.label].append(drain)
+                    # Where the supervisor's CPU went while it carried the bytes (last rep kept).
+                    busy = sorted(((v - th0.get(k, 0), k) for k, v in th1.items()), reverse=True)
+                    threads[sup.label] = {k.split(" ", 1)[1]: round(v / 1e6) for v, k in busy[:4]}
                 finally:
                     REG.stop(proc)
+                final = sum(os.path.getsize(f) for f in sup.log_files("writer"))
+                if done and final != BYTES:
+                    notes[sup.label] = f"SIZE MISMATCH: {final} bytes in the log files, {BYTES} written"
+                    done = None
                 if done:
                     runs[sup.label].append(BYTES / ((done - start) / 1e9) / 1e6)
                 elif size == 0:
@@ -281,12 +291,18 @@ def scenario_output():
             res[k] = {"summary": summary(vals) if len(vals) == len(v) else None}
             if k in notes:
                 res[k]["note"] = notes[k]
+            if k in threads:
+                res[k]["busiest_threads_cpu_ms"] = threads[k]
             if k in drains and all(d is not None for d in drains[k]):
                 res[k]["writer_side"] = summary(drains[k])
         floor = res["floor"]["summary"]
         for k in ("svd", "supervisord"):
             s = res[k]["summary"]
             res[k]["ratio_to_floor"] = (s["median"] / floor["median"]) if s and floor else None
+            # Each rep's own floor was measured just before it: the paired ratios cancel slow
+            # changes of the machine's load better than the ratio of the medians.
+            if s and floor:
+                res[k]["paired_ratios"] = [round(a / b, 3) for a, b in zip(runs[k], runs["floor"])]
         out["modes"][mode] = res
     results["scenarios"]["output"] = out
 
@@ -413,12 +429,17 @@ def report():
                 if name != "floor":
                     rt = run.get("ratio_to_floor")
                     extra = f"   {rt:.2f}x floor" if rt else ""
+                    if run.get("paired_ratios"):
+                        extra += f" (per rep: {', '.join(f'{x:.2f}' for x in run['paired_ratios'])})"
                 if run.get("note"):
                     extra += f"   {run['note']}"
                     if run.get("writer_side"):
                         extra += (f"; writer's own rate into svd's pipe (output discarded): "
                                   f"{fmt(run['writer_side'], '{:.0f}')}")
                 lines.append(f"     {name:<12} {fmt(run['summary'], '{:.0f}')}{extra}")
+            if res["svd"].get("busiest_threads_cpu_ms"):
+                lines.append("     svd's busiest threads while carrying the bytes (CPU ms, last rep): " +
+                             ", ".join(f"{k} {v}" for k, v in res["svd"]["busiest_threads_cpu_ms"].items()))
             lines.append(f"     target svd {verdict('output_ratio', res['svd'].get('ratio_to_floor'))}"
                          f"   (issue: {TARGETS['output_ratio'][2]})")
     if "idle" in sc:
