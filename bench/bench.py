@@ -231,6 +231,7 @@ def scenario_output():
         notes = {}
         drains = {"svd": [], "supervisord": []}
         threads = {}
+        cpu = {"floor": [], "svd": [], "supervisord": []}
         for rep in range(reps):
             # Floor: writer | cat > file
             d = workdir("output", "floor")
@@ -245,7 +246,10 @@ def scenario_output():
                 w.stdout.close()
                 start, done, size, _ = wait_bytes(lambda: [target], stamps)
                 w.wait(30)
-                c.wait(30)
+                # cat's own CPU time (from its rusage): far less disturbed by a busy machine than
+                # the wall clock, so it is the steadier way to compare the readers.
+                _, _, ru = os.wait4(c.pid, 0)
+                cpu["floor"].append(round((ru.ru_utime + ru.ru_stime) * 1000))
             runs["floor"].append(BYTES / ((done - start) / 1e9) / 1e6 if done else None)
             os.remove(target)
             for sup in supervisors("output"):
@@ -265,6 +269,7 @@ def scenario_output():
                     start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps)
                     th1 = procs.thread_cpu_ns(proc.pid)
                     drains[sup.label].append(drain)
+                    cpu[sup.label].append(round(sum(v - th0.get(k, 0) for k, v in th1.items()) / 1e6))
                     # Where the supervisor's CPU went while it carried the bytes (last rep kept).
                     busy = sorted(((v - th0.get(k, 0), k) for k, v in th1.items()), reverse=True)
                     threads[sup.label] = {k.split(" ", 1)[1]: round(v / 1e6) for v, k in busy[:4]}
@@ -291,6 +296,7 @@ def scenario_output():
             res[k] = {"summary": summary(vals) if len(vals) == len(v) else None}
             if k in notes:
                 res[k]["note"] = notes[k]
+            res[k]["reader_cpu_ms"] = summary(cpu[k])
             if k in threads:
                 res[k]["busiest_threads_cpu_ms"] = threads[k]
             if k in drains and all(d is not None for d in drains[k]):
@@ -437,6 +443,10 @@ def report():
                         extra += (f"; writer's own rate into svd's pipe (output discarded): "
                                   f"{fmt(run['writer_side'], '{:.0f}')}")
                 lines.append(f"     {name:<12} {fmt(run['summary'], '{:.0f}')}{extra}")
+                if run.get("reader_cpu_ms"):
+                    who = "cat" if name == "floor" else name
+                    lines.append(f"     {'':<12} CPU of {who} while reading: "
+                                 f"{fmt(run['reader_cpu_ms'], '{:.0f}')} ms")
             if res["svd"].get("busiest_threads_cpu_ms"):
                 lines.append("     svd's busiest threads while carrying the bytes (CPU ms, last rep): " +
                              ", ".join(f"{k} {v}" for k, v in res["svd"]["busiest_threads_cpu_ms"].items()))
