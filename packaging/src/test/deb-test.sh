@@ -8,12 +8,8 @@
 # Usage: deb-test.sh DEB VERSION
 set -euo pipefail
 deb=$1 version=$2
-failures=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-has() { grep -qE -- "$1" <<<"$2"; }     # has REGEX TEXT
-lacks() { ! has "$@"; }
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 if [[ ! -e $deb ]]; then
     echo "skip deb-test: no $deb (built with -Ddeb.skip=true?)"
@@ -128,8 +124,4 @@ else
     done
 fi
 
-if ((failures)); then
-    echo "deb-test: $failures check(s) failed" >&2
-    exit 1
-fi
-echo "deb-test: all checks passed"
+finish deb-test

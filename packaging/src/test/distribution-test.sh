@@ -13,12 +13,8 @@ cleanup() {
     rm -rf -- "$work"
 }
 trap cleanup EXIT
-failures=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-has() { grep -qE -- "$1" <<<"$2"; }     # has REGEX TEXT
-lacks() { ! has "$@"; }
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 tar -C "$work" -xzf "$tarball"
 home=$work/svd-$version
@@ -170,8 +166,4 @@ else
     fi
 fi
 
-if ((failures)); then
-    echo "distribution-test: $failures check(s) failed" >&2
-    exit 1
-fi
-echo "distribution-test: all checks passed"
+finish distribution-test
