@@ -6,7 +6,10 @@ packaging/docker/Dockerfile (every COPY source exists and is not left out of the
 Dockerfile.dockerignore; ENTRYPOINT, CMD, STOPSIGNAL, HEALTHCHECK and EXPOSE are svd's; docker's
 10 s stop grace period exceeds svd's stop budget), hadolint on it where installed, and
 packaging/k8s/svd.yaml (it parses, with PyYAML where installed; its probes run svctl status; its
-ports are the image's; its termination grace period exceeds the stop budget).
+ports are the image's; its termination grace period exceeds the stop budget). Where nginx,
+gunicorn and Django are installed, it also rehearses the image's build in a temporary directory:
+the .deb extracted, the Dockerfile's COPY and ENV applied (absolute paths moved under that
+directory), its conf/stack/prepare-stack run, then `svd --check /etc/svd/svd.conf` as the image would.
 
 Usage: deployment-test.py REPOSITORY_ROOT
 """
@@ -17,10 +20,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 DOCKER_STOP_GRACE_S = 10          # docker stop's default --time
 SVD_DEFAULT_STOP_BUDGET_S = 9.0   # docs/configuration.md, svd { stop-budget }
 SVCTL_STATUS = ["/opt/svd/bin/svctl", "status"]
+PATH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"   # nginx is in /usr/sbin
 
 failures = 0
 
@@ -162,6 +167,8 @@ def check_dockerfile(root, budget):
     check("Dockerfile: svd's stop budget %gs fits docker stop's %ds" % (budget, DOCKER_STOP_GRACE_S),
           budget < DOCKER_STOP_GRACE_S)
 
+    rehearse_image(root, instructions, args)
+
     hadolint = shutil.which("hadolint")
     if hadolint:
         result = subprocess.run([hadolint, "--failure-threshold", "warning", path],
@@ -171,6 +178,43 @@ def check_dockerfile(root, budget):
     else:
         print("skip hadolint: not installed")
     return exposed
+
+
+def rehearse_image(root, instructions, args):
+    django = subprocess.run(["/usr/bin/python3", "-c", "import django"], capture_output=True).returncode == 0 \
+        if os.path.exists("/usr/bin/python3") else False
+    missing = [tool for tool in ("dpkg-deb", "nginx", "gunicorn") if not shutil.which(tool, path=PATH)]
+    if missing or not django:
+        print("skip rehearsing the image's build: no %s" % " ".join(missing + ([] if django else ["python3-django"])))
+        return
+    with tempfile.TemporaryDirectory() as image:
+        os.chmod(image, 0o755)   # prepare-stack checks that nginx's workers (nobody) can read below it
+        env = dict(os.environ, PATH=PATH)
+        moved = lambda value: image + value if value.startswith("/") else value
+        for name, rest in instructions:
+            rest = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), m.group(0)), rest)
+            words = [w for w in rest.split() if not w.startswith("--")]
+            if name == "COPY" and words[0].endswith(".deb"):
+                subprocess.run(["dpkg-deb", "--extract", os.path.join(root, words[0]), image], check=True)
+            elif name == "COPY":
+                source, target = os.path.join(root, words[0]), moved(words[1])
+                if os.path.isdir(source):
+                    shutil.copytree(source, target, dirs_exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    shutil.copyfile(source, target)
+            elif name == "ENV":
+                env.update((k, moved(v)) for k, _, v in (w.partition("=") for w in rest.split()))
+            elif name == "RUN" and "/opt/svd/conf/stack/prepare-stack" in rest:
+                result = subprocess.run(["bash", moved("/opt/svd/conf/stack/prepare-stack")],
+                                        env=env, capture_output=True, text=True)
+                check("image: conf/stack/prepare-stack runs from /opt/svd%s" % (
+                    "" if result.returncode == 0 else " (exit %d: %s)" % (result.returncode, result.stderr[-400:])),
+                    result.returncode == 0)
+        result = subprocess.run([moved("/opt/svd/bin/svd"), "--check", moved("/etc/svd/svd.conf")],
+                                env=env, capture_output=True, text=True)
+        check("image: svd --check /etc/svd/svd.conf exits 0 (was %d: %s)" % (result.returncode, result.stderr[-400:]),
+              result.returncode == 0)
 
 
 def check_manifest(root, budget, exposed):
