@@ -41,7 +41,8 @@ command -v dash >/dev/null && syntax_checker=dash
 for script in postinst prerm postrm; do
     check "$script is executable" test -x "$work/DEBIAN/$script"
     check "$syntax_checker -n $script" "$syntax_checker" -n "$work/DEBIAN/$script"
-    check "$script removes svctl's archives or makes them" grep -qE "rm -f /opt/svd/lib/cds/svctl-\*" "$work/DEBIAN/$script"
+    if command -v shellcheck >/dev/null; then check "shellcheck $script" shellcheck -s sh "$work/DEBIAN/$script"; fi
+    check "$script removes svctl's archives" grep -qE "rm -f /opt/svd/lib/cds/svctl-\*" "$work/DEBIAN/$script"
 done
 check "postinst trains svctl's archive" grep -qF "SVCTL_CDS=train /opt/svd/bin/svctl --help" "$work/DEBIAN/postinst"
 check "postinst makes /var/log/svd and /var/lib/svd" grep -qF "mkdir -p /var/log/svd /var/lib/svd" "$work/DEBIAN/postinst"
