@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
-            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log");
+            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
     static final List<String> RELOAD_KEYS = List.of("signal");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
@@ -33,9 +33,11 @@ final class ServiceReader {
     }
 
     private final HostChecks host;
+    private final ProbeReader probes;
 
     ServiceReader(HostChecks host) {
         this.host = host;
+        this.probes = new ProbeReader(host);
     }
 
     ServiceSpec read(String name, ConfigReader r) {
@@ -53,7 +55,8 @@ final class ServiceReader {
                 stop(r), reload(r),
                 r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
                 r.duration("start-seconds", START_SECONDS),
-                backoff(r), startLimit(r), log(r), Optional.empty(), Optional.empty(), r.origin());
+                backoff(r), startLimit(r), log(r), probes.read(r, "ready", directory), probes.read(r, "health", directory),
+                r.origin());
     }
 
     private List<String> command(ConfigReader r, Optional<Path> directory) {

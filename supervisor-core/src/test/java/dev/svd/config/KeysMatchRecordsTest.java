@@ -25,5 +25,10 @@ class KeysMatchRecordsTest {
         assertThat(ServiceReader.BACKOFF_KEYS).isEqualTo(kebabComponents(BackoffSpec.class, Set.of()));
         assertThat(ServiceReader.START_LIMIT_KEYS).isEqualTo(kebabComponents(StartLimitSpec.class, Set.of()));
         assertThat(ServiceReader.LOG_KEYS).isEqualTo(kebabComponents(LogSpec.class, Set.of()));
+        assertThat(ProbeReader.TIMING_KEYS).isEqualTo(kebabComponents(ProbeSpec.class, Set.of("check", "origin")));
+        assertThat(ProbeReader.HTTP_KEYS).isEqualTo(kebabComponents(ProbeCheck.Http.class, Set.of()));
+        assertThat(ProbeReader.TLS_KEYS).isEqualTo(kebabComponents(ProbeCheck.Tls.class, Set.of()));
+        assertThat(ProbeReader.TCP_KEYS).isEqualTo(kebabComponents(ProbeCheck.Tcp.class, Set.of()));
+        assertThat(ProbeReader.EXEC_KEYS).isEqualTo(kebabComponents(ProbeCheck.Exec.class, Set.of()));
     }
 }
