@@ -45,6 +45,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+http.server.ThreadingHTTPServer.request_queue_size = 512  # the benchmark connects 200 at once
 server = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
 if a.cert:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -57,7 +57,6 @@ final class TlsTrust extends ServerTrustManager {
     static SSLContext context(ProbeCheck.Tls tls, String name, String key, Clock clock)
             throws GeneralSecurityException, IOException {
         List<X509TrustManager> anchors = new ArrayList<>();
-        anchors.add(trustManager(null));
         if (tls.caFile().isPresent()) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -69,6 +68,8 @@ final class TlsTrust extends ServerTrustManager {
             }
             anchors.add(trustManager(store));
         }
+        // The JDK's CAs last: a failed PKIX check against them costs more than the handshake.
+        anchors.add(trustManager(null));
         SSLContext context = SSLContext.getInstance("TLS");
         TrustManager trust = tls.verify() ? new TlsTrust(anchors, name, key, clock) : new TrustingEverything();
         context.init(null, new TrustManager[] {trust}, null);
