@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * references between services. Stateless apart from its seams; any thread.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("svd", "services");
+    static final List<String> TOP_KEYS = List.of("svd", "control", "services");
+    static final List<String> CONTROL_KEYS = List.of("read-only-group");
     static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -66,7 +67,11 @@ public final class ConfigLoader {
             blocks.get(cycle.get(0)).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
         }
         problems.throwIfAny();
-        return new SupervisorSpec(file, daemon, services, graph.startOrder());
+        ControlSpec control = top.object("control").map(r -> {
+            r.rejectUnknownKeys(CONTROL_KEYS);
+            return new ControlSpec(r.string("read-only-group", "\"adm\""));
+        }).orElse(ControlSpec.DEFAULT);
+        return new SupervisorSpec(file, daemon, control, services, graph.startOrder());
     }
 
     private static DaemonSpec daemon(ConfigReader r) {

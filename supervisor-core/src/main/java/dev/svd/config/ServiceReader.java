@@ -13,9 +13,10 @@ import java.util.Optional;
  */
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
-            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health");
+            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
+            "reopen-signal", "pid-file", "essential");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
-    static final List<String> RELOAD_KEYS = List.of("signal");
+    static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
     static final List<String> START_LIMIT_KEYS = List.of("burst", "interval");
     static final List<String> LOG_KEYS = List.of("max-size", "keep", "tail-lines", "console");
@@ -25,10 +26,18 @@ final class ServiceReader {
 
     private static final String COMMAND_EXAMPLE = "[\"nginx\", \"-g\", \"daemon off;\"]";
     private static final Map<String, RestartPolicy> RESTART = new LinkedHashMap<>();
+    private static final Map<String, Profile> PROFILES = new LinkedHashMap<>();
+    private static final Map<String, ReloadSpec.Confirm> CONFIRMS = new LinkedHashMap<>();
 
     static {
         for (RestartPolicy p : RestartPolicy.values()) {
             RESTART.put(p.configName(), p);
+        }
+        for (Profile p : Profile.values()) {
+            PROFILES.put(p.configName(), p);
+        }
+        for (ReloadSpec.Confirm c : ReloadSpec.Confirm.values()) {
+            CONFIRMS.put(c.configName(), c);
         }
     }
 
@@ -50,12 +59,17 @@ final class ServiceReader {
                 .forEach(k -> r.problem("environment", "a variable name must not be empty or contain \"=\" (was \"" + k + "\")"));
         Optional<String> user = r.string("user", "\"www-data\"");
         user.flatMap(host::userProblem).ifPresent(m -> r.problem("user", m));
+        Profile profile = r.choice("profile", PROFILES, Profile.NONE);
         return new ServiceSpec(name, command, directory, environment, user,
                 r.choice("restart", RESTART, RestartPolicy.ALWAYS),
-                stop(r), reload(r),
+                stop(r, profile.stop()), reload(r, profile.reload(command)),
                 r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
                 r.duration("start-seconds", START_SECONDS),
                 backoff(r), startLimit(r), log(r), probes.read(r, "ready", directory), probes.read(r, "health", directory),
+                profile,
+                r.has("reopen-signal") ? Optional.of(r.signal("reopen-signal", Signal.USR1)) : profile.reopenSignal(),
+                r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
+                r.bool("essential", false),
                 r.origin());
     }
 
@@ -75,19 +89,22 @@ final class ServiceReader {
         return command.get();
     }
 
-    private static StopSpec stop(ConfigReader service) {
-        StopSpec d = StopSpec.DEFAULT;
+    private static StopSpec stop(ConfigReader service, StopSpec d) {
         return service.object("stop").map(r -> {
             r.rejectUnknownKeys(STOP_KEYS);
             return new StopSpec(r.signal("signal", d.signal()), r.positiveDuration("timeout", d.timeout()));
         }).orElse(d);
     }
 
-    private static ReloadSpec reload(ConfigReader service) {
-        ReloadSpec d = ReloadSpec.DEFAULT;
+    private ReloadSpec reload(ConfigReader service, ReloadSpec d) {
         return service.object("reload").map(r -> {
             r.rejectUnknownKeys(RELOAD_KEYS);
-            return new ReloadSpec(r.signal("signal", d.signal()));
+            List<String> check = r.stringList("check", "[\"nginx\", \"-t\"]").orElse(d.check());
+            if (r.has("check") && !check.isEmpty()) {
+                host.executableProblem(check.get(0), Optional.empty()).ifPresent(m -> r.problem("check", m));
+            }
+            return new ReloadSpec(check, r.signal("signal", d.signal()), r.choice("confirm", CONFIRMS, d.confirm()),
+                    r.positiveDuration("timeout", d.timeout()));
         }).orElse(d);
     }
 

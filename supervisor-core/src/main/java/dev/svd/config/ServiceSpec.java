@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One validated, immutable {@code services.NAME} block. Lists and maps are unmodifiable copies.
@@ -17,6 +18,10 @@ import java.util.Optional;
  *                     (and its dependents may start); zero means at once
  * @param ready        readiness probe: dependents start only once it passes
  * @param health       liveness probe: failure-threshold failures in a row restart the service
+ * @param profile      the program svd knows this to be ({@link Profile}); its defaults are already applied
+ * @param reopenSignal sent to the main process when svd reopens its logs (SIGUSR1 to svd)
+ * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
+ * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  */
 public record ServiceSpec(
         String name,
@@ -34,6 +39,10 @@ public record ServiceSpec(
         LogSpec log,
         Optional<ProbeSpec> ready,
         Optional<ProbeSpec> health,
+        Profile profile,
+        Optional<Signal> reopenSignal,
+        Optional<Path> pidFile,
+        boolean essential,
         Origin origin) {
 
     public ServiceSpec {
@@ -47,52 +56,103 @@ public record ServiceSpec(
         return new ServiceSpec(name, command, Optional.empty(), Map.of(), Optional.empty(),
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
-                Optional.empty(), Optional.empty(), Origin.UNKNOWN);
+                Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
+                Origin.UNKNOWN);
     }
 
-    /** Same spec with other settings; each returns a copy. */
+    /** A copy with the changes {@code edit} makes to a builder. */
+    public ServiceSpec with(Consumer<Builder> edit) {
+        Builder b = new Builder(this);
+        edit.accept(b);
+        return b.build();
+    }
+
     public ServiceSpec withRestart(RestartPolicy r) {
-        return new ServiceSpec(name, command, directory, environment, user, r, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, ready, health, origin);
+        return with(b -> b.restart = r);
     }
 
     public ServiceSpec withStop(StopSpec s) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, s, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, ready, health, origin);
+        return with(b -> b.stop = s);
     }
 
     public ServiceSpec withDependsOn(List<String> d) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, d,
-                startSeconds, backoff, startLimit, log, ready, health, origin);
+        return with(b -> b.dependsOn = d);
     }
 
     public ServiceSpec withStartSeconds(Duration d) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                d, backoff, startLimit, log, ready, health, origin);
+        return with(b -> b.startSeconds = d);
     }
 
-    public ServiceSpec withBackoff(BackoffSpec b) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, b, startLimit, log, ready, health, origin);
+    public ServiceSpec withBackoff(BackoffSpec s) {
+        return with(b -> b.backoff = s);
     }
 
     public ServiceSpec withStartLimit(StartLimitSpec l) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, l, log, ready, health, origin);
-    }
-
-    public ServiceSpec withReady(Optional<ProbeSpec> p) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, p, health, origin);
-    }
-
-    public ServiceSpec withHealth(Optional<ProbeSpec> p) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, log, ready, p, origin);
+        return with(b -> b.startLimit = l);
     }
 
     public ServiceSpec withLog(LogSpec l) {
-        return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
-                startSeconds, backoff, startLimit, l, ready, health, origin);
+        return with(b -> b.log = l);
+    }
+
+    public ServiceSpec withReady(Optional<ProbeSpec> p) {
+        return with(b -> b.ready = p);
+    }
+
+    public ServiceSpec withHealth(Optional<ProbeSpec> p) {
+        return with(b -> b.health = p);
+    }
+
+    /** Mutable copy of a spec's fields, for {@link #with}. */
+    public static final class Builder {
+        public String name;
+        public List<String> command;
+        public Optional<Path> directory;
+        public Map<String, String> environment;
+        public Optional<String> user;
+        public RestartPolicy restart;
+        public StopSpec stop;
+        public ReloadSpec reload;
+        public List<String> dependsOn;
+        public Duration startSeconds;
+        public BackoffSpec backoff;
+        public StartLimitSpec startLimit;
+        public LogSpec log;
+        public Optional<ProbeSpec> ready;
+        public Optional<ProbeSpec> health;
+        public Profile profile;
+        public Optional<Signal> reopenSignal;
+        public Optional<Path> pidFile;
+        public boolean essential;
+        public Origin origin;
+
+        Builder(ServiceSpec s) {
+            name = s.name;
+            command = s.command;
+            directory = s.directory;
+            environment = s.environment;
+            user = s.user;
+            restart = s.restart;
+            stop = s.stop;
+            reload = s.reload;
+            dependsOn = s.dependsOn;
+            startSeconds = s.startSeconds;
+            backoff = s.backoff;
+            startLimit = s.startLimit;
+            log = s.log;
+            ready = s.ready;
+            health = s.health;
+            profile = s.profile;
+            reopenSignal = s.reopenSignal;
+            pidFile = s.pidFile;
+            essential = s.essential;
+            origin = s.origin;
+        }
+
+        ServiceSpec build() {
+            return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
+                    startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
+                    origin);
+        }
     }
 }

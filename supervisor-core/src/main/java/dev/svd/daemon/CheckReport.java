@@ -26,6 +26,7 @@ final class CheckReport {
             }
             b.append('\n');
         }
+        StopBudget.warning(config).ifPresent(w -> b.append(w).append('\n'));
         return b.toString();
     }
 }

@@ -1,17 +1,28 @@
 package dev.svd.daemon;
 
 import dev.svd.config.ConfigLoader;
+import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
+import dev.svd.control.AlreadyRunningException;
+import dev.svd.control.AuthorizationPolicy;
+import dev.svd.control.ControlLimits;
+import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
-import dev.svd.engine.OutputRegistry;
+import dev.svd.engine.LoggedOutputs;
+import dev.svd.logs.StdoutSink;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.Kernel;
+import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,21 +48,59 @@ final class Daemon {
         Path file = config.file();
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
-        OutputRegistry outputs = OutputRegistry.NONE;
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes), outputs,
+        ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
+        ledger.stopLeftovers(leftoverGrace(config));
+        ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "svd-log-remover");
+            t.setDaemon(true);
+            return t;
+        });
+        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
-        SignalBridge.install(engine[0], () -> { });
-        log.info("svd {} (pid {}) supervising {} services from {}", Svd.VERSION, Kernel.pid(),
-                config.services().size(), file);
-        engine[0].start();
-        boolean clean = engine[0].stopped().join();
-        if (processes.killAdoptedProcesses() > 0) {
-            clean = false;
+        Path socket = options.socket().orElse(config.daemon().socket());
+        ControlServer control = new ControlServer(socket, engine[0],
+                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
+        try {
+            control.start();
+        } catch (AlreadyRunningException e) {
+            control.close();
+            processes.close();
+            throw new StartupException(e.getMessage());
+        } catch (IOException e) {
+            control.close();
+            processes.close();
+            throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
+        SignalBridge.install(engine[0], engine[0]::reopenLogs);
+        log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
+                config.services().size(), file, socket);
+        engine[0].start();
+        StopOutcome outcome = engine[0].stopped().join();
+        control.close();
+        boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         processes.close();
+        outputs.closeAll();
+        remover.shutdown();
+        if (outcome == StopOutcome.ESSENTIAL_FAILED) {
+            log.info("svd stopped because an essential service failed");
+            return Svd.EXIT_ESSENTIAL_FAILED;
+        }
+        boolean clean = outcome == StopOutcome.CLEAN && !stragglers;
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");
         return clean ? Svd.EXIT_OK : Svd.EXIT_UNCLEAN_STOP;
+    }
+
+    /** How long leftovers of an earlier svd get to stop on SIGTERM: the longest stop timeout, at most 30 s. */
+    private static Duration leftoverGrace(SupervisorSpec config) {
+        Duration longest = Duration.ofSeconds(1);
+        for (ServiceSpec s : config.services().values()) {
+            if (s.stop().timeout().compareTo(longest) > 0) {
+                longest = s.stop().timeout();
+            }
+        }
+        return longest.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : longest;
     }
 
     private static void createDirectory(Path dir, String key) throws StartupException {

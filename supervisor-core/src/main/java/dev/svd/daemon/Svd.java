@@ -6,7 +6,8 @@ import dev.svd.config.SupervisorSpec;
 
 /**
  * Entry point of the svd daemon. Exit codes (a contract, documented in docs/daemon.md):
- * 0 clean stop; 1 stopped, but something needed SIGKILL or could not be stopped; 64 bad command
+ * 0 clean stop; 1 stopped, but something needed SIGKILL or could not be stopped; 2 an essential
+ * service failed, so svd stopped everything; 64 bad command
  * line; 69 cannot start (socket taken, directories not writable); 78 invalid configuration.
  */
 public final class Svd {
@@ -14,6 +15,7 @@ public final class Svd {
 
     static final int EXIT_OK = 0;
     static final int EXIT_UNCLEAN_STOP = 1;
+    static final int EXIT_ESSENTIAL_FAILED = 2;
     static final int EXIT_USAGE = 64;
     static final int EXIT_UNAVAILABLE = 69;
     static final int EXIT_CONFIG = 78;

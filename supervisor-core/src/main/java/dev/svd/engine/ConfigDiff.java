@@ -42,8 +42,6 @@ final class ConfigDiff {
     }
 
     private static ServiceSpec placeless(ServiceSpec s) {
-        return new ServiceSpec(s.name(), s.command(), s.directory(), s.environment(), s.user(), s.restart(), s.stop(),
-                s.reload(), s.dependsOn(), s.startSeconds(), s.backoff(), s.startLimit(), s.log(), s.ready(), s.health(),
-                Origin.UNKNOWN);
+        return s.with(b -> b.origin = Origin.UNKNOWN);
     }
 }

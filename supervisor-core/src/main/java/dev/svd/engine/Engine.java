@@ -50,15 +50,17 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Clock clock;
     private final EventLog events = new EventLog();
     private final Thread thread;
-    private final CompletableFuture<Boolean> stopped = new CompletableFuture<>();
+    private final CompletableFuture<StopOutcome> stopped = new CompletableFuture<>();
 
     // Engine thread only.
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final Goals goals;
+    private final Reloader reloader;
     private boolean shuttingDown;
     private boolean anyKilled;
+    private boolean essentialFailed;
     private long eventSeq;
     private boolean dirty;
 
@@ -74,6 +76,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.goals = new Goals(config);
+        this.reloader = new Reloader(runner, timers, this::offer, services::get);
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -91,14 +94,15 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     public void processExited(int pid, ExitStatus status) {
         offer(() -> {
             String name = pidOwners.remove(pid);
+            runner.exited(pid);
             if (name != null) {
                 apply(name, new Event.ProcessExited(pid, status));
             }
         });
     }
 
-    /** Completes with true when every service is down after {@link #shutdown()}, false if any needed SIGKILL. */
-    public CompletableFuture<Boolean> stopped() {
+    /** Completes when every service is down after {@link #shutdown()} or an essential service failed. */
+    public CompletableFuture<StopOutcome> stopped() {
         return stopped;
     }
 
@@ -151,6 +155,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             MDC.put("service", name);
             log.info("{}: {} -> {} ({})", name, before.state().label(), next.state().label(), next.reason());
             MDC.remove("service");
+            if (next.state() == ServiceState.FAILED && spec.essential() && !shuttingDown) {
+                log.error("{} is essential and failed; stopping every service, svd will exit with status 2", name);
+                essentialFailed = true;
+                beginShutdown();
+            }
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
@@ -199,7 +208,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             }
         }
         if (shuttingDown && !stopped.isDone() && allDown()) {
-            stopped.complete(!anyKilled);
+            stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
+                    : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
         }
     }
 
@@ -217,7 +227,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             outputs.remove(name);
             Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
             rest.remove(name);
-            config = new SupervisorSpec(config.file(), config.daemon(), rest, goals.order());
+            config = config.withServices(rest, goals.order());
         }
         dirty = true;
     }
@@ -225,7 +235,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private static SupervisorSpec withService(SupervisorSpec c, ServiceSpec spec) {
         Map<String, ServiceSpec> all = new LinkedHashMap<>(c.services());
         all.put(spec.name(), spec);
-        return new SupervisorSpec(c.file(), c.daemon(), all, c.startOrder());
+        return c.withServices(all, c.startOrder());
     }
 
     private boolean allDown() {
@@ -315,15 +325,14 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public CompletableFuture<ActionResult> start(String name, Duration timeout) {
         return act(name, timeout, "start", () -> goals.operatorStart(name),
-                s -> s.state() == ServiceState.RUNNING && s.ready() ? name + ": running (pid " + s.pid() + ")" : null,
+                s -> s.state() == ServiceState.RUNNING && s.ready() ? "started" : null,
                 Engine::failedOrExited);
     }
 
     @Override
     public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
         return act(name, timeout, "stop", () -> goals.operatorStop(name),
-                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null
-                        : name + ": " + s.state().label() + " (" + s.reason() + ")",
+                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null : "stopped: " + s.reason(),
                 s -> null);
     }
 
@@ -336,21 +345,25 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             goals.takeOperatorStart(name); // the restart below is the operator's start
             apply(name, new Event.RestartRequested());
         }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
-                && !s.startedAt().isBefore(requested[0])
-                ? name + ": running (pid " + s.pid() + ")" : null, Engine::failedOrExited);
+                && !s.startedAt().isBefore(requested[0]) ? "restarted" : null, Engine::failedOrExited);
     }
 
     @Override
     public CompletableFuture<ActionResult> reload(String name, Duration timeout) {
-        return signalMain(name, null, "reload");
+        CompletableFuture<ActionResult> future = new CompletableFuture<>();
+        offer(() -> {
+            ServiceSnapshot s = services.get(name);
+            if (s == null) {
+                future.complete(noSuchService(name));
+            } else {
+                reloader.reload(config.services().get(name), s, future);
+            }
+        });
+        return future;
     }
 
     @Override
-    public CompletableFuture<ActionResult> signal(String name, Signal signal) {
-        return signalMain(name, signal, "signal");
-    }
-
-    private CompletableFuture<ActionResult> signalMain(String name, Signal explicit, String verb) {
+    public CompletableFuture<ActionResult> signal(String name, Signal sig) {
         CompletableFuture<ActionResult> future = new CompletableFuture<>();
         offer(() -> {
             ServiceSnapshot s = services.get(name);
@@ -358,12 +371,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 future.complete(noSuchService(name));
             } else if (s.pid() == 0 || !s.state().hasProcess()) {
                 future.complete(new ActionResult(name, "NOT_RUNNING", name + " is not running (" + s.state().label()
-                        + "): nothing to " + verb, s, Duration.ZERO));
+                        + "): nothing to signal", s, Duration.ZERO));
             } else {
-                Signal sig = explicit != null ? explicit : config.services().get(name).reload().signal();
                 runner.signalProcess(s.pid(), sig);
-                log.info("{}: sent SIG{} to pid {} ({})", name, sig, s.pid(), verb);
-                future.complete(new ActionResult(name, null, name + ": sent SIG" + sig + " to pid " + s.pid(), s,
+                log.info("{}: sent SIG{} to pid {} (operator)", name, sig, s.pid());
+                future.complete(new ActionResult(name, null, "sent SIG" + sig + " to pid " + s.pid(), s,
                         Duration.ZERO));
             }
         });
@@ -430,21 +442,36 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         for (String name : change.added()) {
             all.put(name, next.services().get(name));
         }
-        return new SupervisorSpec(next.file(), next.daemon(), all, next.startOrder());
+        return next.withServices(all, next.startOrder());
+    }
+
+    /** After an outside log rotation: sends each running service its {@code reopen-signal}. */
+    public void reopenLogs() {
+        offer(() -> {
+            for (ServiceSnapshot s : services.values()) {
+                ServiceSpec spec = config.services().get(s.name());
+                if (spec != null && spec.reopenSignal().isPresent() && s.pid() != 0 && s.state().hasProcess()) {
+                    runner.signalProcess(s.pid(), spec.reopenSignal().get());
+                    log.info("{}: sent SIG{} to pid {} (reopen logs)", s.name(), spec.reopenSignal().get(), s.pid());
+                }
+            }
+        });
     }
 
     @Override
     public void shutdown() {
-        offer(() -> {
-            if (shuttingDown) {
-                return;
-            }
-            shuttingDown = true;
-            goals.wantNone();
-            Duration budget = config.daemon().stopBudget();
-            log.info("stopping all services (budget {})", Lifecycle.human(budget));
-            timers.schedule(budget.toNanos(), this::killEverything);
-        });
+        offer(this::beginShutdown);
+    }
+
+    private void beginShutdown() {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        goals.wantNone();
+        Duration budget = config.daemon().stopBudget();
+        log.info("stopping all services (budget {})", Lifecycle.human(budget));
+        timers.schedule(budget.toNanos(), this::killEverything);
     }
 
     /** The stop budget ran out: SIGKILL every group that is still there. */

@@ -2,23 +2,75 @@ package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
+import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
+import dev.svd.os.ProcFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
 import dev.svd.os.SpawnException;
 import dev.svd.os.SpawnRequest;
 
-/** The real {@link ProcessRunner}: service specs become spawn requests for {@link Processes}. */
+/**
+ * The real {@link ProcessRunner}: service specs become spawn requests for {@link Processes}, and
+ * every live process group is recorded in the {@link ProcessLedger} for a restarted svd to find.
+ */
 public final class OsProcessRunner implements ProcessRunner {
-    private final Processes processes;
+    private static final Logger log = LoggerFactory.getLogger(OsProcessRunner.class);
+    /** Output of a check kept for the operator: enough for nginx -t's few lines. */
+    private static final int CHECK_OUTPUT = 16 * 1024;
 
-    public OsProcessRunner(Processes processes) {
+    private final Processes processes;
+    private final ProcessLedger ledger;
+    private final CommandRunner commands;
+
+    public OsProcessRunner(Processes processes, ProcessLedger ledger) {
         this.processes = processes;
+        this.ledger = ledger;
+        this.commands = new CommandRunner(processes);
+    }
+
+    @Override
+    public CompletableFuture<CommandRunner.Result> check(ServiceSpec spec, List<String> command, Duration timeout) {
+        return commands.run(new SpawnRequest(spec.name() + " (check)", command, spec.directory(), spec.environment(),
+                spec.user()), timeout, CHECK_OUTPUT, null);
+    }
+
+    @Override
+    public List<Integer> children(int pid) {
+        return ProcFs.childrenOf(pid);
     }
 
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
-        return processes.spawn(new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
+        spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
+        int pid = processes.spawn(new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
                 spec.user()), output);
+        ledger.added(spec.name(), pid);
+        return pid;
+    }
+
+    /** Nothing of this service runs while svd starts it, so any pid file is stale. */
+    private static void removeStalePidFile(Path file) {
+        try {
+            if (Files.deleteIfExists(file)) {
+                log.info("removed stale pid file {}", file);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove stale pid file {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public void exited(int pid) {
+        ledger.removed(pid);
     }
 
     @Override

@@ -2,7 +2,11 @@ package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
+import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import dev.svd.os.SpawnException;
 
 /**
@@ -18,4 +22,14 @@ public interface ProcessRunner {
 
     /** Sends {@code signal} to {@code pid} alone. */
     void signalProcess(int pid, Signal signal);
+
+    /** Runs {@code command} as the service would run (directory, environment, user), for a reload check. */
+    CompletableFuture<CommandRunner.Result> check(ServiceSpec spec, List<String> command, Duration timeout);
+
+    /** The direct children of {@code pid} (a master's workers). */
+    List<Integer> children(int pid);
+
+    /** The main process {@code pid} has exited and its group is empty. */
+    default void exited(int pid) {
+    }
 }

@@ -31,7 +31,7 @@ public enum ServiceState {
         STARTING.next = EnumSet.of(RUNNING, STARTING, BACKOFF, STOPPING, STOPPED, EXITED, FAILED);
         RUNNING.next = EnumSet.of(STARTING, BACKOFF, STOPPING, STOPPED, EXITED, FAILED);
         BACKOFF.next = EnumSet.of(STARTING, STOPPED, FAILED);
-        STOPPING.next = EnumSet.of(STOPPED, STARTING);
+        STOPPING.next = EnumSet.of(STOPPED, STARTING, BACKOFF, FAILED);
         EXITED.next = EnumSet.of(STARTING, STOPPED, FAILED);
         FAILED.next = EnumSet.of(STARTING, STOPPED);
     }

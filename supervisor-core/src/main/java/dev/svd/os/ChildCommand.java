@@ -47,13 +47,20 @@ final class ChildCommand {
         argv.add(env);
         argv.add("--default-signal");
         argv.add("--");
-        if (req.user().isPresent()) {
-            UserAccount user = user(req.user().get());
+        if (setpriv != null) {
             argv.add(setpriv);
-            argv.add("--reuid=" + user.uid());
-            argv.add("--regid=" + user.gid());
-            argv.add("--init-groups");
+            // If svd dies (even by SIGKILL), its thread that spawned this process ends and the
+            // kernel sends the process SIGTERM: services never run on unsupervised (prctl(2)).
+            argv.add("--pdeathsig=TERM");
+            if (req.user().isPresent()) {
+                UserAccount user = user(req.user().get());
+                argv.add("--reuid=" + user.uid());
+                argv.add("--regid=" + user.gid());
+                argv.add("--init-groups");
+            }
             argv.add("--");
+        } else if (req.user().isPresent()) {
+            user(req.user().get()); // throws: user needs setpriv
         }
         argv.addAll(req.command());
         return argv;
@@ -61,6 +68,7 @@ final class ChildCommand {
 
     Map<String, String> environment(SpawnRequest req) throws SpawnException {
         Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("_JAVA_SR_SIGNUM"); // svd's own JVM setting (see bin/svd), not the services'
         if (req.user().isPresent()) {
             UserAccount user = user(req.user().get());
             env.put("HOME", user.home());

@@ -41,6 +41,16 @@ public final class ProcFs {
         return Integer.parseInt(f[1]);
     }
 
+    /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot; -1 when gone. */
+    public static long startTime(int pid) {
+        String stat = stat(pid);
+        if (stat == null) {
+            return -1;
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[19]);
+    }
+
     /** The process's command line joined by spaces, or its comm for kernel threads and zombies. */
     public static String command(int pid) {
         try {

@@ -56,10 +56,11 @@ class ConfigLoaderTest {
                 ReloadSpec.DEFAULT, List.of(), Duration.ofSeconds(1),
                 new BackoffSpec(Duration.ofMillis(200), Duration.ofMinutes(1), Duration.ofSeconds(20)),
                 new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false),
-                Optional.empty(), Optional.empty(), new Origin(dir.resolve("svd.conf").toString(), 3)));
+                Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
+                new Origin(dir.resolve("svd.conf").toString(), 3)));
         ServiceSpec nginx = spec.services().get("nginx");
         assertThat(nginx.stop()).isEqualTo(new StopSpec(Signal.QUIT, Duration.ofSeconds(10)));
-        assertThat(nginx.reload()).isEqualTo(new ReloadSpec(Signal.HUP));
+        assertThat(nginx.reload()).isEqualTo(ReloadSpec.DEFAULT);
         assertThat(nginx.startSeconds()).isZero();
         assertThat(nginx.origin().line()).isEqualTo(14);
         assertThat(spec.startOrder()).containsExactly("gunicorn", "nginx");
@@ -73,7 +74,8 @@ class ConfigLoaderTest {
         assertThat(spec.services().get("web")).isEqualTo(new ServiceSpec("web", List.of("nginx"), Optional.empty(),
                 Map.of(), Optional.empty(), RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
-                Optional.empty(), Optional.empty(), new Origin(dir.resolve("svd.conf").toString(), 1)));
+                Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
+                new Origin(dir.resolve("svd.conf").toString(), 1)));
     }
 
     @Test
@@ -200,6 +202,7 @@ class ConfigLoaderTest {
                 files.at(2) + "servces: unknown key (did you mean \"services\"?)",
                 files.at(5) + "services.web.backoff.initail: unknown key (did you mean \"initial\"?)",
                 files.at(6) + "services.web.colour: unknown key (expected one of command, directory, environment,"
-                        + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health)");
+                        + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
+                        + " profile, reopen-signal, pid-file, essential)");
     }
 }

@@ -45,7 +45,7 @@ final class RunningEngine implements AutoCloseable {
                 new DaemonSpec(dir.resolve("svd.sock"), dir.resolve("log"), dir.resolve("state"), stopBudget), map, order);
         Engine[] self = new Engine[1];
         processes = new Processes((pid, status) -> self[0].processExited(pid, status));
-        ProcessRunner os = new OsProcessRunner(processes);
+        ProcessRunner os = new OsProcessRunner(processes, new dev.svd.os.ProcessLedger(dir));
         ProcessRunner recording = new ProcessRunner() {
             @Override
             public int spawn(ServiceSpec spec, dev.svd.os.OutputListener output) throws dev.svd.os.SpawnException {
@@ -64,6 +64,22 @@ final class RunningEngine implements AutoCloseable {
             @Override
             public void signalProcess(int pid, Signal signal) {
                 os.signalProcess(pid, signal);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<dev.svd.os.CommandRunner.Result> check(ServiceSpec spec,
+                    List<String> command, Duration timeout) {
+                return os.check(spec, command, timeout);
+            }
+
+            @Override
+            public List<Integer> children(int pid) {
+                return os.children(pid);
+            }
+
+            @Override
+            public void exited(int pid) {
+                os.exited(pid);
             }
         };
         engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,

@@ -259,11 +259,24 @@ class SupervisionIT {
             r.awaitState("c", ServiceState.RUNNING);
             List<Integer> pids = List.of(r.snapshot("a").pid(), r.snapshot("b").pid(), r.snapshot("c").pid());
             r.engine.shutdown();
-            assertThat(r.engine.stopped().get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(r.engine.stopped().get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(StopOutcome.CLEAN);
             assertThat(Files.readAllLines(order)).containsExactly("c", "b", "a");
             for (int pid : pids) {
                 assertThat(Kernel.groupAlive(pid)).isFalse();
             }
+        }
+    }
+
+    @Test
+    void essentialServiceThatFailsStopsEverything() throws Exception {
+        ServiceSpec db = sh("db", "exit 1").with(b -> b.essential = true)
+                .withStartLimit(new StartLimitSpec(2, Duration.ofSeconds(60)));
+        ServiceSpec web = sh("web", "exec sleep 1000");
+        try (RunningEngine r = new RunningEngine(dir, db, web).start()) {
+            assertThat(r.engine.stopped().get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(StopOutcome.ESSENTIAL_FAILED);
+            assertThat(r.snapshot("db").state()).isEqualTo(ServiceState.FAILED);
+            assertThat(r.snapshot("web").state()).isEqualTo(ServiceState.STOPPED);
         }
     }
 }

@@ -94,6 +94,7 @@ class LifecycleProbeTest {
         sc.apply(new Event.HealthFailed(sc.snapshot.pid(), "timeout"));
         sc.exit(0);
         sc.spawned();
+        sc.fire(TimerKind.START_SECONDS);
         sc.apply(new Event.HealthFailed(sc.snapshot.pid(), "timeout"));
         Transition t = sc.exit(0);
         assertThat(t.next().state()).isEqualTo(ServiceState.FAILED);

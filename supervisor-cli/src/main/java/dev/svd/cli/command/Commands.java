@@ -1,0 +1,38 @@
+package dev.svd.cli.command;
+
+/**
+ * The one list of svctl's commands. {@link #lookup} builds only the command asked for, so a run
+ * loads one command class (startup time, java-platform-notes §9).
+ */
+public final class Commands {
+    /** In the order {@code svctl help} lists them. */
+    public static final String[] NAMES = {
+        "status", "start", "stop", "restart", "reload", "signal", "logs", "events", "jobs", "run",
+        "reread", "update", "shutdown", "version", "help", "completion",
+    };
+
+    private Commands() {}
+
+    /** The command with this name, or null. */
+    public static Command lookup(String name) {
+        switch (name) {
+            case "status": return new StatusCommand();
+            case "start": return new StartCommand();
+            case "stop": return new StopCommand();
+            case "restart": return new RestartCommand();
+            case "reload": return new ReloadCommand();
+            case "signal": return new SignalCommand();
+            case "logs": return new LogsCommand();
+            case "events": return new EventsCommand();
+            case "jobs": return new JobsCommand();
+            case "run": return new RunCommand();
+            case "reread": return new RereadCommand();
+            case "update": return new UpdateCommand();
+            case "shutdown": return new ShutdownCommand();
+            case "version": return new VersionCommand();
+            case "help": return new HelpCommand();
+            case "completion": return new CompletionCommand();
+            default: return null;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.svd.cli.command;
+
+import dev.svd.cli.Args;
+import dev.svd.cli.ExitCodes;
+import dev.svd.cli.Invocation;
+import dev.svd.cli.client.UnreachableException;
+import dev.svd.cli.render.Durations;
+import dev.svd.cli.render.Table;
+import dev.svd.protocol.ErrorCode;
+import dev.svd.protocol.JsonArray;
+import dev.svd.protocol.JsonNull;
+import dev.svd.protocol.JsonObject;
+import dev.svd.protocol.JsonValue;
+import dev.svd.protocol.JsonWriter;
+import dev.svd.protocol.ProtocolError;
+import dev.svd.protocol.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code svctl status [NAME...] [--json]}: the services' state as a table or as JSON. */
+public final class StatusCommand implements Command {
+    /** The members of {@code --json}, in order. A contract (docs/svctl.md). */
+    static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit"};
+
+    @Override
+    public String name() {
+        return "status";
+    }
+
+    @Override
+    public String synopsis() {
+        return "status [NAME...] [--json]";
+    }
+
+    @Override
+    public String summary() {
+        return "show the state of services (all when none are named)";
+    }
+
+    @Override
+    public String details() {
+        return "Prints NAME STATE PID UPTIME RESTARTS HEALTH LAST-EXIT, one service per line.\n"
+                + "  --json   print {\"services\":[{\"name\",\"state\",\"pid\",\"restarts\",\"uptime_s\",\"health\",\"last_exit\"}]}\n"
+                + "Exit: 0 all running, 3 one is not running, 4 a name is not configured.\n";
+    }
+
+    @Override
+    public String[] flags() {
+        return new String[] {"--json"};
+    }
+
+    @Override
+    public int run(Args args, Invocation inv) throws UnreachableException, IOException {
+        JsonObject request = JsonObject.builder().putStrings("names", args.positionals()).build();
+        Response r = inv.call("status", request);
+        if (!r.ok()) {
+            return inv.fail(r.error());
+        }
+        JsonArray services = r.result().array("services");
+        List<JsonValue> list = services == null ? List.of() : services.items();
+        int code = ExitCodes.OK;
+        if (args.flag("--json")) {
+            inv.out().println(json(list));
+        } else {
+            inv.out().print(table(list, inv));
+        }
+        for (JsonValue v : list) {
+            if (!"running".equals(((JsonObject) v).string("state"))) {
+                code = ExitCodes.NOT_RUNNING;
+            }
+        }
+        for (String unknown : r.result().strings("unknown")) {
+            code = inv.fail(ProtocolError.of(ErrorCode.NO_SUCH_SERVICE, "no service named " + unknown));
+        }
+        return code;
+    }
+
+    static String json(List<JsonValue> services) {
+        List<JsonValue> out = new ArrayList<>(services.size());
+        for (JsonValue v : services) {
+            JsonObject s = (JsonObject) v;
+            JsonObject.Builder b = JsonObject.builder();
+            for (String m : JSON_MEMBERS) {
+                JsonValue value = s.get(m);
+                b.put(m, value == null ? JsonNull.NULL : value);
+            }
+            out.add(b.build());
+        }
+        return JsonWriter.write(JsonObject.builder().put("services", new JsonArray(out)).build());
+    }
+
+    static String table(List<JsonValue> services, Invocation inv) {
+        Table t = new Table("NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "LAST-EXIT");
+        for (JsonValue v : services) {
+            JsonObject s = (JsonObject) v;
+            long uptime = s.longOr("uptime_s", -1);
+            long pid = s.longOr("pid", 0);
+            t.row(s.requireString("name"),
+                    inv.style().state(s.requireString("state")),
+                    pid > 0 ? Long.toString(pid) : "-",
+                    uptime >= 0 ? Durations.formatSeconds(uptime) : "-",
+                    Long.toString(s.longOr("restarts", 0)),
+                    orDash(s.string("health")),
+                    orDash(s.string("last_exit")));
+        }
+        return t.render();
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+}

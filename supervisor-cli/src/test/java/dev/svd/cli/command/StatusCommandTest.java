@@ -1,0 +1,44 @@
+package dev.svd.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.svd.cli.Invocation;
+import dev.svd.cli.render.Style;
+import dev.svd.protocol.JsonArray;
+import dev.svd.protocol.JsonParser;
+import dev.svd.protocol.JsonValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+    private static final String SERVICES = "[{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,"
+            + "\"uptime_s\":192,\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"reason\":\"up\",\"started_at\":\"x\"},"
+            + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,\"health\":\"unknown\","
+            + "\"last_exit\":\"killed by SIGKILL\",\"reason\":\"start limit\",\"started_at\":null}]";
+
+    private static List<JsonValue> services() throws Exception {
+        return ((JsonArray) JsonParser.parse(SERVICES)).items();
+    }
+
+    @Test
+    void jsonHasExactlyTheDocumentedMembersInOrder() throws Exception {
+        assertThat(StatusCommand.json(services())).isEqualTo("{\"services\":["
+                + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
+                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\"},"
+                + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
+                + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\"}]}");
+    }
+
+    @Test
+    void tableShowsDashesForAbsentValues() throws Exception {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        Invocation inv = new Invocation(Path.of("/x"), sink, sink, new Style(false));
+        assertThat(StatusCommand.table(services(), inv)).isEqualTo(
+                "NAME  STATE    PID   UPTIME  RESTARTS  HEALTH   LAST-EXIT\n"
+                + "web   running  4242  3m12s   2         healthy  exited 1\n"
+                + "db    failed   -     -       0         unknown  killed by SIGKILL\n");
+    }
+}

@@ -1,0 +1,244 @@
+package dev.svd.control;
+
+import dev.svd.protocol.CommandName;
+import dev.svd.protocol.ErrorCode;
+import dev.svd.protocol.JsonTypeException;
+import dev.svd.protocol.ProtocolError;
+import dev.svd.protocol.ProtocolException;
+import dev.svd.protocol.Request;
+import dev.svd.protocol.Response;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads request lines, authorizes, dispatches to a handler, writes the
+ * answer, audits changes. Runs on one pooled thread; {@link #send} may also be called by the
+ * idle timer, so writes are serialised.
+ */
+final class Connection implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** Audit lines go to their own logger so they can be routed apart; the format is a contract. */
+    private static final Logger audit = LoggerFactory.getLogger("dev.svd.control.audit");
+
+    private final SocketChannel channel;
+    private final Peer peer;
+    private final AuthorizationPolicy policy;
+    private final ControlLimits limits;
+    private final Map<CommandName, RequestHandler> handlers;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService watchers;
+    private final Runnable onClose;
+    private final Object writeLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean lastAnswer;
+
+    Connection(SocketChannel channel, Peer peer, AuthorizationPolicy policy, ControlLimits limits,
+               Map<CommandName, RequestHandler> handlers, ScheduledExecutorService timer,
+               ExecutorService watchers, Runnable onClose) {
+        this.channel = channel;
+        this.peer = peer;
+        this.policy = policy;
+        this.limits = limits;
+        this.handlers = handlers;
+        this.timer = timer;
+        this.watchers = watchers;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void run() {
+        LineReader reader = new LineReader(channel, limits.maxRequestBytes());
+        try {
+            while (channel.isOpen()) {
+                ScheduledFuture<?> idle = timer.schedule(this::idleTimeout, limits.idleTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                byte[] bytes;
+                try {
+                    bytes = reader.readLine();
+                } finally {
+                    idle.cancel(false);
+                }
+                if (bytes == null) {
+                    return;
+                }
+                if (bytes.length > 0 && !serve(bytes)) {
+                    return;
+                }
+            }
+        } catch (LineReader.TooLargeException e) {
+            log.warn("control: {} sent a request line over {} bytes; closing", peer, limits.maxRequestBytes());
+            trySend(Response.error(null, ErrorCode.TOO_LARGE, e.getMessage() + "; connection closed"));
+        } catch (EOFException e) {
+            log.debug("control: {} hung up mid-request", peer);
+        } catch (ClosedChannelException e) {
+            log.debug("control: connection of {} closed", peer);
+        } catch (IOException e) {
+            log.debug("control: connection of {} failed: {}", peer, e.toString());
+        } finally {
+            close();
+        }
+    }
+
+    /** Answers one line; false when the connection should end. */
+    private boolean serve(byte[] bytes) throws IOException {
+        String line;
+        try {
+            line = LineReader.decode(bytes);
+        } catch (CharacterCodingException e) {
+            send(Response.error(null, ErrorCode.BAD_REQUEST, "request line is not valid UTF-8"));
+            return true;
+        }
+        Request request;
+        try {
+            request = Request.parse(line);
+        } catch (ProtocolException e) {
+            send(Response.error(e.requestId(), e.code(), e.getMessage()));
+            return true;
+        }
+        CommandName command = CommandName.lookup(request.cmd());
+        if (command == null) {
+            send(Response.error(request.id(), ErrorCode.UNKNOWN_COMMAND, "unknown command \"" + request.cmd()
+                    + "\" (known: " + knownCommands() + ")"));
+            return true;
+        }
+        if (!allowed(command)) {
+            log.warn("control: refused {} from user {} (group {}): {}", command.wireName(), peer.user(), peer.group(),
+                    policy.describe());
+            send(Response.error(request.id(), ErrorCode.PERMISSION_DENIED, "permission denied: user " + peer.user()
+                    + " may not run " + command.wireName() + " (" + policy.describe() + ")"));
+            return true;
+        }
+        Response response;
+        try {
+            response = dispatch(command, request);
+        } catch (IOException e) {
+            log.debug("control: {} went away during {}: {}", peer, command.wireName(), e.toString());
+            return false;
+        }
+        if (command.mutating()) {
+            audit.info("audit: user={} group={} cmd={} args={} outcome={}", peer.user(), peer.group(),
+                    command.wireName(), request.args().toJson(), outcome(response));
+        }
+        send(response);
+        return !lastAnswer;
+    }
+
+    /** The current request is the connection's last: close after its final line (after a followed stream). */
+    void closeAfterAnswer() {
+        lastAnswer = true;
+    }
+
+    private Response dispatch(CommandName command, Request request) throws IOException {
+        Exchange exchange = new Exchange(request.id(), peer, this, watchers, limits.followBacklog());
+        try {
+            return Response.result(request.id(), handlers.get(command).handle(request.args(), exchange));
+        } catch (RequestException e) {
+            return Response.error(request.id(), e.error());
+        } catch (JsonTypeException e) {
+            return Response.error(request.id(), ErrorCode.BAD_REQUEST, "args." + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.error(request.id(), ErrorCode.BUSY, "svd is shutting down the control socket");
+        } catch (RuntimeException e) {
+            String ref = ref();
+            log.error("control: {} from {} failed (ref {})", command.wireName(), peer, ref, e);
+            return Response.error(request.id(), ErrorCode.INTERNAL, "internal error; see svd's log (ref " + ref + ")");
+        }
+    }
+
+    /** A short id to find a stack trace in svd's log from a client's error message. */
+    static String ref() {
+        return Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+    }
+
+    private boolean allowed(CommandName command) {
+        AuthorizationPolicy.Access access = policy.accessOf(peer);
+        return access == AuthorizationPolicy.Access.FULL
+                || (access == AuthorizationPolicy.Access.READ_ONLY && command.readOnly());
+    }
+
+    private static String outcome(Response response) {
+        if (!response.ok()) {
+            ProtocolError e = response.error();
+            return e.rawCode() + " " + e.message();
+        }
+        String result = response.result().toJson();
+        return "ok " + (result.length() > 500 ? result.substring(0, 500) + "..." : result);
+    }
+
+    private static String knownCommands() {
+        StringBuilder sb = new StringBuilder();
+        for (CommandName c : CommandName.values()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(c.wireName());
+        }
+        return sb.toString();
+    }
+
+    private void idleTimeout() {
+        long ms = limits.idleTimeout().toMillis();
+        String idle = ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+        log.info("control: {} sent no complete request within {}; closing", peer, idle);
+        trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within " + idle + "; connection closed"));
+        close();
+    }
+
+    void send(Response response) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(response.toLine().getBytes(StandardCharsets.UTF_8));
+        synchronized (writeLock) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+    }
+
+    private void trySend(Response response) {
+        try {
+            send(response);
+        } catch (IOException e) {
+            log.debug("control: could not tell {} ({})", peer, e.toString());
+        }
+    }
+
+    /** Blocks until the client hangs up or the connection is closed, discarding anything it sends. */
+    void awaitHangUp() {
+        ByteBuffer sink = ByteBuffer.allocate(512);
+        try {
+            while (channel.read(sink) >= 0) {
+                sink.clear();
+            }
+        } catch (IOException e) {
+            log.debug("control: stream of {} ended: {}", peer, e.toString());
+        }
+    }
+
+    /** Idempotent; also called from the server's close and the idle timer. */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("control: closing the connection of {}: {}", peer, e.toString());
+        } finally {
+            onClose.run();
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package dev.svd.control;
+
+import dev.svd.engine.SupervisorControl;
+import dev.svd.protocol.CommandName;
+import dev.svd.protocol.ErrorCode;
+import dev.svd.protocol.JsonObject;
+import dev.svd.protocol.ProtocolException;
+import dev.svd.protocol.Request;
+import dev.svd.protocol.Response;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * svd's control socket: a Unix stream socket speaking the newline-delimited JSON protocol of
+ * docs/protocol.md. {@link #start()} binds it (refusing when another svd answers there), an accept
+ * thread hands each client to a pooled platform thread, and {@link #close()} stops accepting,
+ * closes every connection and removes the socket file. Handlers reach the engine only through
+ * {@link SupervisorControl}. start and close from the daemon's main thread; the rest is internal.
+ *
+ * <pre>{@code
+ * ControlServer control = new ControlServer(spec.daemon().socket(), engine,
+ *         AuthorizationPolicy.forDaemonUser(readOnlyGroupOrNull), ControlLimits.DEFAULT);
+ * try {
+ *     control.start();                  // AlreadyRunningException: print getMessage(), exit non-zero
+ * } catch (IOException e) {
+ *     control.close();
+ *     throw e;
+ * }
+ * Runtime.getRuntime().addShutdownHook(new Thread(control::close));   // removes the socket file
+ * }</pre>
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    private final Path socketPath;
+    private final AuthorizationPolicy policy;
+    private final ControlLimits limits;
+    private final Map<CommandName, RequestHandler> handlers;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger active = new AtomicInteger();
+    private final ExecutorService workers;
+    private final ExecutorService watchers;
+    private final ScheduledExecutorService timer;
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean closing;
+
+    public ControlServer(Path socketPath, SupervisorControl control, AuthorizationPolicy policy, ControlLimits limits) {
+        this(socketPath, control, policy, limits, Clock.systemUTC());
+    }
+
+    ControlServer(Path socketPath, SupervisorControl control, AuthorizationPolicy policy, ControlLimits limits,
+                  Clock clock) {
+        this.socketPath = socketPath.toAbsolutePath();
+        this.policy = policy;
+        this.limits = limits;
+        this.handlers = Handlers.create(control, limits, clock);
+        this.workers = Executors.newCachedThreadPool(threads("svd-control-"));
+        this.watchers = Executors.newCachedThreadPool(threads("svd-control-stream-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads("svd-control-timer-"));
+    }
+
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    /**
+     * Creates the socket's directory (0750) if missing, replaces a stale socket file, binds, sets the
+     * socket to 0660 (group: the read-only group when configured) and starts accepting.
+     *
+     * @throws AlreadyRunningException when another svd answers on the path
+     * @throws IOException when the path cannot be used, with the path and the reason
+     */
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("control server already started on " + socketPath);
+        }
+        GroupPrincipal group = readOnlyGroupPrincipal();
+        Path dir = socketPath.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+            if (group != null) {
+                Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
+            }
+        }
+        replaceStaleSocket();
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(socketPath));
+            // A window between bind and chmod: the directory (0750) is what keeps others out (notes §6).
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
+            if (group != null) {
+                Files.getFileAttributeView(socketPath, PosixFileAttributeView.class).setGroup(group);
+            }
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + socketPath + ": " + e.getMessage(), e);
+        }
+        server = ch;
+        acceptor = threads("svd-control-accept-").newThread(this::acceptLoop);
+        acceptor.start();
+        log.info("control: listening on {} (max {} clients, {})", socketPath, limits.maxClients(), policy.describe());
+    }
+
+    private GroupPrincipal readOnlyGroupPrincipal() throws IOException {
+        if (policy.readOnlyGroup() == null) {
+            return null;
+        }
+        try {
+            return socketPath.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(policy.readOnlyGroup());
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("control.read-only-group: no such group \"" + policy.readOnlyGroup() + "\"", e);
+        }
+    }
+
+    /** A socket file nobody answers on is left by a dead svd: remove it. One that answers is a live svd. */
+    private void replaceStaleSocket() throws IOException {
+        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(socketPath) || Files.isRegularFile(socketPath)) {
+            throw new IOException("cannot listen on " + socketPath + ": it exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socketPath))) {
+            throw new AlreadyRunningException("svd is already running on " + socketPath + ", pid " + pidOf(probe));
+        } catch (ConnectException e) {
+            log.info("control: removing stale socket {} (nothing answers: {})", socketPath, e.getMessage());
+            Files.delete(socketPath);
+        } catch (AlreadyRunningException e) {
+            throw e;
+        } catch (SocketException e) {
+            throw new IOException("cannot check " + socketPath + " for a running svd: " + e.getMessage(), e);
+        }
+    }
+
+    /** Asks the svd on the other end for its pid; "unknown" when it does not say within 2 s. */
+    private static String pidOf(SocketChannel probe) {
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                probe.write(ByteBuffer.wrap(new Request("pid-probe", CommandName.VERSION.wireName(), JsonObject.EMPTY)
+                        .toLine().getBytes(StandardCharsets.UTF_8)));
+                LineReader reader = new LineReader(probe, 1 << 20);
+                byte[] line = reader.readLine();
+                if (line == null) {
+                    return "unknown";
+                }
+                Response r = Response.parse(LineReader.decode(line));
+                return r.ok() ? Long.toString(r.result().longOr("pid", -1)) : "unknown (" + r.error().message() + ")";
+            } catch (IOException | ProtocolException e) {
+                return "unknown (" + e.getMessage() + ")";
+            }
+        });
+        try {
+            return answer.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        } catch (ExecutionException | TimeoutException e) {
+            return "unknown";
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
+                log.error("control: accept on {} failed; the control socket is no longer served", socketPath, e);
+                return;
+            }
+            try {
+                admit(ch);
+            } catch (IOException | RuntimeException e) {
+                log.warn("control: dropping a client: {}", e.toString());
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private void admit(SocketChannel ch) throws IOException {
+        UnixDomainPrincipal who = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        Peer peer = new Peer(who.user().getName(), who.group().getName());
+        if (active.incrementAndGet() > limits.maxClients()) {
+            active.decrementAndGet();
+            log.warn("control: refusing {}: {} clients already connected", peer, limits.maxClients());
+            // A fresh socket's send buffer takes this line without blocking the accept thread.
+            ch.write(ByteBuffer.wrap(Response.error(null, ErrorCode.BUSY, "svd already serves " + limits.maxClients()
+                    + " control clients; try again").toLine().getBytes(StandardCharsets.UTF_8)));
+            ch.close();
+            return;
+        }
+        Connection[] self = new Connection[1];
+        Connection c = new Connection(ch, peer, policy, limits, handlers, timer, watchers, () -> {
+            connections.remove(self[0]);
+            active.decrementAndGet();
+        });
+        self[0] = c;
+        connections.add(c);
+        if (closing) {
+            c.close();
+            return;
+        }
+        workers.execute(c);
+    }
+
+    /** Stops accepting, closes every connection (ending streams) and removes the socket file. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closing || server == null) {
+            closing = true;
+            shutdownPools();
+            return;
+        }
+        closing = true;
+        closeQuietly(server);
+        for (Connection c : connections) {
+            c.close();
+        }
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdownPools();
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            log.warn("control: could not remove {}: {}", socketPath, e.toString());
+        }
+        log.info("control: closed {}", socketPath);
+    }
+
+    private void shutdownPools() {
+        workers.shutdownNow();
+        watchers.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    /** Number of connections being served now (for tests and diagnostics). */
+    int activeConnections() {
+        return active.get();
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            log.debug("control: close failed: {}", e.toString());
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

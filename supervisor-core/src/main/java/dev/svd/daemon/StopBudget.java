@@ -1,0 +1,66 @@
+package dev.svd.daemon;
+
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.SupervisorSpec;
+import dev.svd.lifecycle.Lifecycle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Whether the ordered stop of everything can fit {@code svd.stop-budget}. Services stop in reverse
+ * dependency order, each taking up to its {@code stop.timeout}, so the worst case is the heaviest
+ * chain of dependents. docker stop waits 10 s before SIGKILL; a chain longer than the budget means
+ * the last services may be killed mid-stop.
+ */
+final class StopBudget {
+    private StopBudget() {}
+
+    /** A warning naming the chain, or empty when it fits. */
+    static Optional<String> warning(SupervisorSpec config) {
+        Map<String, Duration> worst = new HashMap<>();
+        Map<String, List<String>> chain = new HashMap<>();
+        // In start order every dependency comes first: the worst stop time of a service is its own
+        // stop timeout plus the worst of the services it depends on (those stop after it).
+        for (String name : config.startOrder()) {
+            ServiceSpec s = config.services().get(name);
+            Duration best = Duration.ZERO;
+            List<String> via = List.of();
+            for (String dep : s.dependsOn()) {
+                if (worst.getOrDefault(dep, Duration.ZERO).compareTo(best) > 0) {
+                    best = worst.get(dep);
+                    via = chain.get(dep);
+                }
+            }
+            worst.put(name, best.plus(s.stop().timeout()));
+            List<String> mine = new ArrayList<>();
+            mine.add(name);
+            mine.addAll(via);
+            chain.put(name, mine);
+        }
+        String heaviest = null;
+        for (String name : worst.keySet()) {
+            if (heaviest == null || worst.get(name).compareTo(worst.get(heaviest)) > 0) {
+                heaviest = name;
+            }
+        }
+        Duration budget = config.daemon().stopBudget();
+        if (heaviest == null || worst.get(heaviest).compareTo(budget) <= 0) {
+            return Optional.empty();
+        }
+        StringBuilder b = new StringBuilder("warning: stopping may take up to ")
+                .append(Lifecycle.human(worst.get(heaviest))).append(", more than svd.stop-budget ")
+                .append(Lifecycle.human(budget)).append(": ");
+        List<String> path = chain.get(heaviest);
+        for (int i = 0; i < path.size(); i++) {
+            ServiceSpec s = config.services().get(path.get(i));
+            b.append(i == 0 ? "" : " then ").append(s.name()).append(" (stop.timeout ")
+                    .append(Lifecycle.human(s.stop().timeout())).append(')');
+        }
+        b.append("; lower those stop.timeout values or raise svd.stop-budget (and docker stop --time)");
+        return Optional.of(b.toString());
+    }
+}

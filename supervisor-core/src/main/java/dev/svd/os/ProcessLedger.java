@@ -1,0 +1,173 @@
+package dev.svd.os;
+
+import dev.svd.config.Signal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file {@code state-dir/processes} naming every live service process group (service, pid, the
+ * process's start time from /proc, so a reused pid is not mistaken). If svd is killed, the next svd
+ * reads it and stops what is left before it starts anything, so nothing runs twice and no port is
+ * still taken. Entries from another boot or pid namespace are ignored. Engine thread only.
+ */
+public final class ProcessLedger {
+    private static final Logger log = LoggerFactory.getLogger(ProcessLedger.class);
+    private static final String HEADER = "svd-processes v1";
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private final Path file;
+    private final String identity;
+    private final Map<Integer, String> entries = new LinkedHashMap<>();
+
+    /** One group left by an earlier svd. */
+    public record Leftover(String service, int pgid, boolean leaderAlive) {}
+
+    public ProcessLedger(Path stateDir) {
+        this.file = stateDir.resolve("processes");
+        this.identity = identity();
+    }
+
+    public void added(String service, int pid) {
+        entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
+        write();
+    }
+
+    public void removed(int pid) {
+        if (entries.remove(pid) != null) {
+            write();
+        }
+    }
+
+    private void write() {
+        StringBuilder b = new StringBuilder(HEADER).append(' ').append(identity).append('\n');
+        for (String line : entries.values()) {
+            b.append(line).append('\n');
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            log.warn("cannot record live processes in {}: {} (a restarted svd may not find them)", file, e.toString());
+        }
+    }
+
+    /** What an earlier svd left running: entries of this boot and pid namespace whose group still exists. */
+    public List<Leftover> leftovers() {
+        List<Leftover> out = new ArrayList<>();
+        List<String> lines;
+        try {
+            if (!Files.exists(file)) {
+                return out;
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot read {}: {}", file, e.toString());
+            return out;
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER + " " + identity)) {
+            return out; // another boot or namespace: its pids mean nothing here
+        }
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            if (f.length != 3) {
+                continue;
+            }
+            int pid = Integer.parseInt(f[1]);
+            boolean leader = Kernel.processAlive(pid) && f[2].equals(Long.toString(ProcFs.startTime(pid)));
+            if (leader || Kernel.groupAlive(pid)) {
+                out.add(new Leftover(f[0], pid, leader));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops what an earlier svd left: SIGTERM to each group, SIGKILL to what remains after
+     * {@code grace}; returns once every group is gone (or after one more second of SIGKILL).
+     * Polls, but only here, once, before svd starts anything.
+     */
+    public List<Leftover> stopLeftovers(Duration grace) {
+        List<Leftover> found = leftovers();
+        if (found.isEmpty()) {
+            entries.clear();
+            write();
+            return found;
+        }
+        for (Leftover l : found) {
+            log.warn("{}: process group {} was left by an earlier svd; stopping it", l.service(), l.pgid());
+            Kernel.signalGroup(l.pgid(), Signal.TERM);
+            if (l.leaderAlive()) {
+                Kernel.signalGroup(l.pgid(), Signal.CONT);
+            }
+        }
+        if (!awaitGone(found, grace)) {
+            for (Leftover l : found) {
+                if (Kernel.groupAlive(l.pgid())) {
+                    log.warn("{}: process group {} still alive after {}; sending SIGKILL", l.service(), l.pgid(), grace);
+                    Kernel.signalGroup(l.pgid(), Signal.KILL);
+                }
+            }
+            awaitGone(found, Duration.ofSeconds(1));
+        }
+        entries.clear();
+        write();
+        return found;
+    }
+
+    private static boolean awaitGone(List<Leftover> groups, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean any = false;
+            for (Leftover l : groups) {
+                any |= Kernel.groupAlive(l.pgid());
+            }
+            if (!any) {
+                return true;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** This boot and this pid namespace: pids recorded under another are meaningless. */
+    private static String identity() {
+        String boot = read(Path.of("/proc/sys/kernel/random/boot_id")).orElse("?").trim();
+        String ns;
+        try {
+            ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            ns = "?";
+        }
+        return "boot=" + boot + " pidns=" + ns;
+    }
+
+    private static Optional<String> read(Path p) {
+        try {
+            return Optional.of(Files.readString(p));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.svd.control;
+
+import dev.svd.config.Signal;
+import dev.svd.engine.ActionResult;
+import dev.svd.engine.ConfigChange;
+import dev.svd.engine.ServiceEvent;
+import dev.svd.engine.SupervisorControl;
+import dev.svd.lifecycle.ExitStatus;
+import dev.svd.lifecycle.Health;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.lifecycle.ServiceState;
+import dev.svd.logs.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory engine for control tests: services change state at once. {@code hang} never
+ * answers an action; {@code boom} throws from every action. Thread-safe (one lock).
+ */
+final class FakeSupervisorControl implements SupervisorControl {
+    static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
+    private final Map<String, List<String>> output = new LinkedHashMap<>();
+    private final List<ServiceEvent> events = new ArrayList<>();
+    private final List<Consumer<ServiceEvent>> eventSinks = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> outputSinks = new CopyOnWriteArrayList<>();
+    final List<String> signalsSent = new CopyOnWriteArrayList<>();
+    final AtomicInteger shutdowns = new AtomicInteger();
+    volatile ConfigChange nextChange = new ConfigChange(List.of("cache"), List.of(), List.of("web"), List.of("db"), List.of());
+    private long seq;
+    private int nextPid = 5000;
+
+    FakeSupervisorControl() {
+        put(snapshot("web", ServiceState.RUNNING, 4242, NOW.minusSeconds(192), 2, Health.HEALTHY,
+                Optional.of(ExitStatus.exited(1, NOW.minusSeconds(200)))));
+        put(snapshot("db", ServiceState.STOPPED, 0, null, 0, Health.UNKNOWN, Optional.empty()));
+        put(snapshot("hang", ServiceState.RUNNING, 4343, NOW.minusSeconds(5), 0, Health.UNKNOWN, Optional.empty()));
+        put(snapshot("boom", ServiceState.RUNNING, 4444, NOW.minusSeconds(5), 0, Health.UNKNOWN, Optional.empty()));
+        output.put("web", new ArrayList<>(List.of("listening on :8080", "GET / 200", "GET /health 200")));
+        transition("web", ServiceState.STOPPED, ServiceState.STARTING, "operator start");
+        transition("web", ServiceState.STARTING, ServiceState.RUNNING, "up for 1s");
+    }
+
+    private static ServiceSnapshot snapshot(String name, ServiceState state, int pid, Instant startedAt, int restarts,
+                                            Health health, Optional<ExitStatus> lastExit) {
+        return new ServiceSnapshot(name, state, pid, startedAt, restarts, 0, List.of(), lastExit, health,
+                state.label(), 1, false, false, true, "", Optional.empty());
+    }
+
+    private synchronized void put(ServiceSnapshot s) {
+        services.put(s.name(), s);
+    }
+
+    /** Records and publishes a state change, as the engine would. */
+    synchronized void transition(String name, ServiceState from, ServiceState to, String reason) {
+        ServiceEvent e = new ServiceEvent(++seq, NOW.plusSeconds(seq), name, from, to, reason);
+        events.add(e);
+        for (Consumer<ServiceEvent> sink : eventSinks) {
+            sink.accept(e);
+        }
+    }
+
+    /** A new output line of {@code web}, as a process would write it. */
+    void writeOutput(String line) {
+        synchronized (this) {
+            output.get("web").add(line);
+        }
+        for (Consumer<String> sink : outputSinks) {
+            sink.accept(line);
+        }
+    }
+
+    int outputFollowers() {
+        return outputSinks.size();
+    }
+
+    int eventFollowers() {
+        return eventSinks.size();
+    }
+
+    @Override
+    public synchronized List<ServiceSnapshot> services() {
+        return List.copyOf(services.values());
+    }
+
+    @Override
+    public synchronized Optional<ServiceSnapshot> service(String name) {
+        return Optional.ofNullable(services.get(name));
+    }
+
+    private synchronized CompletableFuture<ActionResult> act(String name, ServiceState target, String done,
+                                                              boolean needsProcess) {
+        ServiceSnapshot s = services.get(name);
+        if (s == null) {
+            return CompletableFuture.completedFuture(new ActionResult(name, "NO_SUCH_SERVICE",
+                    "no service named " + name, null, Duration.ZERO));
+        }
+        if (name.equals("hang")) {
+            return new CompletableFuture<>();
+        }
+        if (name.equals("boom")) {
+            throw new IllegalStateException("boom: the fake engine exploded");
+        }
+        if (needsProcess && !s.state().hasProcess()) {
+            return CompletableFuture.completedFuture(new ActionResult(name, "NOT_RUNNING",
+                    name + " is not running (" + s.state().label() + ")", s, Duration.ZERO));
+        }
+        int pid = target == ServiceState.RUNNING ? (s.pid() > 0 && needsProcess ? s.pid() : nextPid++) : 0;
+        ServiceSnapshot after = new ServiceSnapshot(name, target, pid, pid > 0 ? NOW : null, s.restarts(), 0,
+                List.of(), s.lastExit(), s.health(), done, s.generation() + 1, false, false, true, "", Optional.empty());
+        services.put(name, after);
+        if (s.state() != target) {
+            transition(name, s.state(), target, "operator " + done);
+        }
+        return CompletableFuture.completedFuture(new ActionResult(name, null, done, after, Duration.ofMillis(12)));
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> start(String name, Duration timeout) {
+        return act(name, ServiceState.RUNNING, "started", false);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
+        return act(name, ServiceState.STOPPED, "stopped", false);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> restart(String name, Duration timeout) {
+        return act(name, ServiceState.RUNNING, "restarted", false);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> reload(String name, Duration timeout) {
+        return act(name, ServiceState.RUNNING, "reloaded", true);
+    }
+
+    @Override
+    public CompletableFuture<ActionResult> signal(String name, Signal signal) {
+        CompletableFuture<ActionResult> f = act(name, ServiceState.RUNNING, "sent SIG" + signal.name(), true);
+        if (f.isDone() && f.join().ok()) {
+            signalsSent.add(name + ":" + signal.name());
+        }
+        return f;
+    }
+
+    @Override
+    public synchronized List<String> tail(String name, int lines, OutputStream stream) {
+        List<String> all = stream == OutputStream.STDERR ? List.of("warning: stderr line") : output.getOrDefault(name, List.of());
+        return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    @Override
+    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+        outputSinks.add(sink);
+        return () -> outputSinks.remove(sink);
+    }
+
+    @Override
+    public synchronized List<ServiceEvent> recentEvents(int limit) {
+        return List.copyOf(events.subList(Math.max(0, events.size() - limit), events.size()));
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ServiceEvent> sink) {
+        eventSinks.add(sink);
+        return () -> eventSinks.remove(sink);
+    }
+
+    @Override
+    public ConfigChange reread() {
+        return nextChange;
+    }
+
+    @Override
+    public CompletableFuture<ConfigChange> update() {
+        return CompletableFuture.completedFuture(nextChange);
+    }
+
+    @Override
+    public void shutdown() {
+        shutdowns.incrementAndGet();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.svd.engine;
+
+import dev.svd.config.ReloadSpec;
+import dev.svd.config.ServiceSpec;
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.ServiceState;
+import dev.svd.os.ProcFs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Reload with a check first, the signal, and confirmation by new workers; stale pid files. */
+class ReloadIT {
+    /** A master with two workers that it replaces on SIGHUP, like nginx and gunicorn. */
+    private static final String MASTER = "start() { sleep 1000 & W1=$!; sleep 1000 & W2=$!; }; "
+            + "trap 'kill $W1 $W2; start' HUP; start; while :; do wait; done";
+
+    @TempDir
+    Path dir;
+
+    private static ServiceSpec master(String script, ReloadSpec reload) {
+        return ServiceSpec.of("master", List.of("/bin/sh", "-c", script)).withStartSeconds(Duration.ZERO)
+                .with(b -> b.reload = reload);
+    }
+
+    private static List<Integer> workers(RunningEngine r) {
+        int pid = r.snapshot("master").pid();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcFs.childrenOf(pid).size() == 2);
+        return ProcFs.childrenOf(pid);
+    }
+
+    @Test
+    void failingCheckSendsNoSignalAndShowsTheCheckOutput() {
+        ReloadSpec reload = new ReloadSpec(List.of("/bin/sh", "-c", "echo 'config broken: line 3' >&2; exit 1"),
+                Signal.HUP, ReloadSpec.Confirm.WORKERS, Duration.ofSeconds(5));
+        try (RunningEngine r = new RunningEngine(dir, master(MASTER, reload)).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            List<Integer> before = workers(r);
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+            assertThat(result.ok()).isFalse();
+            assertThat(result.error()).isEqualTo("FAILED");
+            assertThat(result.message()).contains("reload refused").contains("exited 1")
+                    .contains("config broken: line 3").contains("nothing was sent");
+            assertThat(ProcFs.childrenOf(r.snapshot("master").pid())).containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    @Test
+    void passingCheckThenSignalIsConfirmedByNewWorkers() {
+        ReloadSpec reload = new ReloadSpec(List.of("/bin/true"), Signal.HUP, ReloadSpec.Confirm.WORKERS,
+                Duration.ofSeconds(5));
+        try (RunningEngine r = new RunningEngine(dir, master(MASTER, reload)).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            int pid = r.snapshot("master").pid();
+            List<Integer> before = workers(r);
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+            assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(result.message()).startsWith("reloaded: 2 new workers replace 2");
+            assertThat(r.snapshot("master").pid()).as("the master stays").isEqualTo(pid);
+            assertThat(ProcFs.childrenOf(pid)).doesNotContainAnyElementsOf(before);
+        }
+    }
+
+    @Test
+    void reloadThatReplacesNoWorkerTimesOutWithTheReason() {
+        ReloadSpec reload = new ReloadSpec(List.of(), Signal.HUP, ReloadSpec.Confirm.WORKERS, Duration.ofMillis(300));
+        String deaf = "trap '' HUP; sleep 1000 & sleep 1000 & while :; do wait; done";
+        try (RunningEngine r = new RunningEngine(dir, master(deaf, reload)).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            workers(r);
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+            assertThat(result.error()).isEqualTo("TIMEOUT");
+            assertThat(result.message()).contains("workers were not replaced within 300ms (old 2, new 0)");
+        }
+    }
+
+    @Test
+    void reloadOfAStoppedServiceIsRefused() {
+        ServiceSpec svc = master(MASTER, ReloadSpec.DEFAULT).withRestart(dev.svd.config.RestartPolicy.NEVER);
+        try (RunningEngine r = new RunningEngine(dir, svc).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            r.engine.stop("master", Duration.ofSeconds(10)).join();
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+            assertThat(result.error()).isEqualTo("NOT_RUNNING");
+        }
+    }
+
+    @Test
+    void stalePidFileIsRemovedBeforeStart() throws Exception {
+        Path pidFile = dir.resolve("app.pid");
+        Files.writeString(pidFile, "1\n");
+        ServiceSpec svc = ServiceSpec.of("app", List.of("/bin/sh", "-c",
+                "if [ -e " + pidFile + " ]; then exit 7; fi; echo $$ > " + pidFile + "; exec sleep 1000"))
+                .withStartSeconds(Duration.ZERO).with(b -> b.pidFile = Optional.of(pidFile));
+        try (RunningEngine r = new RunningEngine(dir, svc).start()) {
+            int pid = r.awaitState("app", ServiceState.RUNNING).pid();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(pidFile).trim().equals(Integer.toString(pid)));
+            assertThat(r.snapshot("app").restarts()).isZero();
+        }
+    }
+}
