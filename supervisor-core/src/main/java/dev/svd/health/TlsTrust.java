@@ -37,6 +37,8 @@ final class TlsTrust extends ServerTrustManager {
         }
     }
 
+    private static X509TrustManager jdkCas;
+
     private final List<X509TrustManager> anchors;
     private final String name;
     private final String key;
@@ -69,11 +71,19 @@ final class TlsTrust extends ServerTrustManager {
             anchors.add(trustManager(store));
         }
         // The JDK's CAs last: a failed PKIX check against them costs more than the handshake.
-        anchors.add(trustManager(null));
+        anchors.add(jdkCas());
         SSLContext context = SSLContext.getInstance("TLS");
         TrustManager trust = tls.verify() ? new TlsTrust(anchors, name, key, clock) : new TrustingEverything();
         context.init(null, new TrustManager[] {trust}, null);
         return context;
+    }
+
+    /** The JDK's CAs (lib/security/cacerts), read once: reading them takes tens of milliseconds. */
+    private static synchronized X509TrustManager jdkCas() throws GeneralSecurityException {
+        if (jdkCas == null) {
+            jdkCas = trustManager(null);
+        }
+        return jdkCas;
     }
 
     private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {

@@ -85,9 +85,9 @@ class HttpProbeIT {
         for (int i = 1; i < times.size(); i++) {
             gaps.add((times.get(i) - times.get(i - 1)) / 1_000_000);
         }
-        assertThat(gaps).allSatisfy(g -> assertThat(g).isBetween(50L, 250L));
+        assertThat(gaps).as("no result comes twice in one slot").allSatisfy(g -> assertThat(g).isGreaterThan(50L));
         long span = (times.get(times.size() - 1) - times.get(0)) / 1_000_000;
-        assertThat(span / (times.size() - 1)).as("mean interval in ms").isBetween(90L, 130L);
+        assertThat(span / (times.size() - 1)).as("mean interval in ms").isBetween(90L, 150L);
     }
 
     @Test
@@ -105,7 +105,7 @@ class HttpProbeIT {
             assertThat(starts.get(i) - starts.get(i - 1)).as("time between probe starts").isGreaterThan(0.34);
         }
         // each probe takes 350ms: it ends inside the 4th slot after its own, so starts are 400ms apart
-        assertThat(starts.get(starts.size() - 1) - starts.get(0)).isLessThan(0.45 * (starts.size() - 1));
+        assertThat(starts.get(starts.size() - 1) - starts.get(0)).isLessThan(0.5 * (starts.size() - 1));
         assertThat(results.all).allSatisfy(r -> assertThat(r.ok()).isTrue());
     }
 

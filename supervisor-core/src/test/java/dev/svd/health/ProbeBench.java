@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The cost of probing: N services probed every second (http or tcp) against one local python3
  * server, CPU of this JVM from /proc/self/stat (utime + stime) over a measured period, after a
  * warm-up. Not a test: run it by hand (docs/health.md says how).
- * Arguments: [http|https|tcp] [services, 200] [seconds, 60].
+ * Arguments: [http|https|tcp|startup] [services, 200] [seconds, 60].
  */
 public final class ProbeBench {
     private ProbeBench() {
@@ -39,6 +39,10 @@ public final class ProbeBench {
                         "--key", dir.resolve("key.pem").toString());
             } else {
                 servers.probeServer(dir, port);
+            }
+            if (mode.equals("startup")) {
+                startup(port, dir);
+                return;
             }
             long idleStart = cpuMillis();
             Thread.sleep(5_000);
@@ -93,6 +97,40 @@ public final class ProbeBench {
                 failures.forEach(f -> System.out.println("  failure: " + f));
                 handles.forEach(ProbeHandle::cancel);
             }
+        }
+    }
+
+    /** Time to a first result in a cold JVM: making the prober, then a first http and a first https probe. */
+    private static void startup(int port, Path dir) throws Exception {
+        org.slf4j.LoggerFactory.getLogger(ProbeBench.class).info("logging is up, as in the daemon");
+        long t0 = System.nanoTime();
+        long cpu0 = cpuMillis();
+        try (Prober prober = new Prober(null)) {
+            long made = System.nanoTime();
+            ProbeResult http = first(prober, Probes.http("http://127.0.0.1:" + port + "/healthz"));
+            long httpDone = System.nanoTime();
+            ProbeResult https = first(prober, new ProbeCheck.Http(java.net.URI.create("https://svd.test/"),
+                    java.util.Optional.empty(), List.of(new ProbeCheck.StatusRange(200, 399)), java.util.Optional.empty(),
+                    ProbeCheck.Tls.DEFAULT, java.util.Optional.of(new ProbeCheck.HostPort("127.0.0.1", port))));
+            long httpsDone = System.nanoTime();
+            System.out.printf("new Prober: %.1f ms; first http result: %.1f ms (%s); first https attempt (JDK CAs"
+                            + " loaded, handshake against a plain port): %.1f ms (%s); CPU so far %d ms%n",
+                    (made - t0) / 1e6, (httpDone - made) / 1e6, http.summary(), (httpsDone - httpDone) / 1e6,
+                    https.summary(), cpuMillis() - cpu0);
+        }
+    }
+
+    private static ProbeResult first(Prober prober, ProbeCheck check) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<ProbeResult> result = new java.util.concurrent.CompletableFuture<>();
+        ProbeHandle h = prober.watch("first", ProbeKind.READY, new ProbeSpec(check, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ZERO, 1, 1, Duration.ofSeconds(60), Origin.UNKNOWN), ProbeContext.NONE,
+                result::complete);
+        try {
+            return result.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            h.cancel();
         }
     }
 
