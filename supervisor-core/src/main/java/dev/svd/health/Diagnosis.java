@@ -106,7 +106,12 @@ final class Diagnosis {
             return "returns 400 with Django's Bad Request page: the Host header " + hostHeader
                     + " is probably not in ALLOWED_HOSTS; set " + host + " to a name that is";
         }
+        if (status == 400 && body.contains("The plain HTTP request was sent to HTTPS port")) {
+            return "returns 400: nginx got plain HTTP on its HTTPS port; use https:// in " + kind.key() + ".http.url";
+        }
         return switch (status) {
+            case 421 -> "returns 421 Misdirected Request: the TLS name (SNI) and the Host header " + hostHeader
+                    + " lead to different servers; set " + kind.key() + ".http.tls.sni to the Host's name";
             case 502 -> "returns 502: the upstream is not answering (a proxy in front of a service that is down)";
             case 503 -> "returns 503: the service or its upstream is unavailable (starting, overloaded or down)";
             case 504 -> "returns 504: the upstream did not answer the proxy in time";

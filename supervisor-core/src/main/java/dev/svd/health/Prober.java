@@ -236,7 +236,11 @@ public final class Prober implements AutoCloseable, ProbeIo {
         w.started = System.nanoTime();
         Attempt[] self = new Attempt[1];
         Consumer<Verdict> done = v -> finished(w, self[0], v);
-        self[0] = attempt(w, done);
+        try {
+            self[0] = attempt(w, done);
+        } catch (RuntimeException e) {
+            self[0] = new Failing(bug(w, e), done);
+        }
         w.attempt = self[0];
         Duration timeout = w.spec.timeout();
         w.deadline = schedule(w.started + timeout.plus(self[0].grace()).toNanos(), () -> {
@@ -244,7 +248,18 @@ public final class Prober implements AutoCloseable, ProbeIo {
                 finished(w, self[0], self[0].timedOut(timeout));
             }
         });
-        self[0].start();
+        try {
+            self[0].start();
+        } catch (RuntimeException e) {
+            self[0].abort();
+            finished(w, self[0], bug(w, e));
+        }
+    }
+
+    /** svd failed to run a probe: logged as svd's error, and still a result, so the schedule goes on. */
+    private static Verdict bug(Watch w, RuntimeException e) {
+        log.error("{}: cannot run the {} probe", w.service, w.kind.key(), e);
+        return Verdict.fail("probe error", "svd could not run the probe (" + e + "); see svd's log");
     }
 
     private Attempt attempt(Watch w, Consumer<Verdict> done) {

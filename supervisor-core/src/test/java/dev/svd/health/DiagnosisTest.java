@@ -72,6 +72,14 @@ class DiagnosisTest {
     }
 
     @Test
+    void nginxTellsOfPlainHttpOnItsTlsPortAndOfMisdirectedRequests() {
+        assertThat(reply(400, "<center>The plain HTTP request was sent to HTTPS port</center>", Map.of()).diagnosis())
+                .isEqualTo("returns 400: nginx got plain HTTP on its HTTPS port; use https:// in ready.http.url");
+        assertThat(reply(421, "", Map.of()).diagnosis()).isEqualTo("returns 421 Misdirected Request: the TLS name (SNI)"
+                + " and the Host header 127.0.0.1:8000 lead to different servers; set ready.http.tls.sni to the Host's name");
+    }
+
+    @Test
     void unexpectedStatusNamesTheExpectedRangesAndARedirect() {
         assertThat(reply(404, "", Map.of()).diagnosis()).isEqualTo("returns 404, expected 200-399");
         assertThat(Diagnosis.reply(ProbeKind.HEALTH, http(List.of(new StatusRange(200, 200), new StatusRange(204, 204)),
