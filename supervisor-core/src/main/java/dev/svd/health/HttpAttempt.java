@@ -10,15 +10,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * An http(s) probe: one {@code GET} over HTTP/1.1 with {@code Connection: close}, written by hand on
@@ -33,7 +29,7 @@ final class HttpAttempt extends ConnectingAttempt {
     private final ProbeKind kind;
     private final ProbeCheck.Http check;
     private final Target target;
-    private final SSLContext tls;
+    private final TlsTrust.Client tls;
     private final long started;
     private final ByteBuffer request;
     private SSLEngine engine;
@@ -66,7 +62,8 @@ final class HttpAttempt extends ConnectingAttempt {
     }
 
     /** {@code tls} is null for http://. */
-    HttpAttempt(ProbeIo io, ProbeKind kind, ProbeCheck.Http check, Target target, SSLContext tls, Consumer<Verdict> done) {
+    HttpAttempt(ProbeIo io, ProbeKind kind, ProbeCheck.Http check, Target target, TlsTrust.Client tls,
+                Consumer<Verdict> done) {
         super(io, target.connectTo(), done);
         this.kind = kind;
         this.check = check;
@@ -84,15 +81,7 @@ final class HttpAttempt extends ConnectingAttempt {
     protected void connected() throws IOException {
         if (tls != null) {
             stage = Diagnosis.Stage.HANDSHAKING;
-            // No peer host and port: the JDK then never resumes a session, so every probe sees the
-            // certificate (and its expiry) afresh. SNI is set explicitly instead.
-            engine = tls.createSSLEngine();
-            engine.setUseClientMode(true);
-            SSLParameters parameters = engine.getSSLParameters();
-            if (!target.tlsName().matches("[0-9.]+|.*:.*")) {
-                parameters.setServerNames(List.of(new SNIHostName(target.tlsName())));
-            }
-            engine.setSSLParameters(parameters);
+            engine = tls.engine(target.tlsName(), address.port());
             netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
             netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()).flip();
             appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
@@ -107,6 +96,12 @@ final class HttpAttempt extends ConnectingAttempt {
     protected void io() throws IOException {
         if (engine != null && stage == Diagnosis.Stage.HANDSHAKING) {
             if (!handshake()) {
+                return;
+            }
+            try {
+                tls.checkSession(engine.getSession());
+            } catch (java.security.cert.CertificateException e) {
+                finish(failed(new SSLException(e.getMessage(), e)));
                 return;
             }
             stage = Diagnosis.Stage.WAITING;

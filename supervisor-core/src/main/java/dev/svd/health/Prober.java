@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +205,7 @@ public final class Prober implements AutoCloseable, ProbeIo {
             w.target = HttpAttempt.Target.of(http);
             if (http.url().getScheme().equalsIgnoreCase("https")) {
                 try {
-                    w.tls = TlsTrust.context(http.tls(), w.target.tlsName(), w.kind.key(), clock);
+                    w.tls = TlsTrust.client(http.tls(), w.target.tlsName(), w.kind.key(), clock);
                 } catch (GeneralSecurityException | IOException e) {
                     w.tlsError = "cannot set up TLS for the probe: " + e.getMessage();
                 }
@@ -337,7 +336,7 @@ public final class Prober implements AutoCloseable, ProbeIo {
         final Consumer<ProbeResult> sink;
         volatile boolean cancelled;
         HttpAttempt.Target target;
-        SSLContext tls;
+        TlsTrust.Client tls;
         String tlsError;
         long anchor;
         long slot;

@@ -18,7 +18,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -52,11 +57,46 @@ final class TlsTrust extends ServerTrustManager {
     }
 
     /**
-     * A client context for one probe. {@code name} is the SNI name the certificate must match;
+     * The TLS client of one probe. Its context keeps sessions for {@link #SESSION_SECONDS}: a resumed
+     * handshake skips the certificate's signatures, which are most of an https probe's CPU (JDK 17
+     * does elliptic curves in Java), so the trust manager is not asked then, and
+     * {@link #checkSession} checks the certificate's dates and name on every probe instead.
+     */
+    record Client(SSLContext context, TlsTrust trust) {
+        /** An engine for {@code name} at {@code port}: the JDK resumes sessions by that pair. */
+        SSLEngine engine(String name, int port) {
+            SSLEngine engine = context.createSSLEngine(name, port);
+            engine.setUseClientMode(true);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setServerNames(name.matches("[0-9.]+|.*:.*") ? List.of() : List.of(new SNIHostName(name)));
+            engine.setSSLParameters(parameters);
+            return engine;
+        }
+
+        /** After a handshake, full or resumed: the certificate's dates and name, unless verify is off. */
+        void checkSession(SSLSession session) throws CertificateException {
+            if (trust != null) {
+                try {
+                    trust.checkLeaf((X509Certificate) session.getPeerCertificates()[0]);
+                } catch (SSLPeerUnverifiedException e) {
+                    throw new CertificateException("the server sent no certificate", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sessions are resumed for this long, then a full handshake checks the chain again (and sees a
+     * renewed certificate). Five minutes: at most that long to notice a reload with a new certificate.
+     */
+    static final int SESSION_SECONDS = 300;
+
+    /**
+     * A client for one probe. {@code name} is the SNI name the certificate must match;
      * {@code key} the probe's block ("ready") for hints. With {@code verify = false} nothing is
      * checked, like {@code curl -k}.
      */
-    static SSLContext context(ProbeCheck.Tls tls, String name, String key, Clock clock)
+    static Client client(ProbeCheck.Tls tls, String name, String key, Clock clock)
             throws GeneralSecurityException, IOException {
         List<X509TrustManager> anchors = new ArrayList<>();
         if (tls.caFile().isPresent()) {
@@ -73,9 +113,10 @@ final class TlsTrust extends ServerTrustManager {
         // The JDK's CAs last: a failed PKIX check against them costs more than the handshake.
         anchors.add(jdkCas());
         SSLContext context = SSLContext.getInstance("TLS");
-        TrustManager trust = tls.verify() ? new TlsTrust(anchors, name, key, clock) : new TrustingEverything();
-        context.init(null, new TrustManager[] {trust}, null);
-        return context;
+        TlsTrust trust = tls.verify() ? new TlsTrust(anchors, name, key, clock) : null;
+        context.init(null, new TrustManager[] {trust != null ? trust : new TrustingEverything()}, null);
+        context.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
+        return new Client(context, trust);
     }
 
     /** The JDK's CAs (lib/security/cacerts), read once: reading them takes tens of milliseconds. */
@@ -99,7 +140,26 @@ final class TlsTrust extends ServerTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        X509Certificate leaf = chain[0];
+        checkLeaf(chain[0]);
+        CertificateException last = null;
+        for (X509TrustManager anchor : anchors) {
+            try {
+                anchor.checkServerTrusted(chain, authType);
+                return;
+            } catch (CertificateException e) {
+                last = e;
+            }
+        }
+        X509Certificate top = chain[chain.length - 1];
+        String issuer = top.getIssuerX500Principal().getName();
+        boolean selfSigned = top.getIssuerX500Principal().equals(top.getSubjectX500Principal());
+        throw new Problem("the certificate of " + chain[0].getSubjectX500Principal().getName()
+                + (selfSigned && chain.length == 1 ? " is self-signed" : " is issued by " + issuer + ", which is not trusted")
+                + ": set " + key + ".http.tls.ca-file to the CA's certificate (" + (last == null ? "" : last.getMessage()) + ")");
+    }
+
+    /** The dates, then the name; the first that fails is the problem. */
+    void checkLeaf(X509Certificate leaf) throws CertificateException {
         String subject = leaf.getSubjectX500Principal().getName();
         Instant now = clock.instant();
         Instant notAfter = leaf.getNotAfter().toInstant();
@@ -118,21 +178,6 @@ final class TlsTrust extends ServerTrustManager {
                     : String.join(", ", names)) + ", not " + name + ": set " + key
                     + ".http.tls.sni (or " + key + ".http.host) to one of its names, or serve a certificate for " + name);
         }
-        CertificateException last = null;
-        for (X509TrustManager anchor : anchors) {
-            try {
-                anchor.checkServerTrusted(chain, authType);
-                return;
-            } catch (CertificateException e) {
-                last = e;
-            }
-        }
-        X509Certificate top = chain[chain.length - 1];
-        String issuer = top.getIssuerX500Principal().getName();
-        boolean selfSigned = top.getIssuerX500Principal().equals(top.getSubjectX500Principal());
-        throw new Problem("the certificate of " + subject + (selfSigned && chain.length == 1 ? " is self-signed"
-                : " is issued by " + issuer + ", which is not trusted") + ": set " + key
-                + ".http.tls.ca-file to the CA's certificate (" + (last == null ? "" : last.getMessage()) + ")");
     }
 
     private static String days(Duration d) {

@@ -106,6 +106,51 @@ class TlsProbeIT {
     }
 
     @Test
+    void expiryIsSeenOnResumedSessionsToo() throws Exception {
+        int port = tlsServer("good", dir.resolve("good.log"));
+        MovableClock clock = new MovableClock();
+        try (Prober moving = new Prober(null, clock)) {
+            ProbeCheck.Http check = new ProbeCheck.Http(URI.create("https://" + DOMAIN + ":" + port + "/healthz"),
+                    Optional.empty(), List.of(new ProbeCheck.StatusRange(200, 399)), Optional.empty(), trusting(),
+                    Optional.of(new HostPort("127.0.0.1", port)));
+            Probes.Results results = new Probes.Results();
+            moving.watch("nginx", ProbeKind.HEALTH, spec(check, Duration.ofMillis(100), Duration.ofSeconds(3)),
+                    ProbeContext.NONE, results);
+            await().atMost(WAIT).until(() -> results.size() >= 3);
+            assertThat(results.all).allSatisfy(r -> assertThat(r.ok()).as(r.describe()).isTrue());
+
+            clock.skip(Duration.ofDays(3));
+            await().atMost(WAIT).until(() -> !results.last().ok());
+            assertThat(results.last().diagnosis()).startsWith("the certificate of CN=" + DOMAIN + " expired on ")
+                    .endsWith(" (1 day ago): renew it");
+        }
+    }
+
+    /** The wall clock moved on by a test: the prober checks certificate dates against it. */
+    private static final class MovableClock extends java.time.Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void skip(Duration d) {
+            offset = offset.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(offset);
+        }
+    }
+
+    @Test
     void expiredCertificateGivesItsDate() {
         int port = tlsServer("expired", dir.resolve("expired.log"));
 
