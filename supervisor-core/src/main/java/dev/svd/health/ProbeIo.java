@@ -3,7 +3,6 @@ package dev.svd.health;
 import java.net.InetAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** What attempts get from the prober's thread: its selector, a way back onto it, and name lookup off it. */
@@ -20,6 +19,4 @@ interface ProbeIo {
 
     /** Looks {@code host} up off the prober's thread (a lookup blocks); completes on another thread. */
     CompletableFuture<InetAddress> resolve(String host);
-
-    Clock clock();
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Slots}), at most one in flight per service and kind. {@link #watch} and
  * {@link ProbeHandle#cancel} may be called from any thread; sinks are called on {@code svd-probe}.
  */
-public final class Prober implements AutoCloseable, ProbeIo {
+public final class Prober implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Prober.class);
 
     private final CommandRunner commands;
@@ -44,6 +44,7 @@ public final class Prober implements AutoCloseable, ProbeIo {
             Comparator.comparingLong((Timer t) -> t.at).thenComparingLong(t -> t.seq));
     /** Owned by svd-probe: the one watch of each service and kind. */
     private final Map<String, Watch> watches = new HashMap<>();
+    private final ProbeIo io = new Io();
     private ExecutorService resolver;
     private long timerSeq;
     private volatile boolean closed;
@@ -76,7 +77,7 @@ public final class Prober implements AutoCloseable, ProbeIo {
     public ProbeHandle watch(String service, ProbeKind kind, ProbeSpec spec, ProbeContext context,
                              Consumer<ProbeResult> sink) {
         Watch w = new Watch(service, kind, spec, context, sink);
-        post(() -> begin(w));
+        io.post(() -> begin(w));
         return w;
     }
 
@@ -93,41 +94,6 @@ public final class Prober implements AutoCloseable, ProbeIo {
         if (resolver != null) {
             resolver.shutdownNow();
         }
-    }
-
-    @Override
-    public Selector selector() {
-        return selector;
-    }
-
-    @Override
-    public void post(Runnable task) {
-        inbox.add(task);
-        selector.wakeup();
-    }
-
-    /** svd-probe only. */
-    @Override
-    public CompletableFuture<InetAddress> resolve(String host) {
-        if (resolver == null) {
-            resolver = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "svd-probe-dns");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return InetAddress.getByName(host);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, resolver);
-    }
-
-    @Override
-    public Clock clock() {
-        return clock;
     }
 
     private void loop() {
@@ -264,19 +230,19 @@ public final class Prober implements AutoCloseable, ProbeIo {
     private Attempt attempt(Watch w, Consumer<Verdict> done) {
         ProbeCheck check = w.spec.check();
         if (check instanceof ProbeCheck.Tcp tcp) {
-            return new TcpAttempt(this, tcp, done);
+            return new TcpAttempt(io, tcp, done);
         }
         if (check instanceof ProbeCheck.Http http) {
             if (w.tlsError != null) {
                 return new Failing(Verdict.fail("TLS failed", w.tlsError), done);
             }
-            return new HttpAttempt(this, w.kind, http, w.target, w.tls, done);
+            return new HttpAttempt(io, w.kind, http, w.target, w.tls, done);
         }
         ProbeCheck.Exec exec = (ProbeCheck.Exec) check;
         if (commands == null) {
             return new Failing(Verdict.fail("cannot run", "exec probes need a command runner"), done);
         }
-        return new ExecAttempt(this, commands, w.service, exec, w.context, w.spec.timeout(), done);
+        return new ExecAttempt(io, commands, w.service, exec, w.context, w.spec.timeout(), done);
     }
 
     private void finished(Watch w, Attempt a, Verdict v) {
@@ -294,6 +260,39 @@ public final class Prober implements AutoCloseable, ProbeIo {
         }
         long next = Slots.next(w.anchor, w.spec.interval().toNanos(), w.slot, end);
         schedule(next, () -> fire(w, next));
+    }
+
+    /** What attempts see of the prober: its selector, its inbox, name lookup. */
+    private final class Io implements ProbeIo {
+        @Override
+        public Selector selector() {
+            return selector;
+        }
+
+        @Override
+        public void post(Runnable task) {
+            inbox.add(task);
+            selector.wakeup();
+        }
+
+        /** svd-probe only. */
+        @Override
+        public CompletableFuture<InetAddress> resolve(String host) {
+            if (resolver == null) {
+                resolver = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "svd-probe-dns");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return InetAddress.getByName(host);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, resolver);
+        }
     }
 
     /** One entry of the timer queue; cancelled entries are skipped when due. svd-probe only. */
@@ -359,7 +358,7 @@ public final class Prober implements AutoCloseable, ProbeIo {
         @Override
         public void cancel() {
             cancelled = true;
-            post(() -> end(this));
+            io.post(() -> end(this));
         }
     }
 }
