@@ -55,8 +55,9 @@ final class Diagnosis {
         return Verdict.fail("timeout after " + t, why);
     }
 
+    /** {@code what} went wrong with the answer, such as "the connection was closed without an answer". */
     static Verdict closedEarly(HostPort address, String what, boolean tls) {
-        return Verdict.fail("no HTTP answer", address + " " + what + (tls ? ": is it serving TLS on that port?"
+        return Verdict.fail("no HTTP answer", "from " + address + ", " + what + (tls ? ": is it serving TLS on that port?"
                 : ": is it serving plain HTTP on that port (https:// for TLS)?"));
     }
 

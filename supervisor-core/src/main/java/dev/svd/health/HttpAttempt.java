@@ -323,7 +323,7 @@ final class HttpAttempt extends ConnectingAttempt {
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (m.toLowerCase(java.util.Locale.ROOT).contains("reset")) {
-            return Diagnosis.closedEarly(address, "reset the connection before answering", engine != null);
+            return Diagnosis.closedEarly(address, "the connection was reset before an answer", engine != null);
         }
         return Diagnosis.connectFailed(address, m);
     }

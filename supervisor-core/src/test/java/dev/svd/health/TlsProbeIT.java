@@ -187,6 +187,21 @@ class TlsProbeIT {
     }
 
     @Test
+    void plainHttpToATlsPortSaysSo() {
+        int port = tlsServer("good", dir.resolve("good.log"));
+        Probes.Results results = new Probes.Results();
+        prober.watch("nginx", ProbeKind.HEALTH, spec(Probes.http("http://127.0.0.1:" + port + "/healthz"),
+                Duration.ofMillis(200), Duration.ofSeconds(3)), ProbeContext.NONE, results);
+        await().atMost(WAIT).until(() -> results.size() > 0);
+
+        assertThat(results.last().summary()).isEqualTo("no HTTP answer");
+        // python's ssl module closes or resets, depending on timing
+        assertThat(results.last().diagnosis()).matches("from 127\\.0\\.0\\.1:" + port + ", the connection was"
+                + " (closed without an answer|reset before an answer): is it serving plain HTTP on that port"
+                + " \\(https:// for TLS\\)\\?");
+    }
+
+    @Test
     void httpsToAPlainHttpPortSaysSo() {
         int port = TestServers.freePort();
         servers.probeServer(dir, port);
