@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
+import dev.svd.health.Prober;
+import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
@@ -56,8 +58,10 @@ final class Daemon {
             return t;
         });
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
-                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+        CommandRunner commands = new CommandRunner(processes);
+        Prober prober = new Prober(commands);
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
+                outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         Path socket = options.socket().orElse(config.daemon().socket());
         ControlServer control = new ControlServer(socket, engine[0],
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
@@ -80,6 +84,8 @@ final class Daemon {
         control.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
+        prober.close();
+        commands.close();
         processes.close();
         outputs.closeAll();
         remover.shutdown();
