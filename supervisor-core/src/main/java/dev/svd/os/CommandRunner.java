@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * results complete on the reaper thread, so callers must not block in their continuations.
  */
 public final class CommandRunner implements AutoCloseable {
+    /** How long a finished command's output may still be read after its exit. */
+    private static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
+
     private final Processes processes;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "svd-command-timeout");
@@ -51,33 +54,82 @@ public final class CommandRunner implements AutoCloseable {
      */
     public CompletableFuture<Result> run(SpawnRequest req, Duration timeout, int maxOutput, OutputListener sink) {
         CompletableFuture<Result> done = new CompletableFuture<>();
-        TailBytes output = new TailBytes(maxOutput);
-        long start = System.nanoTime();
-        boolean[] timedOut = {false};
-        int pid;
-        OutputListener capture = (stream, bytes) -> {
-            if (sink != null) {
-                sink.output(stream, bytes.duplicate());
-            }
-            output.add(bytes);
-        };
-        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
-        try {
-            pid = processes.spawn(req, capture, (p, status) -> {
-                if (timer[0] != null) {
-                    timer[0].cancel(false);
+        Run run = new Run(done, new TailBytes(maxOutput), System.nanoTime());
+        OutputListener capture = new OutputListener() {
+            @Override
+            public void output(dev.svd.logs.OutputStream stream, java.nio.ByteBuffer bytes) {
+                if (sink != null) {
+                    sink.output(stream, bytes.duplicate());
                 }
-                done.complete(new Result(status, output.text(), timedOut[0], null,
-                        Duration.ofNanos(System.nanoTime() - start)));
-            });
+                run.output.add(bytes);
+            }
+
+            @Override
+            public void closed() {
+                run.outputClosed();
+            }
+        };
+        int pid;
+        try {
+            pid = processes.spawn(req, capture, (p, status) -> run.exited(status));
         } catch (SpawnException e) {
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
         }
-        timer[0] = timeouts.schedule(() -> {
-            timedOut[0] = true;
+        run.timer = timeouts.schedule(() -> {
+            run.timedOut = true;
             processes.signalGroup(pid, Signal.KILL);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         return done;
+    }
+
+    /**
+     * One run: done when the process was reaped and its output read to the end. The reaper can
+     * report the exit before the pump thread has read the last bytes, so the result waits for both
+     * (the output at most {@link #OUTPUT_GRACE} more: a process that escaped the group may hold the pipes).
+     */
+    private final class Run {
+        final CompletableFuture<Result> done;
+        final TailBytes output;
+        final long start;
+        volatile boolean timedOut;
+        volatile ScheduledFuture<?> timer;
+        private ExitStatus status;
+        private boolean closed;
+
+        Run(CompletableFuture<Result> done, TailBytes output, long start) {
+            this.done = done;
+            this.output = output;
+            this.start = start;
+        }
+
+        synchronized void exited(ExitStatus s) {
+            status = s;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (closed) {
+                complete();
+            } else {
+                timeouts.schedule(this::completeAnyway, OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        synchronized void outputClosed() {
+            closed = true;
+            if (status != null) {
+                complete();
+            }
+        }
+
+        private synchronized void completeAnyway() {
+            if (status != null) {
+                complete();
+            }
+        }
+
+        private void complete() {
+            done.complete(new Result(status, output.text(), timedOut, null, Duration.ofNanos(System.nanoTime() - start)));
+        }
     }
 
     @Override
