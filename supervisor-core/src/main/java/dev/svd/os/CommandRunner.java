@@ -47,7 +47,8 @@ public final class CommandRunner implements AutoCloseable {
 
     /**
      * Runs {@code req}; {@code sink}, if not null, also receives the output as it comes (on the pump thread).
-     * Keeps at most {@code maxOutput} bytes of output (the last ones).
+     * Keeps at most {@code maxOutput} bytes of output (the last ones). Cancelling the returned future
+     * SIGKILLs the process group at once.
      */
     public CompletableFuture<Result> run(SpawnRequest req, Duration timeout, int maxOutput, OutputListener sink) {
         CompletableFuture<Result> done = new CompletableFuture<>();
@@ -77,6 +78,14 @@ public final class CommandRunner implements AutoCloseable {
             timedOut[0] = true;
             processes.signalGroup(pid, Signal.KILL);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // A caller that gives up (a job cancelled when svd stops) cancels the future: kill the group now.
+        int spawned = pid;
+        done.whenComplete((r, e) -> {
+            if (done.isCancelled()) {
+                timer[0].cancel(false);
+                processes.signalGroup(spawned, Signal.KILL);
+            }
+        });
         return done;
     }
 
