@@ -1,0 +1,14 @@
+package dev.svd.schedule;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a job does when it runs: a command from the config ({@link CommandTask}) or Java code, such
+ * as a certificate renewal. Called on Quartz's worker thread, which it must not hold: start the work
+ * and return a future. The future should end within {@link JobRun#timeout()}; svd cancels it a little
+ * later otherwise, so a task that owns processes should kill them when its future is cancelled.
+ */
+@FunctionalInterface
+public interface JobTask {
+    CompletableFuture<JobOutcome> run(JobRun run);
+}
