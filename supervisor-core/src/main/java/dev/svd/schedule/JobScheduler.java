@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * delay per run, a timeout, its output in {@code log-dir/job-NAME.log}, and its last run recorded in
  * {@code state-dir/jobs/NAME.json} so that a run missed while svd was down happens soon after start.
  * Quartz only fires: a cron trigger per job, and a one-shot trigger for each delayed or missed run;
- * its one worker starts the task and returns, so runs never hold it. Thread-safe.
+ * its one worker starts the task and returns, so runs never hold it. Quartz is created with the
+ * first job: without jobs, svd has no scheduler threads. Thread-safe.
  */
 public final class JobScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
@@ -64,13 +65,17 @@ public final class JobScheduler implements AutoCloseable {
     private static final String ONCE_GROUP = "once";
     private static final String WHY = "why";
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** Header and footer lines of job-NAME.log: seconds and the offset, such as 2026-11-25T03:12:40Z. */
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
     private final Path logDir;
     private final LastRunStore store;
     private final Clock clock;
     private final DoubleSupplier random;
     private final Duration catchUpCap;
-    private final Scheduler quartz;
+    /** Created with the first job (no jobs, no Quartz threads); guarded by {@code jobs}. */
+    private Scheduler quartz;
+    private boolean started;
     /** Writes footers and records off the reaper thread, where command runs complete. */
     private final ExecutorService finisher;
     /** Guarded by itself; each entry's run state by the entry. */
@@ -108,7 +113,6 @@ public final class JobScheduler implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.catchUpCap = catchUpCap;
-        this.quartz = QuartzFactory.create(this::fired);
         this.finisher = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "svd-job-finish");
             t.setDaemon(true);
@@ -147,18 +151,20 @@ public final class JobScheduler implements AutoCloseable {
         cron.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
         Entry entry = new Entry(new Definition(name, schedule, description, cron, randomDelay, timeout, persistent, task),
                 store.read(name));
+        Scheduler q;
         synchronized (jobs) {
             if (stopping || jobs.containsKey(name)) {
                 throw new IllegalArgumentException("job " + name + (stopping ? ": svd is stopping" : " is already scheduled"));
             }
             jobs.put(name, entry);
+            q = quartz();
         }
         JobDetail detail = JobBuilder.newJob(QuartzFactory.Fire.class).withIdentity(name).storeDurably().build();
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, CRON_GROUP).forJob(detail)
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing()).build();
         try {
-            quartz.addJob(detail, false);
-            quartz.scheduleJob(trigger);
+            q.addJob(detail, false);
+            q.scheduleJob(trigger);
         } catch (SchedulerException e) {
             throw new IllegalStateException("job " + name + ": Quartz refused its trigger: " + e.getMessage(), e);
         }
@@ -178,10 +184,26 @@ public final class JobScheduler implements AutoCloseable {
         return next == null || next.toInstant().isAfter(now) ? Optional.empty() : Optional.of(next.toInstant());
     }
 
-    /** Starts firing. */
+    /** Starts firing: now, or when the first job is scheduled. */
     public void start() {
+        synchronized (jobs) {
+            started = true;
+            if (quartz != null) {
+                quartz();
+            }
+        }
+    }
+
+    /** The Quartz scheduler, created on first use and started once {@link #start} was called. Holds {@code jobs}. */
+    private Scheduler quartz() {
         try {
-            quartz.start();
+            if (quartz == null) {
+                quartz = QuartzFactory.create(this::fired);
+            }
+            if (started && !stopping && !quartz.isStarted()) {
+                quartz.start();
+            }
+            return quartz;
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot start the job scheduler: " + e.getMessage(), e);
         }
@@ -207,7 +229,11 @@ public final class JobScheduler implements AutoCloseable {
 
     private Optional<ZonedDateTime> nextFire(String name) {
         try {
-            Trigger t = stopping ? null : quartz.getTrigger(TriggerKey.triggerKey(name, CRON_GROUP));
+            Scheduler q;
+            synchronized (jobs) {
+                q = stopping ? null : quartz;
+            }
+            Trigger t = q == null ? null : q.getTrigger(TriggerKey.triggerKey(name, CRON_GROUP));
             return t == null || t.getNextFireTime() == null ? Optional.empty()
                     : Optional.of(zoned(t.getNextFireTime().toInstant()));
         } catch (SchedulerException e) {
@@ -273,8 +299,12 @@ public final class JobScheduler implements AutoCloseable {
                 .usingJobData(WHY, why).startAt(Date.from(clock.instant().plus(delay)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
         try {
-            quartz.scheduleJob(t);
-        } catch (SchedulerException x) {
+            Scheduler q;
+            synchronized (jobs) {
+                q = quartz();
+            }
+            q.scheduleJob(t);
+        } catch (SchedulerException | IllegalStateException x) {
             log.error("job {}: cannot schedule its {} run: {}", name, why, x.getMessage(), x);
         }
     }
@@ -295,7 +325,7 @@ public final class JobScheduler implements AutoCloseable {
             e.running = running;
         }
         RunOutput out = new RunOutput(name, logDir.resolve("job-" + name + ".log"), TAIL_LINES);
-        out.open("=== " + zoned(started).toOffsetDateTime() + " " + name + " started (" + why + ")"
+        out.open("=== " + LOG_TIME.format(zoned(started)) + " " + name + " started (" + why + ")"
                 + (e.def.task instanceof CommandTask ? ": " + e.def.task : ""));
         log.info("job {}: started ({})", name, why);
         CompletableFuture<JobOutcome> task;
@@ -328,7 +358,7 @@ public final class JobScheduler implements AutoCloseable {
         String name = e.def.name;
         Instant ended = clock.instant();
         Duration took = Duration.between(running.started, ended);
-        out.close("=== " + zoned(ended).toOffsetDateTime() + " " + name + ": " + outcome.result() + " after "
+        out.close("=== " + LOG_TIME.format(zoned(ended)) + " " + name + ": " + outcome.result() + " after "
                 + Lifecycle.human(took));
         LastRun last = new LastRun(running.started, ended, outcome.ok(), outcome.result());
         store.write(name, last);
@@ -363,7 +393,13 @@ public final class JobScheduler implements AutoCloseable {
             stopGrace = grace;
         }
         try {
-            quartz.shutdown(false);
+            Scheduler q;
+            synchronized (jobs) {
+                q = quartz;
+            }
+            if (q != null) {
+                q.shutdown(false);
+            }
         } catch (SchedulerException e) {
             log.error("cannot stop the job scheduler: {}", e.getMessage(), e);
         }

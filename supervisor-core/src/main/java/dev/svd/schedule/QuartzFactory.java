@@ -11,8 +11,8 @@ import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * Builds svd's Quartz scheduler from explicit properties: no classpath {@code quartz.properties}, no
- * default-scheduler singleton (java-platform-notes §7). One worker thread: a fired trigger only starts
- * a run and returns, and each idle {@code SimpleThreadPool} worker wakes twice a second (§10).
+ * default-scheduler singleton (java-platform-notes §7), RAMJobStore, and one worker thread that exists
+ * only while triggers fire ({@link OnDemandThreadPool}): a fired trigger only starts a run and returns.
  * Stateless; any thread.
  */
 final class QuartzFactory {
@@ -46,10 +46,7 @@ final class QuartzFactory {
         p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, "svd");
         p.setProperty(StdSchedulerFactory.PROP_SCHED_THREAD_NAME, "svd-quartz");
         p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
-        p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, "org.quartz.simpl.SimpleThreadPool");
-        p.setProperty("org.quartz.threadPool.threadCount", "1");
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", "svd-quartz-worker");
-        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, OnDemandThreadPool.class.getName());
         p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
         // A trigger more than a minute late (svd suspended) follows its misfire instruction: cron
         // triggers skip to the next time (missed runs are svd's own business), one-shots fire now.
