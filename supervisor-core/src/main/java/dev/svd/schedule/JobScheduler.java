@@ -76,8 +76,13 @@ public final class JobScheduler implements AutoCloseable {
     /** Created with the first job (no jobs, no Quartz threads); guarded by {@code jobs}. */
     private Scheduler quartz;
     private boolean started;
-    /** Writes footers and records off the reaper thread, where command runs complete. */
-    private final ExecutorService finisher;
+    /**
+     * The one thread that starts every run and writes every finished one down. Runs must be spawned
+     * from a thread that lives as long as svd: each child gets PDEATHSIG, which the kernel sends when
+     * the spawning *thread* ends (prctl(2)), so a run started on a control connection's thread or on
+     * Quartz's on-demand worker would be killed when that thread goes. Idle, it is parked: no wakeups.
+     */
+    private final ExecutorService jobThread;
     /** Guarded by itself; each entry's run state by the entry. */
     private final Map<String, Entry> jobs = new LinkedHashMap<>();
     private volatile boolean stopping;
@@ -113,8 +118,8 @@ public final class JobScheduler implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.catchUpCap = catchUpCap;
-        this.finisher = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "svd-job-finish");
+        this.jobThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "svd-jobs");
             t.setDaemon(true);
             return t;
         });
@@ -254,15 +259,30 @@ public final class JobScheduler implements AutoCloseable {
             return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
                     "no job named " + name));
         }
-        try {
-            return start(e, MANUAL);
-        } catch (JobRefusedException x) {
-            return CompletableFuture.failedFuture(x);
-        }
+        CompletableFuture<JobRunResult> answer = new CompletableFuture<>();
+        jobThread.execute(() -> {
+            try {
+                start(e, MANUAL).whenComplete((r, x) -> {
+                    if (x != null) {
+                        answer.completeExceptionally(x);
+                    } else {
+                        answer.complete(r);
+                    }
+                });
+            } catch (JobRefusedException x) {
+                answer.completeExceptionally(x);
+            }
+        });
+        return answer;
     }
 
-    /** On Quartz's worker: a cron trigger (which may defer the run by its random delay) or a one-shot one. */
+    /** On Quartz's worker: hands the fired trigger to the job thread. */
     private void fired(JobKey key, String why) {
+        jobThread.execute(() -> fire(key, why));
+    }
+
+    /** On the job thread: a cron trigger (which may defer the run by its random delay) or a one-shot one. */
+    private void fire(JobKey key, String why) {
         Entry e;
         synchronized (jobs) {
             e = jobs.get(key.getName());
@@ -330,7 +350,7 @@ public final class JobScheduler implements AutoCloseable {
         log.info("job {}: started ({})", name, why);
         CompletableFuture<JobOutcome> task;
         try {
-            task = e.def.task.run(new JobRun(name, started, e.def.timeout, out));
+            task = e.def.task.run(new JobRun(name, started, e.def.timeout, out, jobThread));
         } catch (RuntimeException x) {
             task = CompletableFuture.failedFuture(x);
         }
@@ -339,7 +359,7 @@ public final class JobScheduler implements AutoCloseable {
         CompletableFuture.delayedExecutor(e.def.timeout.plus(GUARD).toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> guarded.cancel(true));
         task.handle((o, x) -> o != null ? o : failure(e.def, x))
-                .thenAcceptAsync(o -> finish(e, running, why, out, o), finisher);
+                .thenAcceptAsync(o -> finish(e, running, why, out, o), jobThread);
         return running.result;
     }
 
@@ -452,6 +472,6 @@ public final class JobScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        finisher.shutdown();
+        jobThread.shutdown();
     }
 }

@@ -119,6 +119,19 @@ class JobSchedulerIT {
     }
 
     @Test
+    void aRunAskedForOnAThreadThatEndsOutlivesThatThread() throws Exception {
+        // Children get PDEATHSIG when the spawning thread ends: a control connection's thread must not be it.
+        scheduler.schedule(job("survivor", "sleep 1; echo survived"), runner);
+        List<CompletableFuture<JobRunResult>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread connection = new Thread(() -> asked.add(scheduler.runNow("survivor")));
+        connection.start();
+        connection.join();
+        JobRunResult r = asked.get(0).get();
+        assertThat(r.result()).isEqualTo("exited 0");
+        assertThat(r.tail()).containsExactly("survived");
+    }
+
+    @Test
     void unknownJobIsRefused() {
         ExecutionException e = org.assertj.core.api.Assertions.catchThrowableOfType(ExecutionException.class,
                 () -> scheduler.runNow("nope").get());
