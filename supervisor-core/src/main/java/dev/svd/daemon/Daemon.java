@@ -9,9 +9,13 @@ import dev.svd.control.ControlLimits;
 import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
-import dev.svd.engine.OutputRegistry;
+import dev.svd.engine.LoggedOutputs;
+import dev.svd.logs.StdoutSink;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
+import dev.svd.health.Prober;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
@@ -49,10 +53,16 @@ final class Daemon {
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         ledger.stopLeftovers(leftoverGrace(config));
-        OutputRegistry outputs = OutputRegistry.NONE;
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
-                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+        ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "svd-log-remover");
+            t.setDaemon(true);
+            return t;
+        });
+        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
         CommandRunner commands = new CommandRunner(processes);
+        Prober prober = new Prober(commands);
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
+                outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
         config.jobs().values().forEach(job -> jobs.schedule(job, commands));
         ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
@@ -81,10 +91,13 @@ final class Daemon {
         control.close();
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
-        commands.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
+        prober.close();
+        commands.close();
         processes.close();
+        outputs.closeAll();
+        remover.shutdown();
         if (outcome == StopOutcome.ESSENTIAL_FAILED) {
             log.info("svd stopped because an essential service failed");
             return Svd.EXIT_ESSENTIAL_FAILED;

@@ -5,7 +5,12 @@ import dev.svd.config.ConfigProblem;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.config.SupervisorSpec;
+import dev.svd.health.ProbeCounter;
+import dev.svd.health.ProbeKind;
+import dev.svd.health.ProbeResult;
+import dev.svd.health.Prober;
 import dev.svd.lifecycle.Effect;
+import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.Event;
 import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Lifecycle;
@@ -55,7 +60,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     // Engine thread only.
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final Waiters waiters;
+    private final Probes probes;
     private final Goals goals;
     private final Reloader reloader;
     private boolean shuttingDown;
@@ -69,6 +75,12 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
+        this(config, configSource, runner, outputs, lifecycle, clock, null);
+    }
+
+    /** @param prober runs the services' ready and health probes; null for none */
+    public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
+                  Lifecycle lifecycle, Clock clock, Prober prober) {
         this.config = config;
         this.configSource = configSource;
         this.runner = runner;
@@ -77,6 +89,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.clock = clock;
         this.goals = new Goals(config);
         this.reloader = new Reloader(runner, timers, this::offer, services::get);
+        this.waiters = new Waiters(timers, services::get);
+        this.probes = new Probes(prober, (name, pid, kind, result) -> offer(() -> probed(name, pid, kind, result)));
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -123,7 +137,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
-                settleWaiters();
+                waiters.settle(services);
+                if (shuttingDown && !stopped.isDone() && allDown()) {
+                    stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
+                            : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -164,6 +182,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
         }
+        if (!next.state().hasProcess() || next.state() == ServiceState.STOPPING) {
+            probes.stopped(name);
+        }
         for (Effect effect : t.effects()) {
             carryOut(name, spec, effect);
         }
@@ -175,6 +196,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 int pid = runner.spawn(spec, outputs.listenerFor(spec));
                 pidOwners.put(pid, name);
                 apply(name, new Event.Spawned(pid, clock.instant()));
+                probes.started(spec, pid);
             } catch (dev.svd.os.SpawnException e) {
                 apply(name, new Event.SpawnFailed(e.getMessage()));
             }
@@ -182,6 +204,39 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             runner.signalGroup(s.pid(), s.signal());
         } else if (effect instanceof Effect.ArmTimer a) {
             timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
+        }
+    }
+
+    /** A probe result for the process {@code pid} of {@code name}: health, readiness, liveness. */
+    private void probed(String name, int pid, ProbeKind kind, ProbeResult result) {
+        ServiceSnapshot s = services.get(name);
+        Optional<ProbeCounter> counter = probes.counter(name, pid, kind);
+        if (s == null || s.pid() != pid || counter.isEmpty()) {
+            return; // for a process that is gone, or a probe since cancelled
+        }
+        String detail = HealthText.detail(result, config.services().get(name), services);
+        Optional<Health> changed = counter.get().record(result.ok());
+        Health health = s.health();
+        boolean judgesHealth = kind == ProbeKind.HEALTH || !probes.hasHealthProbe(name);
+        if (changed.isPresent() && judgesHealth) {
+            health = changed.get();
+        }
+        ServiceSnapshot next = s.withProbe(health, detail);
+        if (!next.equals(s)) {
+            services.put(name, next);
+            dirty = true;
+        }
+        if (health != s.health()) {
+            log.info("{}: health {} -> {} ({})", name, s.health().label(), health.label(), detail);
+            events.add(new ServiceEvent(++eventSeq, clock.instant(), name, s.state(), s.state(),
+                    "health " + s.health().label() + " -> " + health.label() + ": " + detail));
+        }
+        if (kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY) {
+            probes.readyDone(name);
+            apply(name, new Event.ReadyPassed(pid));
+            log.info("{}: ready ({})", name, detail);
+        } else if (kind == ProbeKind.HEALTH && changed.orElse(null) == Health.UNHEALTHY) {
+            apply(name, new Event.HealthFailed(pid, detail));
         }
     }
 
@@ -206,10 +261,6 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                     apply(name, new Event.StartRequested(byOperator));
                 }
             }
-        }
-        if (shuttingDown && !stopped.isDone() && allDown()) {
-            stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
-                    : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
         }
     }
 
@@ -254,19 +305,6 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     // ---- waiting for operator actions ------------------------------------------------------------
 
-    private void settleWaiters() {
-        for (var it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            ServiceSnapshot s = services.get(w.service);
-            ActionResult r = s == null ? new ActionResult(w.service, "NO_SUCH_SERVICE", w.service + " was removed", null,
-                    w.elapsed()) : w.outcome.apply(s);
-            if (r != null) {
-                w.future.complete(r);
-                it.remove();
-            }
-        }
-    }
-
     private CompletableFuture<ActionResult> act(String name, Duration timeout, String verb, Runnable action,
                                                 Function<ServiceSnapshot, String> success,
                                                 Function<ServiceSnapshot, String> failure) {
@@ -278,26 +316,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 return;
             }
             action.run();
-            long g0 = before.generation();
-            Waiter[] self = new Waiter[1];
-            self[0] = new Waiter(name, s -> {
-                String ok = success.apply(s);
-                if (ok != null) {
-                    return new ActionResult(name, null, ok, s, self[0].elapsed());
-                }
-                String bad = s.generation() != g0 || s != before ? failure.apply(s) : null;
-                return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
-                        : "FAILED", name + ": " + bad, s, self[0].elapsed());
-            }, future);
-            waiters.add(self[0]);
-            timers.schedule(timeout.toNanos(), () -> {
-                if (waiters.remove(self[0])) {
-                    ServiceSnapshot s = services.get(name);
-                    future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
-                            + Lifecycle.human(timeout) + " (" + (s == null ? "removed" : s.state().label() + ": "
-                            + s.reason()) + ")", s, timeout));
-                }
-            });
+            waiters.await(before, timeout, verb, success, failure, future);
         });
         return future;
     }

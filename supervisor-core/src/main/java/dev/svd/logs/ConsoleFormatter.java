@@ -1,0 +1,73 @@
+package dev.svd.logs;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Builds one service's console output: each line prefixed {@code "NAME | "} (stdout) or
+ * {@code "NAME ! "} (stderr) and ended with a newline, collected in a reused byte buffer that is
+ * handed to the {@link ConsoleSink} in large chunks. One thread at a time (the pump thread).
+ *
+ * <p>The prefix format is a contract: people grep svd's output for it (docs/logging.md).
+ */
+final class ConsoleFormatter {
+    /** Hand the sink what we have once this much is collected. */
+    static final int FLUSH_AT = 64 * 1024;
+
+    private final ConsoleSink sink;
+    private final LineSink stdout;
+    private final LineSink stderr;
+    private final int capacity;
+    private byte[] out = new byte[256];
+    private int length;
+
+    ConsoleFormatter(String service, ConsoleSink sink) {
+        this.sink = sink;
+        byte[] stdoutPrefix = (service + " | ").getBytes(StandardCharsets.UTF_8);
+        byte[] stderrPrefix = (service + " ! ").getBytes(StandardCharsets.UTF_8);
+        this.stdout = (head, headLength, chunk, from, to) -> append(stdoutPrefix, head, headLength, chunk, from, to);
+        this.stderr = (head, headLength, chunk, from, to) -> append(stderrPrefix, head, headLength, chunk, from, to);
+        this.capacity = FLUSH_AT + Math.max(stdoutPrefix.length, stderrPrefix.length) + LineSplitter.MAX_LINE + 1;
+    }
+
+    /** The sink for lines of {@code stream}. */
+    LineSink lines(OutputStream stream) {
+        return stream == OutputStream.STDOUT ? stdout : stderr;
+    }
+
+    /** Hands everything collected so far to the console sink. */
+    void flush() {
+        if (length > 0) {
+            sink.write(out, 0, length);
+            length = 0;
+        }
+    }
+
+    private void append(byte[] prefix, byte[] head, int headLength, ByteBuffer chunk, int from, int to) {
+        int needed = prefix.length + headLength + (to - from) + 1;
+        if (length + needed > out.length) {
+            makeRoom(needed);
+        }
+        System.arraycopy(prefix, 0, out, length, prefix.length);
+        length += prefix.length;
+        System.arraycopy(head, 0, out, length, headLength);
+        length += headLength;
+        chunk.get(from, out, length, to - from);
+        length += to - from;
+        out[length++] = '\n';
+        if (length >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    /** Grows the buffer (a quiet service keeps a small one) or flushes it once it is full size. */
+    private void makeRoom(int needed) {
+        if (out.length < capacity) {
+            out = Arrays.copyOf(out, Math.min(capacity, Math.max(out.length * 2, length + needed)));
+        }
+        if (length + needed > out.length) {
+            flush();
+        }
+    }
+}

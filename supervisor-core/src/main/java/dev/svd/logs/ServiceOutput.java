@@ -1,0 +1,117 @@
+package dev.svd.logs;
+
+import dev.svd.config.LogSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Everything one service writes to stdout and stderr: unchanged, in arrival order, to
+ * {@code logDir/NAME.log} (rotated by size), each complete line to the console prefixed with the
+ * service name, the last lines of each stream in memory, and live to followers. See
+ * docs/logging.md.
+ *
+ * <p>Threads: {@link #accept}, {@link #endOfStream} and {@link #close} are called by one thread
+ * at a time, the NuProcess pump thread, and never block for long; {@link #tail} and
+ * {@link #follow} may be called from any thread.
+ */
+public final class ServiceOutput implements AutoCloseable {
+    private final RotatingFile file;
+    private final ConsoleFormatter console;
+    private final StreamLines stdout;
+    private final StreamLines stderr;
+
+    /**
+     * Opens (appends to) {@code logDir/SERVICE.log}, creating the directory; throws if it cannot.
+     * Old files dropped by rotation are deleted on the calling thread (the pump); prefer the
+     * constructor with a remover.
+     */
+    public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console) throws IOException {
+        this(service, spec, logDir, console, Runnable::run);
+    }
+
+    /**
+     * As above, with {@code remover} deleting the old files that rotation drops (a file of
+     * max-size bytes takes milliseconds to delete); one single-thread executor can serve all
+     * services.
+     */
+    public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover)
+            throws IOException {
+        this(service, spec, logDir, console, remover, RotatingFile.APPEND);
+    }
+
+    ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover,
+            RotatingFile.ChannelOpener opener) throws IOException {
+        this.file = new RotatingFile(service, logDir.resolve(service + ".log"), spec.maxSize(), spec.keep(), opener,
+                remover);
+        this.console = spec.console() ? new ConsoleFormatter(service, console) : null;
+        this.stdout = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDOUT));
+        this.stderr = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDERR));
+    }
+
+    /**
+     * Takes all of {@code bytes} from its position to its limit (the position ends at the limit)
+     * without keeping a reference to it. Never throws for I/O trouble: lost bytes are counted.
+     */
+    public void accept(OutputStream stream, ByteBuffer bytes) {
+        int from = bytes.position();
+        int to = bytes.limit();
+        if (from == to) {
+            return;
+        }
+        try {
+            file.write(bytes);
+            of(stream).accept(bytes, from, to);
+            if (console != null) {
+                console.flush();
+            }
+        } finally {
+            bytes.position(to);
+        }
+    }
+
+    /** The stream reached end of file (the process closed it): a pending partial line is emitted. */
+    public void endOfStream(OutputStream stream) {
+        of(stream).end();
+        if (console != null) {
+            console.flush();
+        }
+    }
+
+    /** The last {@code n} complete lines of {@code stream} (at most the spec's tail-lines), oldest first. */
+    public List<String> tail(OutputStream stream, int n) {
+        return of(stream).tail(n);
+    }
+
+    /**
+     * Calls {@code sink} with every complete line of {@code stream} from now on, until the result
+     * is closed. The sink runs on the pump thread: it must not block (hand lines to a queue).
+     */
+    public AutoCloseable follow(OutputStream stream, Consumer<String> sink) {
+        return of(stream).follow(sink);
+    }
+
+    /** Bytes of output lost to write errors on the log file (e.g. a full disk); any thread. */
+    public long lostBytes() {
+        return file.lostBytes();
+    }
+
+    /** Emits pending partial lines of both streams and closes the file. */
+    @Override
+    public void close() throws IOException {
+        endOfStream(OutputStream.STDOUT);
+        endOfStream(OutputStream.STDERR);
+        file.close();
+    }
+
+    private LineSink consoleLines(OutputStream stream) {
+        return console == null ? null : console.lines(stream);
+    }
+
+    private StreamLines of(OutputStream stream) {
+        return stream == OutputStream.STDOUT ? stdout : stderr;
+    }
+}

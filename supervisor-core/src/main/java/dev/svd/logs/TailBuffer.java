@@ -1,0 +1,223 @@
+package dev.svd.logs;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The last lines of one stream, kept as bytes for diagnostics. {@link #add} is called on the pump
+ * thread; {@link #last} from any thread (every method is synchronized; the pump holds the lock for
+ * a copy of one chunk and now and then a count, a reader for cutting at most 128 KiB into lines).
+ *
+ * <p>Lines are kept in reused slot arrays; a line longer than {@link #MAX_STORED} bytes keeps its
+ * first {@code MAX_STORED} bytes and is marked as truncated when read.
+ *
+ * <p>To keep the pump cheap, chunks are not cut into lines when they arrive: they are appended raw
+ * to a deferred buffer (one bulk copy, no scanning). When it is full, it is counted backwards (a
+ * bit count per eight bytes, no branch per line) for its last {@code capacity} lines; everything
+ * before them is dropped unread. Lines are cut only when a reader asks or when the deferred bytes
+ * hold fewer than {@code capacity} lines (long lines). Under a flood of short lines, each byte
+ * costs a copy and, for one in every few, a count.
+ */
+final class TailBuffer {
+    static final int MAX_STORED = 4 * 1024;
+    /** The most raw bytes a stream defers; grown to only as output arrives. */
+    static final int DEFER_LIMIT = 128 * 1024;
+
+    private final int capacity;
+    private final int deferLimit;
+    private final byte[][] slots;
+    private final int[] stored;
+    private final int[] lengths;
+    private final int[] newlines;
+    private int next;
+    private int count;
+    private byte[] held = new byte[0];
+    private int heldStored;
+    private int heldLength;
+    private ByteBuffer deferred = ByteBuffer.allocate(0);
+    private int deferredLength;
+
+    TailBuffer(int capacity) {
+        this(capacity, DEFER_LIMIT);
+    }
+
+    TailBuffer(int capacity, int deferLimit) {
+        this.capacity = capacity;
+        this.deferLimit = deferLimit;
+        this.slots = new byte[capacity][];
+        this.stored = new int[capacity];
+        this.lengths = new int[capacity];
+        this.newlines = new int[capacity + 1];
+    }
+
+    /** Keeps the last lines of {@code chunk[from, to)}; a trailing partial line is held. */
+    synchronized void add(ByteBuffer chunk, int from, int to) {
+        if (capacity == 0) {
+            return;
+        }
+        int start = from;
+        if (deferredLength + (to - from) > deferLimit) {
+            // Full. A big chunk often holds `capacity` lines alone, making all we kept older.
+            int beforeOldest = to - from >= deferLimit / 2 ? Newlines.nthPrevious(chunk, from, to, capacity + 1) : -1;
+            if (beforeOldest >= 0) {
+                forgetAll();
+                start = beforeOldest + 1;
+            } else {
+                settleDeferred();
+            }
+        }
+        if (deferredLength + (to - start) <= deferLimit) {
+            defer(chunk, start, to);
+        } else {
+            splitDeferred();
+            split(chunk, start, to);
+        }
+    }
+
+    /**
+     * Makes room in the deferred bytes: when they hold more than {@code capacity} lines, all before
+     * the last {@code capacity} is dropped unread (and so is everything kept before them);
+     * otherwise they are cut into lines.
+     */
+    private void settleDeferred() {
+        int beforeOldest = Newlines.nthPrevious(deferred, 0, deferredLength, capacity + 1);
+        if (beforeOldest < 0) {
+            splitDeferred();
+            return;
+        }
+        int kept = deferredLength - (beforeOldest + 1);
+        forgetAll();
+        System.arraycopy(deferred.array(), beforeOldest + 1, deferred.array(), 0, kept);
+        deferredLength = kept;
+    }
+
+    private void forgetAll() {
+        count = 0;
+        heldStored = 0;
+        heldLength = 0;
+        deferredLength = 0;
+    }
+
+    /** Cuts {@code chunk[from, to)} into lines, the last {@code capacity} of which are stored. */
+    private void split(ByteBuffer chunk, int from, int to) {
+        // One backward pass: newlines[0] is the last newline, newlines[found - 1] the earliest needed.
+        int found = 0;
+        for (int end = to; found <= capacity; found++) {
+            int newline = Newlines.previous(chunk, from, end);
+            if (newline < 0) {
+                break;
+            }
+            newlines[found] = newline;
+            end = newline;
+        }
+        if (found == 0) {
+            hold(chunk, from, to);
+            return;
+        }
+        int start;
+        if (found > capacity) {
+            // The chunk alone has more lines than we keep: what was held is older than all of them.
+            found = capacity;
+            start = newlines[capacity] + 1;
+            heldStored = 0;
+            heldLength = 0;
+        } else {
+            found--;
+            hold(chunk, from, newlines[found]);
+            commitHeld();
+            start = newlines[found] + 1;
+        }
+        for (int i = found - 1; i >= 0; i--) {
+            store(chunk, start, newlines[i]);
+            start = newlines[i] + 1;
+        }
+        hold(chunk, start, to);
+    }
+
+    /** Ends the held partial line, if any, as a line (the stream ended). */
+    synchronized void endLine() {
+        splitDeferred();
+        if (heldLength > 0) {
+            commitHeld();
+        }
+    }
+
+    /** The held bytes become a line, even when there are none (an empty line). */
+    private void commitHeld() {
+        byte[] slot = slot(heldStored);
+        System.arraycopy(held, 0, slot, 0, heldStored);
+        commit(heldStored, heldLength);
+        heldStored = 0;
+        heldLength = 0;
+    }
+
+    /** The last {@code n} complete lines, oldest first, decoded as UTF-8 with replacement characters. */
+    synchronized List<String> last(int n) {
+        splitDeferred();
+        int size = Math.min(Math.max(n, 0), count);
+        List<String> lines = new ArrayList<>(size);
+        for (int i = size; i > 0; i--) {
+            int index = Math.floorMod(next - i, capacity);
+            String line = new String(slots[index], 0, stored[index], StandardCharsets.UTF_8);
+            if (stored[index] < lengths[index]) {
+                line += " [svd: line truncated, " + lengths[index] + " bytes]";
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private void defer(ByteBuffer chunk, int from, int to) {
+        int length = to - from;
+        if (deferredLength + length > deferred.capacity()) {
+            int size = Math.min(deferLimit, Math.max(deferredLength + length, 2 * deferred.capacity()));
+            deferred = ByteBuffer.wrap(Arrays.copyOf(deferred.array(), size));
+        }
+        chunk.get(from, deferred.array(), deferredLength, length);
+        deferredLength += length;
+    }
+
+    private void splitDeferred() {
+        if (deferredLength > 0) {
+            split(deferred, 0, deferredLength);
+            deferredLength = 0;
+        }
+    }
+
+    private void store(ByteBuffer chunk, int from, int to) {
+        int length = to - from;
+        int keep = Math.min(length, MAX_STORED);
+        chunk.get(from, slot(keep), 0, keep);
+        commit(keep, length);
+    }
+
+    private void hold(ByteBuffer chunk, int from, int to) {
+        int keep = Math.min(to - from, MAX_STORED - heldStored);
+        if (heldStored + keep > held.length) {
+            held = Arrays.copyOf(held, Math.min(MAX_STORED, Math.max(held.length * 2, heldStored + keep)));
+        }
+        chunk.get(from, held, heldStored, keep);
+        heldStored += keep;
+        heldLength += to - from;
+    }
+
+    /** The next slot, reused when it is big enough. */
+    private byte[] slot(int size) {
+        byte[] slot = slots[next];
+        if (slot == null || slot.length < size) {
+            slot = new byte[Math.max(size, 128)];
+            slots[next] = slot;
+        }
+        return slot;
+    }
+
+    private void commit(int storedBytes, int length) {
+        stored[next] = storedBytes;
+        lengths[next] = length;
+        next = (next + 1) % capacity;
+        count = Math.min(count + 1, capacity);
+    }
+}

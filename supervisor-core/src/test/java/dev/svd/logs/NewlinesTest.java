@@ -1,0 +1,60 @@
+package dev.svd.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class NewlinesTest {
+    @Test
+    void findsTheSameNewlinesAsAByteLoopInBothByteOrders() {
+        Random random = new Random(2);
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+            for (int round = 0; round < 2_000; round++) {
+                byte[] bytes = new byte[random.nextInt(40)];
+                for (int i = 0; i < bytes.length; i++) {
+                    // Mostly bytes next to '\n' (0x09, 0x0B, 0x8A) to catch borrow and carry mistakes.
+                    int pick = random.nextInt(6);
+                    bytes[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x09 : pick == 2 ? 0x0B : pick == 3 ? 0x8A : random.nextInt(256));
+                }
+                ByteBuffer chunk = ByteBuffer.wrap(bytes).order(order);
+                int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
+                int to = from + random.nextInt(bytes.length - from + 1);
+                assertThat(Newlines.next(chunk, from, to)).isEqualTo(naiveNext(bytes, from, to));
+                assertThat(Newlines.previous(chunk, from, to)).isEqualTo(naivePrevious(bytes, from, to));
+                int n = 1 + random.nextInt(6);
+                assertThat(Newlines.nthPrevious(chunk, from, to, n)).as("n=%d", n).isEqualTo(naiveNth(bytes, from, to, n));
+            }
+        }
+    }
+
+    private static int naiveNext(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int naiveNth(byte[] bytes, int from, int to, int n) {
+        int left = n;
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '\n' && --left == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int naivePrevious(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

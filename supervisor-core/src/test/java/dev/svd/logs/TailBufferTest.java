@@ -1,0 +1,106 @@
+package dev.svd.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TailBufferTest {
+    @Test
+    void keepsTheLastLinesAcrossChunks() {
+        TailBuffer tail = new TailBuffer(3);
+        add(tail, "one\ntwo\n");
+        add(tail, "three\nfour\n");
+
+        assertThat(tail.last(10)).containsExactly("two", "three", "four");
+        assertThat(tail.last(2)).containsExactly("three", "four");
+        assertThat(tail.last(0)).isEmpty();
+    }
+
+    @Test
+    void aChunkWithMoreLinesThanCapacityKeepsItsLastOnes() {
+        TailBuffer tail = new TailBuffer(200);
+        add(tail, "partial from before ");
+        StringBuilder chunk = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            chunk.append("line ").append(i).append('\n');
+            expected.add("line " + i);
+        }
+        add(tail, chunk + "unfinished");
+
+        assertThat(tail.last(500)).isEqualTo(expected.subList(800, 1000));
+    }
+
+    @Test
+    void randomChunksGiveTheSameTailAsSplittingEverythingAtOnceWhetherCutNowOrLater() {
+        Random random = new Random(11);
+        for (int round = 0; round < 1000; round++) {
+            int capacity = 1 + random.nextInt(6);
+            TailBuffer tail = new TailBuffer(capacity, random.nextInt(12));
+            StringBuilder all = new StringBuilder();
+            for (int chunk = random.nextInt(8); chunk >= 0; chunk--) {
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(20); i > 0; i--) {
+                    text.append(random.nextInt(4) == 0 ? '\n' : (char) ('a' + random.nextInt(3)));
+                }
+                add(tail, text.toString());
+                all.append(text);
+            }
+            List<String> complete = new ArrayList<>(Arrays.asList(all.toString().split("\n", -1)));
+            complete.remove(complete.size() - 1);
+
+            assertThat(tail.last(capacity)).as("round %d: %s", round, all)
+                    .isEqualTo(complete.subList(Math.max(0, complete.size() - capacity), complete.size()));
+        }
+    }
+
+    @Test
+    void aPartialLineIsJoinedWithItsRestAndEndedWhenTheStreamEnds() {
+        TailBuffer tail = new TailBuffer(5);
+        add(tail, "hel");
+        add(tail, "lo");
+        add(tail, " world\nbye");
+
+        assertThat(tail.last(5)).containsExactly("hello world");
+        tail.endLine();
+        assertThat(tail.last(5)).containsExactly("hello world", "bye");
+    }
+
+    @Test
+    void aVeryLongLineIsTruncatedWithAMarker() {
+        TailBuffer tail = new TailBuffer(2);
+        add(tail, "x".repeat(3000));
+        add(tail, "x".repeat(3000) + "\n");
+
+        String line = tail.last(1).get(0);
+        assertThat(line).startsWith("x".repeat(TailBuffer.MAX_STORED)).endsWith(" [svd: line truncated, 6000 bytes]");
+    }
+
+    @Test
+    void invalidUtf8IsReadAsReplacementCharacters() {
+        TailBuffer tail = new TailBuffer(2);
+        tail.add(ByteBuffer.wrap(new byte[] {'a', (byte) 0xFF, 'b', '\n'}), 0, 4);
+
+        assertThat(tail.last(1)).containsExactly("a\uFFFDb");
+    }
+
+    @Test
+    void zeroCapacityKeepsNothing() {
+        TailBuffer tail = new TailBuffer(0);
+        add(tail, "one\n");
+        tail.endLine();
+
+        assertThat(tail.last(5)).isEmpty();
+    }
+
+    private static void add(TailBuffer tail, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        tail.add(ByteBuffer.wrap(bytes), 0, bytes.length);
+    }
+}
