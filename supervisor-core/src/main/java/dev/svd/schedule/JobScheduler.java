@@ -77,10 +77,10 @@ public final class JobScheduler implements AutoCloseable {
     private Scheduler quartz;
     private boolean started;
     /**
-     * The one thread that starts every run and writes every finished one down. Runs must be spawned
-     * from a thread that lives as long as svd: each child gets PDEATHSIG, which the kernel sends when
-     * the spawning *thread* ends (prctl(2)), so a run started on a control connection's thread or on
-     * Quartz's on-demand worker would be killed when that thread goes. Idle, it is parked: no wakeups.
+     * The one thread that starts every run (scheduled or asked for) and writes every finished one
+     * down, so neither Quartz's worker nor a control connection's thread runs job code, and spawns do
+     * not depend on threads that come and go (a child with PDEATHSIG dies with the thread that spawned
+     * it, prctl(2); svd used it until 3af8761). Idle, it is parked: no wakeups.
      */
     private final ExecutorService jobThread;
     /** Guarded by itself; each entry's run state by the entry. */

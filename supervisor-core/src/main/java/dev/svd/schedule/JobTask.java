@@ -8,11 +8,9 @@ import java.util.concurrent.CompletableFuture;
  * and return a future. The future should end within {@link JobRun#timeout()}; svd cancels it a little
  * later otherwise, so a task that owns processes should kill them when its future is cancelled.
  * <p>
- * Called on svd's job thread, which it must not block. Spawn processes only from long-lived threads:
- * svd's children get PDEATHSIG when the thread that spawned them ends (prctl(2)), so a spawn from a
- * pool thread that retires (the common ForkJoinPool, an HttpClient's executor) kills the child with
- * it. Continue on {@link JobRun#executor()} before spawning (for example {@code thenComposeAsync(...,
- * run.executor())}).
+ * Called on svd's job thread ({@link JobRun#executor()}), which it must not block. Continue there
+ * for anything that spawns or touches svd's state (for example {@code thenComposeAsync(...,
+ * run.executor())}), rather than on a pool thread such as the common ForkJoinPool's.
  */
 @FunctionalInterface
 public interface JobTask {

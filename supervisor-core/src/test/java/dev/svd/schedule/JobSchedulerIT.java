@@ -120,7 +120,8 @@ class JobSchedulerIT {
 
     @Test
     void aRunAskedForOnAThreadThatEndsOutlivesThatThread() throws Exception {
-        // Children get PDEATHSIG when the spawning thread ends: a control connection's thread must not be it.
+        // svctl's request arrives on a connection thread that ends with the connection; the run is started on
+        // svd's job thread (with PDEATHSIG, as svd had until 3af8761, it would otherwise die with the connection).
         scheduler.schedule(job("survivor", "sleep 1; echo survived"), runner);
         List<CompletableFuture<JobRunResult>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread connection = new Thread(() -> asked.add(scheduler.runNow("survivor")));
