@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -260,25 +261,34 @@ public final class JobScheduler implements AutoCloseable {
                     "no job named " + name));
         }
         CompletableFuture<JobRunResult> answer = new CompletableFuture<>();
-        jobThread.execute(() -> {
-            try {
-                start(e, MANUAL).whenComplete((r, x) -> {
-                    if (x != null) {
-                        answer.completeExceptionally(x);
-                    } else {
-                        answer.complete(r);
-                    }
-                });
-            } catch (JobRefusedException x) {
-                answer.completeExceptionally(x);
-            }
-        });
+        try {
+            jobThread.execute(() -> {
+                try {
+                    start(e, MANUAL).whenComplete((r, x) -> {
+                        if (x != null) {
+                            answer.completeExceptionally(x);
+                        } else {
+                            answer.complete(r);
+                        }
+                    });
+                } catch (JobRefusedException x) {
+                    answer.completeExceptionally(x);
+                }
+            });
+        } catch (RejectedExecutionException x) {
+            answer.completeExceptionally(new JobRefusedException(JobRefusedException.Reason.BUSY,
+                    "job " + name + " not started: svd is stopping"));
+        }
         return answer;
     }
 
     /** On Quartz's worker: hands the fired trigger to the job thread. */
     private void fired(JobKey key, String why) {
-        jobThread.execute(() -> fire(key, why));
+        try {
+            jobThread.execute(() -> fire(key, why));
+        } catch (RejectedExecutionException e) {
+            log.debug("job {}: fired while svd stops; not run", key.getName());
+        }
     }
 
     /** On the job thread: a cron trigger (which may defer the run by its random delay) or a one-shot one. */
