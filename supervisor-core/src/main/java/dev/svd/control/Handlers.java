@@ -20,8 +20,8 @@ final class Handlers {
         m.put(CommandName.SIGNAL, new SignalHandler(control, limits));
         m.put(CommandName.LOGS, new LogsHandler(control));
         m.put(CommandName.EVENTS, new EventsHandler(control));
-        m.put(CommandName.JOBS, new JobsHandler());
-        m.put(CommandName.RUN, new RunHandler());
+        m.put(CommandName.JOBS, new JobsHandler(control));
+        m.put(CommandName.RUN, new RunHandler(control));
         m.put(CommandName.REREAD, new RereadHandler(control));
         m.put(CommandName.UPDATE, new UpdateHandler(control));
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(control));

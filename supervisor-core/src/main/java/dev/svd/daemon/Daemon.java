@@ -20,6 +20,7 @@ import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
+import dev.svd.schedule.JobScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,26 +63,34 @@ final class Daemon {
         Prober prober = new Prober(commands);
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
+        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
+        config.jobs().values().forEach(job -> jobs.schedule(job, commands));
+        ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
         Path socket = options.socket().orElse(config.daemon().socket());
-        ControlServer control = new ControlServer(socket, engine[0],
+        ControlServer control = new ControlServer(socket, servicesAndJobs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
         try {
             control.start();
         } catch (AlreadyRunningException e) {
+            jobs.close();
             control.close();
             processes.close();
             throw new StartupException(e.getMessage());
         } catch (IOException e) {
+            jobs.close();
             control.close();
             processes.close();
             throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
-        SignalBridge.install(engine[0], engine[0]::reopenLogs);
+        SignalBridge.install(servicesAndJobs, engine[0]::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
+        jobs.start();
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
+        jobs.stop(config.daemon().stopBudget());
+        jobs.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         prober.close();

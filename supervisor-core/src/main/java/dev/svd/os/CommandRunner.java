@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one-off commands (exec probes, reload checks, jobs) as svd's children: own process group,
  * output kept in memory up to a limit, process group SIGKILLed when the timeout passes. Thread-safe;
- * results complete on the reaper thread, so callers must not block in their continuations.
+ * results complete on the reaper, pump or timeout thread, so callers must not block in their continuations.
  */
 public final class CommandRunner implements AutoCloseable {
-    /** How long a finished command's output may still be read after its exit. */
-    private static final Duration OUTPUT_GRACE = Duration.ofMillis(500);
+    /**
+     * The reaper can see a command's exit before the pump thread has read its last output (the pipes
+     * close as it exits); a result waits this long at most for both pipes to reach end of file. A
+     * process that left the group and keeps the pipes open costs this wait.
+     */
+    private static final Duration DRAIN_BOUND = Duration.ofSeconds(1);
 
     private final Processes processes;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,86 +55,65 @@ public final class CommandRunner implements AutoCloseable {
 
     /**
      * Runs {@code req}; {@code sink}, if not null, also receives the output as it comes (on the pump thread).
-     * Keeps at most {@code maxOutput} bytes of output (the last ones).
+     * Keeps at most {@code maxOutput} bytes of output (the last ones). Cancelling the returned future
+     * SIGKILLs the process group at once.
      */
     public CompletableFuture<Result> run(SpawnRequest req, Duration timeout, int maxOutput, OutputListener sink) {
         CompletableFuture<Result> done = new CompletableFuture<>();
-        Run run = new Run(done, new TailBytes(maxOutput), System.nanoTime());
+        TailBytes output = new TailBytes(maxOutput);
+        long start = System.nanoTime();
+        boolean[] timedOut = {false};
+        int pid;
+        CompletableFuture<Void> drained = new CompletableFuture<>();
         OutputListener capture = new OutputListener() {
             @Override
-            public void output(dev.svd.logs.OutputStream stream, java.nio.ByteBuffer bytes) {
+            public void output(dev.svd.logs.OutputStream stream, ByteBuffer bytes) {
                 if (sink != null) {
                     sink.output(stream, bytes.duplicate());
                 }
-                run.output.add(bytes);
+                output.add(bytes);
             }
 
             @Override
             public void closed() {
-                run.outputClosed();
+                if (sink != null) {
+                    sink.closed();
+                }
+                drained.complete(null);
             }
         };
-        int pid;
+        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
         try {
-            pid = processes.spawn(req, capture, (p, status) -> run.exited(status));
+            pid = processes.spawn(req, capture, (p, status) -> {
+                if (timer[0] != null) {
+                    timer[0].cancel(false);
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                if (!drained.isDone()) {
+                    try {
+                        timeouts.schedule(() -> drained.complete(null), DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) { // closed: svd is stopping, do not wait
+                        drained.complete(null);
+                    }
+                }
+                drained.thenRun(() -> done.complete(new Result(status, output.text(), timedOut[0], null, took)));
+            });
         } catch (SpawnException e) {
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
         }
-        run.timer = timeouts.schedule(() -> {
-            run.timedOut = true;
+        timer[0] = timeouts.schedule(() -> {
+            timedOut[0] = true;
             processes.signalGroup(pid, Signal.KILL);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // A caller that gives up (a job cancelled when svd stops) cancels the future: kill the group now.
+        int spawned = pid;
+        done.whenComplete((r, e) -> {
+            if (done.isCancelled()) {
+                timer[0].cancel(false);
+                processes.signalGroup(spawned, Signal.KILL);
+            }
+        });
         return done;
-    }
-
-    /**
-     * One run: done when the process was reaped and its output read to the end. The reaper can
-     * report the exit before the pump thread has read the last bytes, so the result waits for both
-     * (the output at most {@link #OUTPUT_GRACE} more: a process that escaped the group may hold the pipes).
-     */
-    private final class Run {
-        final CompletableFuture<Result> done;
-        final TailBytes output;
-        final long start;
-        volatile boolean timedOut;
-        volatile ScheduledFuture<?> timer;
-        private ExitStatus status;
-        private boolean closed;
-
-        Run(CompletableFuture<Result> done, TailBytes output, long start) {
-            this.done = done;
-            this.output = output;
-            this.start = start;
-        }
-
-        synchronized void exited(ExitStatus s) {
-            status = s;
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            if (closed) {
-                complete();
-            } else {
-                timeouts.schedule(this::completeAnyway, OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
-
-        synchronized void outputClosed() {
-            closed = true;
-            if (status != null) {
-                complete();
-            }
-        }
-
-        private synchronized void completeAnyway() {
-            if (status != null) {
-                complete();
-            }
-        }
-
-        private void complete() {
-            done.complete(new Result(status, output.text(), timedOut, null, Duration.ofNanos(System.nanoTime() - start)));
-        }
     }
 
     @Override

@@ -25,6 +25,7 @@ class KeysMatchRecordsTest {
         assertThat(ServiceReader.RELOAD_KEYS).isEqualTo(kebabComponents(ReloadSpec.class, Set.of()));
         assertThat(ServiceReader.BACKOFF_KEYS).isEqualTo(kebabComponents(BackoffSpec.class, Set.of()));
         assertThat(ServiceReader.START_LIMIT_KEYS).isEqualTo(kebabComponents(StartLimitSpec.class, Set.of()));
+        assertThat(JobReader.KEYS).isEqualTo(kebabComponents(JobSpec.class, Set.of("name", "origin")));
         assertThat(ServiceReader.LOG_KEYS).isEqualTo(kebabComponents(LogSpec.class, Set.of()));
         assertThat(ProbeReader.TIMING_KEYS).isEqualTo(kebabComponents(ProbeSpec.class, Set.of("check", "origin")));
         assertThat(ProbeReader.HTTP_KEYS).isEqualTo(kebabComponents(ProbeCheck.Http.class, Set.of()));
