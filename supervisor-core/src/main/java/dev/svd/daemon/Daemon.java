@@ -87,6 +87,7 @@ final class Daemon {
                 config.services().size(), file, socket);
         engine[0].start();
         jobs.start();
+        boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine[0], SmokeTest.BOUND);
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
         jobs.stop(config.daemon().stopBudget());
@@ -98,6 +99,10 @@ final class Daemon {
         processes.close();
         outputs.closeAll();
         remover.shutdown();
+        if (smokeFailed) {
+            log.info("svd --smoke-test: not every service came up");
+            return Svd.EXIT_UNCLEAN_STOP;
+        }
         if (outcome == StopOutcome.ESSENTIAL_FAILED) {
             log.info("svd stopped because an essential service failed");
             return Svd.EXIT_ESSENTIAL_FAILED;

@@ -8,11 +8,14 @@ import java.util.Optional;
  *
  * @param socket overrides {@code svd.socket}; from {@code --socket} or else {@code SVD_SOCKET}
  */
-record DaemonOptions(Path config, boolean checkOnly, Optional<Path> socket, boolean help, boolean version) {
+record DaemonOptions(Path config, boolean checkOnly, Optional<Path> socket, boolean help, boolean version,
+                     boolean smokeTest) {
     static final Path DEFAULT_CONFIG = Path.of("/etc/svd/svd.conf");
     static final String USAGE = """
             usage: svd [--config FILE] [--socket PATH]    supervise the services in FILE (default /etc/svd/svd.conf)
                    svd --check [FILE]                     validate FILE, print the start order; exit 0 or 78
+                   svd --smoke-test --config FILE         start every service, wait until all run and are ready
+                                                          (at most 60s), stop them in order; exit 0 if all came up
                    svd --version | --help
             environment: SVD_SOCKET (socket path), SVD_LOG_LEVEL (DEBUG, INFO, WARN), SVD_JAVA_OPTS (launcher)""";
 
@@ -31,6 +34,7 @@ record DaemonOptions(Path config, boolean checkOnly, Optional<Path> socket, bool
         Path socket = envSocket == null || envSocket.isBlank() ? null : Path.of(envSocket);
         boolean help = false;
         boolean version = false;
+        boolean smoke = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -44,6 +48,7 @@ record DaemonOptions(Path config, boolean checkOnly, Optional<Path> socket, bool
                 case "--socket" -> socket = Path.of(value(args, ++i, a));
                 case "--help", "-h" -> help = true;
                 case "--version" -> version = true;
+                case "--smoke-test" -> smoke = true;
                 default -> {
                     if (a.startsWith("--config=")) {
                         config = Path.of(a.substring("--config=".length()));
@@ -56,7 +61,7 @@ record DaemonOptions(Path config, boolean checkOnly, Optional<Path> socket, bool
             }
         }
         return new DaemonOptions(config == null ? DEFAULT_CONFIG : config, check, Optional.ofNullable(socket), help,
-                version);
+                version, smoke);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

@@ -148,4 +148,19 @@ class DaemonIT {
             assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
         }
     }
+
+    @Test
+    void smokeTestStartsEverythingStopsItAndSaysWhetherAllCameUp() throws Exception {
+        Path good = config(service("web", "") + service("db", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--smoke-test", "--config", good.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
+            assertThat(svd.recordedPids()).hasSize(2).noneMatch(SvdProcess::alive);
+        }
+        Path bad = config(service("web", "") + "  broken { command = [\"/bin/false\"], start-seconds = 0s,"
+                + " start-limit.burst = 1 }\n");
+        try (SvdProcess svd = SvdProcess.start(dir, "--smoke-test", "--config", bad.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(svd.stdout()).contains("not every service came up");
+        }
+    }
 }
