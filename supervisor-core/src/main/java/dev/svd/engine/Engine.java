@@ -155,11 +155,13 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         }
     }
 
+    /** After each batch of work: the log lines it produced, and the process ledger. */
     private void flushLogs() {
         for (Runnable line : deferredLogs) {
             line.run();
         }
         deferredLogs.clear();
+        runner.settle();
     }
 
     // ---- applying the lifecycle -------------------------------------------------------------

@@ -73,6 +73,11 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     @Override
+    public void settle() {
+        ledger.flush();
+    }
+
+    @Override
     public void exited(int pid) {
         ledger.removed(pid);
     }

@@ -29,6 +29,10 @@ public interface ProcessRunner {
     /** The direct children of {@code pid} (a master's workers). */
     List<Integer> children(int pid);
 
+    /** The engine finished a batch of work: write down what the batch changed. */
+    default void settle() {
+    }
+
     /** The main process {@code pid} has exited and its group is empty. */
     default void exited(int pid) {
     }

@@ -39,13 +39,23 @@ public final class ProcessLedger {
         this.identity = identity();
     }
 
+    private boolean dirty;
+
     public void added(String service, int pid) {
         entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
-        write();
+        dirty = true;
     }
 
     public void removed(int pid) {
         if (entries.remove(pid) != null) {
+            dirty = true;
+        }
+    }
+
+    /** Writes the file if anything changed: once per batch of spawns, not once per spawn. */
+    public void flush() {
+        if (dirty) {
+            dirty = false;
             write();
         }
     }

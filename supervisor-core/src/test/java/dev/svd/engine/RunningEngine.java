@@ -82,6 +82,11 @@ final class RunningEngine implements AutoCloseable {
             public void exited(int pid) {
                 os.exited(pid);
             }
+
+            @Override
+            public void settle() {
+                os.settle();
+            }
         };
         prober = new dev.svd.health.Prober(new dev.svd.os.CommandRunner(processes));
         engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,
