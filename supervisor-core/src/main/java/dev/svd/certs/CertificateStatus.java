@@ -1,0 +1,25 @@
+package dev.svd.certs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code svctl certs} shows of one certificate: the file svd points the services at, the last
+ * run, and the next attempt after a failure. Immutable; published by the certificates thread.
+ *
+ * @param current     the certificate in the file svd serves ({@code cert}), empty before the first one exists
+ * @param placeholder {@code current} is svd's self-signed placeholder
+ * @param daysLeft    whole days until not-after (negative once expired); 0 when there is none
+ * @param warning     fewer than {@code warn-days} days left, or expired, or still a placeholder
+ * @param message     the state in operator words ("waiting for certificate: ...", "valid for 89 days")
+ * @param lastResult  the last issuance or renewal run
+ * @param nextAttempt when svd tries again after a failure
+ */
+public record CertificateStatus(String name, List<String> domains, Optional<CertificateFile> current,
+                                boolean placeholder, long daysLeft, boolean warning, String message,
+                                Optional<RenewalResult> lastResult, Optional<Instant> nextAttempt) {
+    public CertificateStatus {
+        domains = List.copyOf(domains);
+    }
+}
