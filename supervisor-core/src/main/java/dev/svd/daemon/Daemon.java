@@ -1,5 +1,6 @@
 package dev.svd.daemon;
 
+import dev.svd.certs.CertificateKeeper;
 import dev.svd.config.ConfigLoader;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
@@ -12,6 +13,7 @@ import dev.svd.engine.OsProcessRunner;
 import dev.svd.engine.OutputRegistry;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
+import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
@@ -50,8 +52,12 @@ final class Daemon {
         OutputRegistry outputs = OutputRegistry.NONE;
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+        CommandRunner certCommands = new CommandRunner(processes);
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], certCommands,
+                config.daemon().stateDir(), Clock.systemUTC());
+        certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
         Path socket = options.socket().orElse(config.daemon().socket());
-        ControlServer control = new ControlServer(socket, engine[0],
+        ControlServer control = new ControlServer(socket, engine[0], certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
         try {
             control.start();
@@ -68,8 +74,11 @@ final class Daemon {
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
+        certs.start();
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
+        certs.close();
+        certCommands.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         processes.close();
