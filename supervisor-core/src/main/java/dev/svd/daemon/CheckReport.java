@@ -19,8 +19,19 @@ final class CheckReport {
             b.append("    restart ").append(s.restart().configName())
                     .append(", stop SIG").append(s.stop().signal()).append(" then SIGKILL after ")
                     .append(Lifecycle.human(s.stop().timeout()))
-                    .append(", reload SIG").append(s.reload().signal())
+                    .append(", reload ").append(s.reload().check().isEmpty() ? ""
+                            : "after `" + String.join(" ", s.reload().check()) + "` ")
+                    .append("SIG").append(s.reload().signal())
+                    .append(s.reload().confirm() == dev.svd.config.ReloadSpec.Confirm.WORKERS ? " (confirm: new workers)" : "")
                     .append(", start-seconds ").append(Lifecycle.human(s.startSeconds()));
+            if (s.profile() != dev.svd.config.Profile.NONE) {
+                b.append(", profile ").append(s.profile().configName());
+            }
+            s.reopenSignal().ifPresent(sig -> b.append(", reopen logs SIG").append(sig));
+            s.pidFile().ifPresent(f -> b.append(", removes ").append(f).append(" before start"));
+            if (s.essential()) {
+                b.append(", essential");
+            }
             if (!s.dependsOn().isEmpty()) {
                 b.append(", after ").append(String.join(", ", s.dependsOn()));
             }

@@ -10,7 +10,10 @@ import dev.svd.control.ControlLimits;
 import dev.svd.control.ControlServer;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
-import dev.svd.engine.OutputRegistry;
+import dev.svd.engine.LoggedOutputs;
+import dev.svd.logs.StdoutSink;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
@@ -49,7 +52,12 @@ final class Daemon {
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         ledger.stopLeftovers(leftoverGrace(config));
-        OutputRegistry outputs = OutputRegistry.NONE;
+        ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "svd-log-remover");
+            t.setDaemon(true);
+            return t;
+        });
+        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
         CommandRunner certCommands = new CommandRunner(processes);
@@ -82,6 +90,8 @@ final class Daemon {
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         processes.close();
+        outputs.closeAll();
+        remover.shutdown();
         if (outcome == StopOutcome.ESSENTIAL_FAILED) {
             log.info("svd stopped because an essential service failed");
             return Svd.EXIT_ESSENTIAL_FAILED;

@@ -55,7 +55,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     // Engine thread only.
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final Waiters waiters;
     private final Goals goals;
     private final Reloader reloader;
     private boolean shuttingDown;
@@ -77,6 +77,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.clock = clock;
         this.goals = new Goals(config);
         this.reloader = new Reloader(runner, timers, this::offer, services::get);
+        this.waiters = new Waiters(timers, services::get);
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -123,7 +124,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
-                settleWaiters();
+                waiters.settle(services);
+                if (shuttingDown && !stopped.isDone() && allDown()) {
+                    stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
+                            : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -207,10 +212,6 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 }
             }
         }
-        if (shuttingDown && !stopped.isDone() && allDown()) {
-            stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
-                    : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
-        }
     }
 
     /** A changed or removed service is down: swap in its new spec, or forget it. */
@@ -254,19 +255,6 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     // ---- waiting for operator actions ------------------------------------------------------------
 
-    private void settleWaiters() {
-        for (var it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            ServiceSnapshot s = services.get(w.service);
-            ActionResult r = s == null ? new ActionResult(w.service, "NO_SUCH_SERVICE", w.service + " was removed", null,
-                    w.elapsed()) : w.outcome.apply(s);
-            if (r != null) {
-                w.future.complete(r);
-                it.remove();
-            }
-        }
-    }
-
     private CompletableFuture<ActionResult> act(String name, Duration timeout, String verb, Runnable action,
                                                 Function<ServiceSnapshot, String> success,
                                                 Function<ServiceSnapshot, String> failure) {
@@ -278,26 +266,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 return;
             }
             action.run();
-            long g0 = before.generation();
-            Waiter[] self = new Waiter[1];
-            self[0] = new Waiter(name, s -> {
-                String ok = success.apply(s);
-                if (ok != null) {
-                    return new ActionResult(name, null, ok, s, self[0].elapsed());
-                }
-                String bad = s.generation() != g0 || s != before ? failure.apply(s) : null;
-                return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
-                        : "FAILED", name + ": " + bad, s, self[0].elapsed());
-            }, future);
-            waiters.add(self[0]);
-            timers.schedule(timeout.toNanos(), () -> {
-                if (waiters.remove(self[0])) {
-                    ServiceSnapshot s = services.get(name);
-                    future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
-                            + Lifecycle.human(timeout) + " (" + (s == null ? "removed" : s.state().label() + ": "
-                            + s.reason()) + ")", s, timeout));
-                }
-            });
+            waiters.await(before, timeout, verb, success, failure, future);
         });
         return future;
     }

@@ -128,4 +128,22 @@ class DaemonIT {
             assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(1); // stubborn needed SIGKILL
         }
     }
+
+    @Test
+    void outputGoesToTheLogFileAndPrefixedToSvdsStdout() throws Exception {
+        String talk = "  talk { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/talk.pid; echo hello out;"
+                + " echo hello err >&2; printf 'partial '; printf 'line\\\\n'; exec sleep 1000\"], start-seconds = 0s }\n";
+        Path conf = config(talk);
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            Path logFile = dir.resolve("log/talk.log");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(logFile)
+                    && Files.readString(logFile).contains("partial line"));
+            assertThat(Files.readString(logFile)).contains("hello out\n").contains("hello err\n");
+            svd.awaitLog("talk | hello out");
+            svd.awaitLog("talk ! hello err");
+            svd.awaitLog("talk | partial line");
+            svd.signal("TERM");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
+        }
+    }
 }

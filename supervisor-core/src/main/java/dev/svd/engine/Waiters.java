@@ -1,0 +1,67 @@
+package dev.svd.engine;
+
+import dev.svd.lifecycle.Lifecycle;
+import dev.svd.lifecycle.ServiceSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Operator actions waiting for their service to reach a state: each completes with success,
+ * failure, or a timeout that names the state it was stuck in. Engine thread only.
+ */
+final class Waiters {
+    private final Timers timers;
+    private final Function<String, ServiceSnapshot> current;
+    private final List<Waiter> waiting = new ArrayList<>();
+
+    Waiters(Timers timers, Function<String, ServiceSnapshot> current) {
+        this.timers = timers;
+        this.current = current;
+    }
+
+    /**
+     * Completes {@code future} once {@code success} gives a message (ok) or, after the service has
+     * changed, {@code failure} does; else after {@code timeout}.
+     */
+    void await(ServiceSnapshot before, Duration timeout, String verb, Function<ServiceSnapshot, String> success,
+               Function<ServiceSnapshot, String> failure, CompletableFuture<ActionResult> future) {
+        String name = before.name();
+        Waiter[] self = new Waiter[1];
+        self[0] = new Waiter(name, s -> {
+            String ok = success.apply(s);
+            if (ok != null) {
+                return new ActionResult(name, null, ok, s, self[0].elapsed());
+            }
+            String bad = s.generation() != before.generation() || s != before ? failure.apply(s) : null;
+            return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
+                    : "FAILED", name + ": " + bad, s, self[0].elapsed());
+        }, future);
+        waiting.add(self[0]);
+        timers.schedule(timeout.toNanos(), () -> {
+            if (waiting.remove(self[0])) {
+                ServiceSnapshot s = current.apply(name);
+                future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
+                        + Lifecycle.human(timeout) + " (" + (s == null ? "removed" : s.state().label() + ": "
+                        + s.reason()) + ")", s, timeout));
+            }
+        });
+    }
+
+    /** Completes every waiter whose service reached its goal (or vanished). */
+    void settle(Map<String, ServiceSnapshot> services) {
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            ServiceSnapshot s = services.get(w.service);
+            ActionResult r = s == null ? new ActionResult(w.service, "NO_SUCH_SERVICE", w.service + " was removed", null,
+                    w.elapsed()) : w.outcome.apply(s);
+            if (r != null) {
+                w.future.complete(r);
+                it.remove();
+            }
+        }
+    }
+}

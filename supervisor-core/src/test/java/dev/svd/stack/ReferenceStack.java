@@ -1,0 +1,344 @@
+package dev.svd.stack;
+
+import dev.svd.daemon.Svd;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The reference deployment (conf/svd.conf, conf/nginx, conf/app) prepared by conf/stack/prepare-stack
+ * in a test's directory on free ports, and svd run on it as a separate JVM from the test's class
+ * path. Every process below svd is recorded from /proc while the stack runs (a scan every 100 ms),
+ * so {@link #close()} can SIGKILL each of them, then svd, also when the test failed. Used by the
+ * test thread only (the scan only adds to a synchronized map).
+ */
+final class ReferenceStack implements AutoCloseable {
+    static final String DOMAIN = "totheballpark.test";
+
+    final Path dir;
+    final int httpPort;
+    final int httpsPort;
+    final int appPort;
+    private final Path repo;
+    private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
+    private final ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stack-process-recorder");
+        t.setDaemon(true);
+        return t;
+    });
+    private Process svd;
+
+    private ReferenceStack(Path dir, int[] ports) {
+        this.dir = dir;
+        this.httpPort = ports[0];
+        this.httpsPort = ports[1];
+        this.appPort = ports[2];
+        this.repo = repository();
+    }
+
+    /**
+     * Prepares the deployment in {@code dir} (made 0755: nginx's workers run as nobody and JUnit's
+     * temporary directories are 0700) on three free ports, none of them the demo's 8000/8081/8443.
+     */
+    static ReferenceStack prepare(Path dir) throws IOException, InterruptedException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ReferenceStack stack = new ReferenceStack(dir, freePorts(3));
+        ProcessBuilder pb = new ProcessBuilder(stack.repo.resolve("conf/stack/prepare-stack").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.out").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(stack.environment());
+        Process prepare = pb.start();
+        if (!prepare.waitFor(60, TimeUnit.SECONDS) || prepare.exitValue() != 0) {
+            prepare.destroyForcibly();
+            throw new AssertionError("conf/stack/prepare-stack failed:\n" + read(dir.resolve("prepare.out")));
+        }
+        return stack;
+    }
+
+    /** The variables conf/stack/prepare-stack and conf/svd.conf read. */
+    Map<String, String> environment() {
+        return Map.of("SVD_STACK_DIR", dir.toString(), "SVD_STACK_DOMAIN", DOMAIN,
+                "SVD_STACK_HTTP_PORT", Integer.toString(httpPort), "SVD_STACK_HTTPS_PORT", Integer.toString(httpsPort),
+                "SVD_STACK_APP_PORT", Integer.toString(appPort));
+    }
+
+    /** Starts svd on conf/svd.conf, its stdout and stderr in svd.out and svd.err. */
+    void start() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dcom.zaxxer.nuprocess.enableShutdownHook=false",
+                "-cp", System.getProperty("java.class.path"), Svd.class.getName(),
+                "--config", repo.resolve("conf/svd.conf").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
+                .redirectError(dir.resolve("svd.err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(environment());
+        pb.environment().put("SVD_LOG_LEVEL", "INFO");
+        svd = pb.start();
+        recorder.scheduleWithFixedDelay(this::record, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts svd and waits until Django answers through nginx on the https port and svd counts
+     * nginx as running (up for start-seconds): a signal before that meets a service still starting.
+     */
+    void startAndAwaitServing() throws IOException {
+        start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> https("/").status() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !lines("nginx: starting -> running").isEmpty());
+    }
+
+    /** svctl's answer: exit code, stdout, stderr. */
+    record Svctl(int exit, String out, String err) {
+    }
+
+    /** Runs svctl (a separate JVM from the test's class path) on this stack's socket. */
+    Svctl svctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), dev.svd.cli.Svctl.class.getName(),
+                "--socket", dir.resolve("svd.sock").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svctl.out").toFile())
+                .redirectError(dir.resolve("svctl.err").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("svctl " + String.join(" ", args) + " did not answer within 60 s");
+        }
+        return new Svctl(p.exitValue(), read(dir.resolve("svctl.out")), read(dir.resolve("svctl.err")));
+    }
+
+    Process svd() {
+        return svd;
+    }
+
+    String stdout() {
+        return read(dir.resolve("svd.out"));
+    }
+
+    /** svd's stdout with its stderr, for assertion messages. */
+    String output() {
+        return "svd stdout:\n" + stdout() + "\nsvd stderr:\n" + read(dir.resolve("svd.err"));
+    }
+
+    /** svd's log lines (its own and the services' prefixed output) that contain {@code text}. */
+    List<String> lines(String text) {
+        return stdout().lines().filter(l -> l.contains(text)).toList();
+    }
+
+    /** svd's direct child whose command line contains {@code program}, read from /proc. */
+    Optional<ProcessHandle> master(String program) {
+        return svd.children().filter(p -> commandLine(p.pid()).contains(program)).findFirst();
+    }
+
+    ProcessHandle awaitMaster(String program) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> master(program).isPresent());
+        return master(program).orElseThrow();
+    }
+
+    /** Every process seen below svd so far, the killed ones included. */
+    synchronized List<ProcessHandle> recorded() {
+        return List.copyOf(seen.values());
+    }
+
+    private void record() {
+        Process p = svd;
+        if (p != null && p.isAlive()) {
+            p.descendants().forEach(h -> {
+                synchronized (this) {
+                    seen.putIfAbsent(h.pid(), h);
+                }
+            });
+        }
+    }
+
+    /** GET through nginx's TLS port, with the domain as SNI and Host (curl --resolve, as in the field notes). */
+    Response https(String path) {
+        return https(DOMAIN, path);
+    }
+
+    Response https(String host, String path) {
+        return Response.curl("-k", "--resolve", host + ":" + httpsPort + ":127.0.0.1",
+                "https://" + host + ":" + httpsPort + path);
+    }
+
+    /** Like {@link #https(String)}, with the response's header lines before the body (curl -i). */
+    Response httpsWithHeaders(String path) {
+        return Response.curl("-k", "-i", "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",
+                "https://" + DOMAIN + ":" + httpsPort + path);
+    }
+
+    /** GET on nginx's plain HTTP port with {@code Host: domain}; redirects are not followed. */
+    Response http(String path) {
+        return Response.curl("-H", "Host: " + DOMAIN, "http://127.0.0.1:" + httpPort + path);
+    }
+
+    /** Alive and not a zombie: PID 1 here reaps orphans only after seconds, so a dead one may linger. */
+    static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The recorded processes that hold a listening TCP socket on {@code port}: the socket's inode
+     * from /proc/net/tcp, then the processes with a file descriptor on it (what ss -ltnp shows).
+     */
+    List<Long> listeners(int port) throws IOException {
+        String local = String.format(":%04X", port);
+        List<String> inodes = new ArrayList<>();
+        List<String> table = Files.readAllLines(Path.of("/proc/net/tcp"));
+        for (String line : table.subList(1, table.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f[1].endsWith(local) && f[3].equals("0A")) { // 0A: TCP_LISTEN
+                inodes.add("socket:[" + f[9] + "]");
+            }
+        }
+        List<Long> holders = new ArrayList<>();
+        for (ProcessHandle p : recorded()) {
+            try (var fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+                if (fds.anyMatch(fd -> inodes.contains(link(fd)))) {
+                    holders.add(p.pid());
+                }
+            } catch (IOException gone) {
+                // the process ended meanwhile: it holds nothing
+            }
+        }
+        return holders;
+    }
+
+    private static String link(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Whether 127.0.0.1:port can be bound now, i.e. nothing listens there any more. */
+    static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * SIGKILLs every recorded process still running (ProcessHandle checks the start time, so a
+     * reused pid is never hit), then svd. Stops the recorder first so nothing is added meanwhile.
+     */
+    @Override
+    public void close() {
+        recorder.shutdownNow();
+        record();
+        for (ProcessHandle p : recorded()) {
+            p.destroyForcibly();
+        }
+        if (svd != null) {
+            svd.destroyForcibly();
+        }
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** The repository root: failsafe runs in supervisor-core/. */
+    private static Path repository() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("conf/svd.conf"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no conf/svd.conf above " + System.getProperty("user.dir"));
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One curl request: the status (0 when curl could not connect or talk), the redirect target, the body. */
+    record Response(int status, String location, String body) {
+        private static final String MARK = "\n@@curl ";
+        private static final Pattern TAIL = Pattern.compile("(\\d{3}) ?(.*)");
+        private static final Pattern WORKER = Pattern.compile("pid=(\\d+)");
+
+        static Response curl(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--max-time", "5", "-w", MARK + "%{http_code} %{redirect_url}"));
+            cmd.addAll(List.of(args));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor();
+                int mark = out.lastIndexOf(MARK);
+                Matcher m = TAIL.matcher(mark < 0 ? "" : out.substring(mark + MARK.length()).strip());
+                if (!m.matches()) {
+                    return new Response(0, "", out);
+                }
+                return new Response(Integer.parseInt(m.group(1)), m.group(2), out.substring(0, mark));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during curl", e);
+            }
+        }
+
+        /** The pid of the gunicorn worker that rendered Django's page ("... pid=123"). */
+        Optional<Long> worker() {
+            Matcher m = WORKER.matcher(body);
+            return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+        }
+    }
+}
