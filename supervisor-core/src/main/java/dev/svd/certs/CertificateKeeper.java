@@ -319,14 +319,20 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         CertificateFile fresh = CertificateFile.read(Certbot.live(spec, "fullchain.pem")).orElseThrow(
                 () -> new CertificateException("certbot succeeded but " + Certbot.live(spec, "fullchain.pem") + " is missing"));
         pointAtLive(spec);
+        boolean reloadedAll = !spec.reload().isEmpty();
         for (String service : spec.reload()) {
             ActionResult reloaded = await(services.reload(service, RELOAD_TIMEOUT), RELOAD_TIMEOUT);
-            if (!reloaded.ok()) {
+            if ("NOT_RUNNING".equals(reloaded.error())) {
+                // nothing to switch: it reads the new files when it starts
+                log.info("certificate {}: {} is not running; it reads serial {} when it starts", spec.name(), service,
+                        fresh.serial());
+                reloadedAll = false;
+            } else if (!reloaded.ok()) {
                 throw new CertificateException("serial " + fresh.serial() + " is ready, but " + reloaded.message()
                         + "\n(" + service + " keeps serving the certificate it had)");
             }
         }
-        if (!spec.reload().isEmpty()) {
+        if (reloadedAll) {
             confirmServed(spec, fresh);
         }
         l.servedSha = fresh.sha256();

@@ -82,7 +82,7 @@ final class Daemon {
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
-        certs.start();
+        certs.start(); // TODO(issue 6): register certs.renew(name, false) with the job scheduler on each spec's schedule
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
         certs.close();
