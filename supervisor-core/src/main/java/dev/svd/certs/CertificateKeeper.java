@@ -3,6 +3,7 @@ package dev.svd.certs;
 import dev.svd.config.CertificateSpec;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.SupervisorControl;
+import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
@@ -46,6 +47,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONFIRM_PAUSE = Duration.ofMillis(100);
+    private static final int CONFIRMATIONS = 3;
     private static final int OUTPUT = 32 * 1024;
 
     /** Runs one command as svd's child; the seam for tests. */
@@ -148,7 +150,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             Optional<CertificateFile> live = CertificateFile.readQuietly(Certbot.live(spec, "fullchain.pem"));
             if (live.isPresent() && live.get().validAt(clock.instant()) && Files.exists(Certbot.live(spec, "privkey.pem"))) {
                 pointAtLive(spec);
-                l.servedSha = live.get().sha256();
+                l.served(live.get());
                 log.info("certificate {}: {} (serial {}, until {})", spec.name(), Certbot.live(spec, "fullchain.pem"),
                         live.get().serial(), live.get().notAfter());
                 removePlaceholder(l);
@@ -157,7 +159,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             Optional<CertificateFile> current = CertificateFile.readQuietly(spec.cert());
             if (current.isPresent() && current.get().placeholder() && current.get().covers(spec.domains())
                     && current.get().validAt(clock.instant().plus(Duration.ofDays(1))) && Files.exists(spec.key())) {
-                l.servedSha = current.get().sha256();
+                l.served(current.get());
                 return;
             }
             makePlaceholder(l);
@@ -184,7 +186,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         Files.move(newCert, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         CertificateLinks.point(spec.key(), key);
         CertificateLinks.point(spec.cert(), cert);
-        l.servedSha = CertificateFile.read(cert).orElseThrow().sha256();
+        l.served(CertificateFile.read(cert).orElseThrow());
         log.info("certificate {}: serving a self-signed placeholder ({} days) for {} until certbot has issued one",
                 spec.name(), Placeholder.DAYS, String.join(", ", spec.domains()));
     }
@@ -265,7 +267,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             l.nextAttempt = Optional.of(clock.instant().plus(wait));
             l.retry = thread.schedule(() -> run(l, false), wait.toMillis(), TimeUnit.MILLISECONDS);
             log.warn("certificate {}: {}; next attempt in {} (failure {} in a row)", l.spec.name(), result.message(),
-                    wait, l.failures);
+                    Lifecycle.human(wait), l.failures);
         }
         publish(l);
         return result;
@@ -304,8 +306,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             return new RenewalResult(spec.name(), RenewalResult.Outcome.UNCHANGED, "not due (" + days
                     + " days left): the files did not change, nothing was reloaded", after.serial(), at, since(t0));
         }
+        String was = l.servedSerial.isEmpty() ? before.serial() : l.servedSerial;
         CertificateFile renewed = switchAndReload(l);
-        return new RenewalResult(spec.name(), RenewalResult.Outcome.RENEWED, "serial " + before.serial() + " -> "
+        return new RenewalResult(spec.name(), RenewalResult.Outcome.RENEWED, "serial " + was + " -> "
                 + renewed.serial() + " until " + renewed.notAfter() + (spec.reload().isEmpty() ? ""
                 : ", served by " + String.join(", ", spec.reload())), renewed.serial(), at, since(t0));
     }
@@ -335,7 +338,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         if (reloadedAll) {
             confirmServed(spec, fresh);
         }
-        l.servedSha = fresh.sha256();
+        l.served(fresh);
         removePlaceholder(l);
         return fresh;
     }
@@ -345,19 +348,30 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         CertificateLinks.point(spec.cert(), Certbot.live(spec, "fullchain.pem"));
     }
 
-    /** nginx answers with new workers a few hundred ms after HUP (real-stack-notes 6), so ask until it serves the serial. */
+    /**
+     * nginx answers with new workers a few hundred ms after HUP (real-stack-notes 6), and an old worker may still
+     * accept a connection until it has handled its QUIT; so ask until {@link #CONFIRMATIONS} connections in a row
+     * get the new serial.
+     */
     private void confirmServed(CertificateSpec spec, CertificateFile expected) throws CertificateException {
         String sni = spec.domains().get(0);
         long deadline = System.nanoTime() + CONFIRM_TIMEOUT.toNanos();
         String last;
+        int inRow = 0;
         while (true) {
             try {
                 CertificateFile served = ServedCertificate.fetch(spec.tlsCheck(), sni, CHECK_TIMEOUT);
                 if (served.serial().equals(expected.serial())) {
-                    return;
+                    if (++inRow >= CONFIRMATIONS) {
+                        return;
+                    }
+                    last = "served serial " + served.serial() + " only " + inRow + " times in a row";
+                } else {
+                    inRow = 0;
+                    last = "still serves serial " + served.serial();
                 }
-                last = "still serves serial " + served.serial();
             } catch (IOException e) {
+                inRow = 0;
                 last = "TLS failed: " + e.getMessage();
             }
             if (System.nanoTime() > deadline) {
@@ -433,6 +447,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     private static final class Lineage {
         final CertificateSpec spec;
         String servedSha = "";
+        String servedSerial = "";
         String message = "";
         int failures;
         boolean warned;
@@ -442,6 +457,11 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
 
         Lineage(CertificateSpec spec) {
             this.spec = spec;
+        }
+
+        void served(CertificateFile c) {
+            servedSha = c.sha256();
+            servedSerial = c.serial();
         }
     }
 }
