@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Checks of the distribution, run by `mvn verify` (packaging module, integration-test phase):
 # the tarball unpacked into an empty directory, the launchers' syntax, the java commands they
-# build (SVD_LAUNCHER_DRYRUN=1), svctl's lean class path and its class-data-sharing archive.
+# build (SVD_LAUNCHER_DRYRUN=1), svctl's lean class path and its class-data-sharing archive, a
+# short real run of the demo, and the same on a JRE made by jlink with only the modules svd needs.
 # Usage: distribution-test.sh TARBALL VERSION
 set -euo pipefail
 tarball=$1 version=$2
 work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
-failures=0
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-has() { grep -qE -- "$1" <<<"$2"; }     # has REGEX TEXT
-lacks() { ! has "$@"; }
+svd_pid=''
+cleanup() {
+    if [[ -n $svd_pid ]] && kill -0 "$svd_pid" 2>/dev/null; then kill -KILL "$svd_pid"; fi
+    rm -rf -- "$work"
+}
+trap cleanup EXIT
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 tar -C "$work" -xzf "$tarball"
 home=$work/svd-$version
@@ -84,8 +86,84 @@ else
     check "svd --check conf/demo.conf exits 0 (was $rc: $(head -c 300 "$work/err"))" test "$rc" = 0
 fi
 
-if ((failures)); then
-    echo "distribution-test: $failures check(s) failed" >&2
-    exit 1
+# The demo for real, from the unpacked tarball: svd on a copy of conf/demo.conf whose web server
+# takes a free port (8765 may be taken on this machine), everything it writes in $work; both
+# services running, the page served, then SIGTERM: svd stops both and exits 0.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed "s/\"8765\"/\"$port\"/" "$home/conf/demo.conf" >"$work/demo.conf"
+check "the demo's copy serves on port $port" grep -qF "\"$port\"" "$work/demo.conf"
+
+demo_run() {   # demo_run LABEL [VAR=VALUE...]: the environment of both svd and svctl
+    local label=$1; shift
+    local dir=$work/demo-run up=0 rc=0
+    rm -rf -- "$dir"
+    mkdir -p "$dir/www"
+    echo "svd demo page" >"$dir/www/index.html"
+    env "$@" SVD_DEMO_DIR="$dir" "$home/bin/svd" --config "$work/demo.conf" >"$work/demo.log" 2>&1 &
+    svd_pid=$!
+    for _ in $(seq 100); do   # up to ~30 s: svctl status exits 0 once every service is running
+        if env "$@" SVD_SOCKET="$dir/svd.sock" "$home/bin/svctl" status >"$work/status" 2>&1; then up=1; break; fi
+        kill -0 "$svd_pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    check "$label: svd runs the demo, svctl status exits 0 ($(tr '\n' ' ' <"$work/status" | head -c 300))" test "$up" = 1
+    check "$label: the demo's web server answers on $port" has "svd demo page" "$(curl -fsS -m 5 "http://127.0.0.1:$port/" 2>&1)"
+    kill -TERM "$svd_pid"
+    ( sleep 20; kill -KILL "$svd_pid" 2>/dev/null ) &   # a hung stop fails the check, not the build
+    local watchdog=$!
+    wait "$svd_pid" || rc=$?
+    kill "$watchdog" 2>/dev/null || :
+    wait "$watchdog" 2>/dev/null || :
+    svd_pid=''
+    check "$label: SIGTERM stops svd with exit 0 (was $rc; log: $(tail -n 5 "$work/demo.log" | tr '\n' ' ' | head -c 400))" test "$rc" = 0
+    check "$label: nothing of the demo still serves on $port" lacks "svd demo page" "$(curl -sS -m 2 "http://127.0.0.1:$port/" 2>&1)"
+}
+if grep -q "Could not find or load main class dev.svd.daemon.Svd" "$work/err"; then
+    echo "skip the demo run: dev.svd.daemon.Svd is not written yet"
+else
+    demo_run "tarball"
 fi
-echo "distribution-test: all checks passed"
+
+# "A machine with only a JRE": a runtime made by jlink with just the modules svd and svctl need
+# (JDK 17, the oldest svd supports). This list is documented in docs/packaging.md; jdeps says
+# whether the jars still need exactly these (if not: update both). The runtime is kept in target/
+# between runs.
+jre_modules=java.base,java.desktop,java.logging,java.management,java.naming,jdk.net,jdk.unsupported
+jdk17=''
+for jdk in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    if [[ -x $jdk/bin/jlink && -x $jdk/bin/jdeps && -r $jdk/release ]] && grep -q '^JAVA_VERSION="17[."]' "$jdk/release"; then
+        jdk17=$jdk; break
+    fi
+done
+if [[ -z $jdk17 ]]; then
+    echo "skip the JRE-only run: no JDK 17 with jlink and jdeps in \$JAVA_HOME or /usr/lib/jvm"
+else
+    deps=$("$jdk17/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$home"/lib/*.jar)
+    check "jdeps: the jars need exactly $jre_modules (was $deps)" test "$deps" = "$jre_modules"
+    deps=$("$jdk17/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$home/lib/supervisor-cli-$version.jar")
+    check "jdeps: svctl needs java.base only (was $deps)" test "$deps" = java.base
+    jre=$(cd "$(dirname "$tarball")" && pwd)/test-jre-17
+    if [[ ! -x $jre/bin/java || $(cat "$jre.modules" 2>/dev/null) != "$jre_modules" ]]; then
+        rm -rf -- "$jre" "$jre.tmp"
+        "$jdk17/bin/jlink" --add-modules "$jre_modules" --strip-debug --no-header-files --no-man-pages --output "$jre.tmp"
+        mv -- "$jre.tmp" "$jre"
+        echo "$jre_modules" >"$jre.modules"
+    fi
+    check "the JRE has no javac" test ! -e "$jre/bin/javac"
+    dry=$(SVD_JAVA_HOME=$jre SVD_LAUNCHER_DRYRUN=1 "$home/bin/svd")
+    check "JRE only: svd runs its java" grep -qF -- "'$jre/bin/java'" <<<"$dry"
+    set +e
+    SVD_JAVA_HOME=$jre SVD_DEMO_DIR=$work/demo "$home/bin/svd" --check "$home/conf/demo.conf" >"$work/out" 2>"$work/err"
+    rc=$?
+    SVD_JAVA_HOME=$jre SVCTL_CDS=off "$home/bin/svctl" --help >"$work/out" 2>"$work/err-svctl"
+    set -e
+    check "JRE only: svd --check conf/demo.conf exits 0 (was $rc: $(head -c 300 "$work/err"))" test "$rc" = 0
+    check "JRE only: svctl starts its class" lacks "Could not find or load main class|no java 17|Error: |NoClassDefFoundError" "$(cat "$work/err-svctl")"
+    if grep -q "Could not find or load main class dev.svd.daemon.Svd" "$work/err"; then
+        echo "skip the JRE-only demo run: dev.svd.daemon.Svd is not written yet"
+    else
+        demo_run "JRE only" SVD_JAVA_HOME="$jre"
+    fi
+fi
+
+finish distribution-test

@@ -65,6 +65,11 @@ final class ConfigReader {
         problems.add(originOf(key), keyPath(key), message);
     }
 
+    /** A problem with element {@code index} of the list at {@code key}, named {@code key[index]}. */
+    void elementProblem(String key, int index, String message) {
+        problems.add(originOf(key), keyPath(key) + "[" + index + "]", message);
+    }
+
     void rejectUnknownKeys(List<String> known) {
         for (String key : object.keySet()) {
             if (!known.contains(key)) {

@@ -13,8 +13,8 @@ import java.util.Optional;
  */
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
-            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "profile", "reopen-signal",
-            "pid-file", "essential");
+            "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
+            "reopen-signal", "pid-file", "essential");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
     static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
@@ -42,9 +42,11 @@ final class ServiceReader {
     }
 
     private final HostChecks host;
+    private final ProbeReader probes;
 
     ServiceReader(HostChecks host) {
         this.host = host;
+        this.probes = new ProbeReader(host);
     }
 
     ServiceSpec read(String name, ConfigReader r) {
@@ -63,7 +65,7 @@ final class ServiceReader {
                 stop(r, profile.stop()), reload(r, profile.reload(command)),
                 r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
                 r.duration("start-seconds", START_SECONDS),
-                backoff(r), startLimit(r), log(r), Optional.empty(), Optional.empty(),
+                backoff(r), startLimit(r), log(r), probes.read(r, "ready", directory), probes.read(r, "health", directory),
                 profile,
                 r.has("reopen-signal") ? Optional.of(r.signal("reopen-signal", Signal.USR1)) : profile.reopenSignal(),
                 r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),

@@ -33,7 +33,7 @@ public final class Processes implements AutoCloseable {
     private static final Duration PIPE_CLOSE_GRACE = Duration.ofMillis(50);
 
     private final ProcessExit onExit;
-    private final ChildCommand childCommand = new ChildCommand();
+    private final ChildCommand childCommand;
     private final Object spawnLock = new Object();
     private final Map<Integer, Child> children = new HashMap<>(); // guarded by spawnLock
     private final Map<Integer, Child> clearing = new ConcurrentHashMap<>();
@@ -51,6 +51,8 @@ public final class Processes implements AutoCloseable {
     public Processes(ProcessExit onExit) {
         this.onExit = onExit;
         initNuProcess();
+        SignalDispositions.restoreSigpipe();
+        this.childCommand = new ChildCommand(SignalDispositions.noneIgnored());
         Kernel.becomeSubreaper();
         this.reaper = Reaper.attach(sink);
         this.clearTimer = Executors.newSingleThreadScheduledExecutor(r -> {

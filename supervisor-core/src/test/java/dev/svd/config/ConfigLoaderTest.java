@@ -202,6 +202,7 @@ class ConfigLoaderTest {
                 files.at(2) + "servces: unknown key (did you mean \"services\"?)",
                 files.at(5) + "services.web.backoff.initail: unknown key (did you mean \"initial\"?)",
                 files.at(6) + "services.web.colour: unknown key (expected one of command, directory, environment,"
-                        + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, profile, reopen-signal, pid-file, essential)");
+                        + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
+                        + " profile, reopen-signal, pid-file, essential)");
     }
 }

@@ -19,7 +19,7 @@ class KeysMatchRecordsTest {
     @Test
     void everyBlockHasExactlyTheKeysOfItsRecord() {
         assertThat(ConfigLoader.DAEMON_KEYS).isEqualTo(kebabComponents(DaemonSpec.class, Set.of()));
-        assertThat(ServiceReader.KEYS).isEqualTo(kebabComponents(ServiceSpec.class, Set.of("name", "origin", "ready", "health")));
+        assertThat(ServiceReader.KEYS).isEqualTo(kebabComponents(ServiceSpec.class, Set.of("name", "origin")));
         assertThat(ConfigLoader.CONTROL_KEYS).isEqualTo(kebabComponents(ControlSpec.class, Set.of()));
         assertThat(ServiceReader.STOP_KEYS).isEqualTo(kebabComponents(StopSpec.class, Set.of()));
         assertThat(ServiceReader.RELOAD_KEYS).isEqualTo(kebabComponents(ReloadSpec.class, Set.of()));
@@ -28,5 +28,10 @@ class KeysMatchRecordsTest {
         assertThat(CertificateReader.KEYS).isEqualTo(kebabComponents(CertificateSpec.class, Set.of("name", "origin")));
         assertThat(CertificateReader.CERTBOT_DIRS_KEYS).isEqualTo(kebabComponents(CertificateSpec.CertbotDirs.class, Set.of()));
         assertThat(ServiceReader.LOG_KEYS).isEqualTo(kebabComponents(LogSpec.class, Set.of()));
+        assertThat(ProbeReader.TIMING_KEYS).isEqualTo(kebabComponents(ProbeSpec.class, Set.of("check", "origin")));
+        assertThat(ProbeReader.HTTP_KEYS).isEqualTo(kebabComponents(ProbeCheck.Http.class, Set.of()));
+        assertThat(ProbeReader.TLS_KEYS).isEqualTo(kebabComponents(ProbeCheck.Tls.class, Set.of()));
+        assertThat(ProbeReader.TCP_KEYS).isEqualTo(kebabComponents(ProbeCheck.Tcp.class, Set.of()));
+        assertThat(ProbeReader.EXEC_KEYS).isEqualTo(kebabComponents(ProbeCheck.Exec.class, Set.of()));
     }
 }

@@ -102,7 +102,7 @@ class DaemonIT {
     }
 
     @Test
-    void servicesOfAKilledSvdAreStoppedAndARestartedSvdRunsExactlyOneOfEach() throws Exception {
+    void servicesLeftByAKilledSvdAreStoppedBeforeARestartedSvdRunsExactlyOneOfEach() throws Exception {
         String stubborn = "  stubborn { command = [\"/bin/sh\", \"-c\", \"trap '' TERM; echo $$ >> " + dir
                 + "/pids/stubborn.pid; while :; do sleep 0.2; done\"], start-seconds = 0s, stop.timeout = 1s }\n";
         Path conf = config(service("web", "") + stubborn);
@@ -114,13 +114,15 @@ class DaemonIT {
             oldStubborn = Long.parseLong(Files.readString(dir.resolve("pids/stubborn.pid")).trim());
             first.signal("KILL");
             first.awaitExit(Duration.ofSeconds(10));
-            // PR_SET_PDEATHSIG: the service got SIGTERM when svd died; the stubborn one ignores it
-            await().atMost(Duration.ofSeconds(10)).until(() -> !SvdProcess.alive(web));
+            assertThat(SvdProcess.alive(web)).as("left running by the killed svd").isTrue();
             assertThat(SvdProcess.alive(oldStubborn)).isTrue();
         }
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readAllLines(dir.resolve("pids/stubborn.pid")).size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(dir.resolve("pids/stubborn.pid")).size() == 2
+                    && Files.readAllLines(dir.resolve("pids/web.pid")).size() == 2);
             assertThat(SvdProcess.alive(oldStubborn)).as("the leftover was stopped before the new start").isFalse();
+            assertThat(SvdProcess.alive(web)).as("the leftover was stopped before the new start").isFalse();
+            assertThat(svd.stdout()).contains("web: process group " + web + " was left by an earlier svd");
             assertThat(svd.stdout()).contains("stubborn: process group " + oldStubborn + " was left by an earlier svd");
             long alive = svd.recordedPids().stream().filter(SvdProcess::alive).count();
             assertThat(alive).as("one web and one stubborn").isEqualTo(2);

@@ -1,0 +1,149 @@
+"""The two supervisors under test, each configured in its own directory and run in the foreground.
+
+Svd: `$SVD_BIN --config FILE` (the packaged launcher, java chosen by SVD_JAVA_HOME) when SVD_BIN
+names an executable, else java with the launcher's flags on the class path of a build.
+Supervisord: `supervisord -n -c FILE`, its unix socket and every log in the directory.
+"""
+import json
+import os
+
+
+def hocon_list(items):
+    return "[" + ", ".join(json.dumps(str(i)) for i in items) + "]"
+
+
+class Svd:
+    name = "svd"
+
+    def __init__(self, workdir, env, java_home=None, label="svd", java_opts=None):
+        self.dir = workdir
+        self.java_opts = java_opts
+        self.env = env
+        self.java_home = java_home or env.get("JAVA17_HOME")
+        self.label = label
+        os.makedirs(workdir, exist_ok=True)
+        self.logdir = os.path.join(workdir, "logs")
+        self.conf = os.path.join(workdir, "svd.conf")
+        self.stdout = os.path.join(workdir, "svd.out")
+
+    def configure(self, services, *, start_seconds="0s", stable_after=None, restart="always",
+                  console=True, max_size=None, stop_timeout="10s"):
+        """SERVICES: {name: argv}."""
+        lines = ["svd {",
+                 f"  socket = {json.dumps(os.path.join(self.dir, 'svd.sock'))}",
+                 f"  log-dir = {json.dumps(self.logdir)}",
+                 f"  state-dir = {json.dumps(os.path.join(self.dir, 'state'))}",
+                 "}", "services {"]
+        for name, argv in services.items():
+            log = f"console = {'true' if console else 'false'}"
+            if max_size:
+                log += f", max-size = {max_size}, keep = 5"
+            lines.append(f"  {name} {{")
+            lines.append(f"    command = {hocon_list(argv)}")
+            lines.append(f"    start-seconds = {start_seconds}")
+            lines.append(f"    restart = {restart}")
+            lines.append(f"    stop {{ signal = TERM, timeout = {stop_timeout} }}")
+            if stable_after:
+                lines.append(f"    backoff {{ stable-after = {stable_after} }}")
+                # 20+ crashes in a row would otherwise trip the default start limit (5 in 60s).
+                lines.append("    start-limit { burst = 1000, interval = 60s }")
+            lines.append(f"    log {{ {log} }}")
+            lines.append("  }")
+        lines.append("}")
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def argv(self):
+        svd_bin = self.env.get("SVD_BIN", "")
+        if svd_bin and os.access(svd_bin, os.X_OK):
+            return [svd_bin, "--config", self.conf]
+        java = os.path.join(self.java_home, "bin", "java")
+        flags = ["-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
+                 "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
+                 "-Dcom.zaxxer.nuprocess.enableShutdownHook=false"]
+        if java_major(self.java_home) >= 22:
+            flags.insert(0, "--enable-native-access=ALL-UNNAMED")
+        return [java, *flags, "-cp", self.env["SVD_CLASSPATH"], "dev.svd.daemon.Svd",
+                "--config", self.conf]
+
+    def spawn_env(self):
+        env = dict(os.environ)
+        env["SVD_JAVA_HOME"] = self.java_home
+        if self.java_opts is not None:
+            env["SVD_JAVA_OPTS"] = self.java_opts
+        return env
+
+    def log_files(self, service):
+        """The service's log and its rotated files, if any."""
+        if not os.path.isdir(self.logdir):
+            return []
+        return [os.path.join(self.logdir, f) for f in sorted(os.listdir(self.logdir))
+                if f == f"{service}.log" or f.startswith(f"{service}.log.")]
+
+
+class Supervisord:
+    name = "supervisord"
+
+    def __init__(self, workdir, env, label="supervisord"):
+        self.dir = workdir
+        self.env = env
+        self.label = label
+        os.makedirs(workdir, exist_ok=True)
+        self.logdir = os.path.join(workdir, "logs")
+        os.makedirs(self.logdir, exist_ok=True)
+        self.conf = os.path.join(workdir, "supervisord.conf")
+        self.stdout = os.path.join(workdir, "supervisord.out")
+
+    def configure(self, services, *, start_seconds="0s", stable_after=None, restart="always",
+                  console=True, max_size=None, stop_timeout="10s"):
+        sock = os.path.join(self.dir, "supervisor.sock")
+        autorestart = {"always": "true", "never": "false", "on-failure": "unexpected"}[restart]
+        out = [
+            "[unix_http_server]", f"file={sock}", "",
+            "[supervisord]", f"logfile={os.path.join(self.dir, 'supervisord.log')}",
+            f"pidfile={os.path.join(self.dir, 'supervisord.pid')}", f"childlogdir={self.logdir}",
+            "nodaemon=true", "minfds=4096", "loglevel=info", "",
+            "[rpcinterface:supervisor]",
+            "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface", "",
+            "[supervisorctl]", f"serverurl=unix://{sock}", "",
+        ]
+        for name, argv in services.items():
+            out += [
+                f"[program:{name}]",
+                "command=" + " ".join(argv),
+                f"startsecs={int(float(start_seconds.rstrip('s')))}",
+                f"autorestart={autorestart}",
+                "startretries=1000",
+                "stopsignal=TERM",
+                f"stopwaitsecs={int(stop_timeout.rstrip('s'))}",
+                "stopasgroup=true", "killasgroup=true",
+                f"stdout_logfile={os.path.join(self.logdir, name + '.log')}",
+                f"stdout_logfile_maxbytes={0 if max_size else '10MB'}",
+                "stdout_logfile_backups=5",
+                f"stderr_logfile={os.path.join(self.logdir, name + '.err')}",
+                "",
+            ]
+        with open(self.conf, "w") as f:
+            f.write("\n".join(out))
+
+    def argv(self):
+        return [self.env.get("SUPERVISORD", "supervisord"), "-n", "-c", self.conf]
+
+    def spawn_env(self):
+        return dict(os.environ)
+
+    def log_files(self, service):
+        return [os.path.join(self.logdir, f) for f in sorted(os.listdir(self.logdir))
+                if f == f"{service}.log" or f.startswith(f"{service}.log.")]
+
+
+def java_major(java_home):
+    try:
+        with open(os.path.join(java_home, "release")) as f:
+            for line in f:
+                if line.startswith("JAVA_VERSION="):
+                    v = line.split("=", 1)[1].strip().strip('"')
+                    return int(v.split(".")[0])
+    except (FileNotFoundError, ValueError):
+        pass
+    return 17

@@ -1,0 +1,20 @@
+package dev.svd.health;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+
+/** What one probe concluded, before the prober stamps it with latency and time. Immutable. */
+record Verdict(boolean ok, String summary, String diagnosis, OptionalInt httpStatus) {
+    static Verdict pass(String summary) {
+        return new Verdict(true, summary, "", OptionalInt.empty());
+    }
+
+    static Verdict fail(String summary, String diagnosis) {
+        return new Verdict(false, summary, diagnosis, OptionalInt.empty());
+    }
+
+    ProbeResult at(Duration latency, Instant at) {
+        return new ProbeResult(ok, summary, diagnosis, httpStatus, latency, at);
+    }
+}
