@@ -80,16 +80,20 @@ public final class CertsCommand implements Command {
         } else if (list.isEmpty()) {
             inv.out().println("no certificates configured");
         } else {
-            Table t = new Table("NAME", "SERIAL", "ISSUER", "NOT-AFTER", "DAYS", "STATE");
-            for (JsonValue v : list) {
-                JsonObject c = (JsonObject) v;
-                t.row(c.string("name"), orDash(c.string("serial")), orDash(c.string("issuer")),
-                        orDash(c.string("not_after")), c.boolOr("placeholder", true) ? "-" : Long.toString(c.longOr("days_left", 0)),
-                        c.string("message"));
-            }
-            inv.out().print(t.render());
+            inv.out().print(table(list));
         }
         return list.stream().anyMatch(v -> ((JsonObject) v).boolOr("warning", false)) ? ExitCodes.NOT_RUNNING : ExitCodes.OK;
+    }
+
+    /** One row per certificate; DAYS is "-" while svd serves its placeholder. */
+    static String table(List<JsonValue> certificates) {
+        Table t = new Table("NAME", "SERIAL", "ISSUER", "NOT-AFTER", "DAYS", "STATE");
+        for (JsonValue v : certificates) {
+            JsonObject c = (JsonObject) v;
+            t.row(c.string("name"), orDash(c.string("serial")), orDash(c.string("issuer")), orDash(c.string("not_after")),
+                    c.boolOr("placeholder", true) ? "-" : Long.toString(c.longOr("days_left", 0)), c.string("message"));
+        }
+        return t.render();
     }
 
     private static String orDash(String s) {
