@@ -46,8 +46,6 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CONFIRM_PAUSE = Duration.ofMillis(100);
-    private static final int CONFIRMATIONS = 3;
     private static final int OUTPUT = 32 * 1024;
 
     /** Runs one command as svd's child; the seam for tests. */
@@ -166,6 +164,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         } catch (CertificateException | IOException e) {
             l.message = "no certificate: " + e.getMessage();
             log.error("certificate {}: {}", spec.name(), l.message);
+        } catch (RuntimeException e) { // svd goes on without this certificate rather than not starting at all
+            l.message = "no certificate: svd failed: " + e;
+            log.error("certificate {}: preparing failed", spec.name(), e);
         } finally {
             publish(l);
         }
@@ -336,7 +337,8 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             }
         }
         if (reloadedAll) {
-            confirmServed(spec, fresh);
+            ServedCertificate.awaitSerial(spec.tlsCheck(), spec.domains().get(0), fresh.serial(), spec.reload(),
+                    CONFIRM_TIMEOUT);
         }
         l.served(fresh);
         removePlaceholder(l);
@@ -348,71 +350,16 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         CertificateLinks.point(spec.cert(), Certbot.live(spec, "fullchain.pem"));
     }
 
-    /**
-     * nginx answers with new workers a few hundred ms after HUP (real-stack-notes 6), and an old worker may still
-     * accept a connection until it has handled its QUIT; so ask until {@link #CONFIRMATIONS} connections in a row
-     * get the new serial.
-     */
-    private void confirmServed(CertificateSpec spec, CertificateFile expected) throws CertificateException {
-        String sni = spec.domains().get(0);
-        long deadline = System.nanoTime() + CONFIRM_TIMEOUT.toNanos();
-        String last;
-        int inRow = 0;
-        while (true) {
-            try {
-                CertificateFile served = ServedCertificate.fetch(spec.tlsCheck(), sni, CHECK_TIMEOUT);
-                if (served.serial().equals(expected.serial())) {
-                    if (++inRow >= CONFIRMATIONS) {
-                        return;
-                    }
-                    last = "served serial " + served.serial() + " only " + inRow + " times in a row";
-                } else {
-                    inRow = 0;
-                    last = "still serves serial " + served.serial();
-                }
-            } catch (IOException e) {
-                inRow = 0;
-                last = "TLS failed: " + e.getMessage();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new CertificateException("reloaded " + String.join(", ", spec.reload()) + ", but " + spec.tlsCheck()
-                        + " (SNI " + sni + ") " + last + ", not " + expected.serial() + " after "
-                        + CONFIRM_TIMEOUT.toSeconds() + "s");
-            }
-            try {
-                Thread.sleep(CONFIRM_PAUSE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CertificateException("interrupted while confirming the served certificate");
-            }
-        }
-    }
-
     private void publish(Lineage l) {
-        CertificateSpec spec = l.spec;
-        Instant now = clock.instant();
-        Optional<CertificateFile> current = CertificateFile.readQuietly(spec.cert());
-        boolean placeholder = current.map(CertificateFile::placeholder).orElse(true);
-        long days = current.map(c -> Duration.between(now, c.notAfter()).toDays()).orElse(0L);
-        boolean warning = placeholder || days < spec.warnDays();
-        Optional<String> failure = l.lastResult.filter(r -> !r.ok()).map(RenewalResult::message);
-        String message;
-        if (current.isEmpty()) {
-            message = l.message.isEmpty() ? "no certificate" : l.message;
-        } else if (placeholder) {
-            message = "waiting for certificate" + failure.map(f -> ": " + f).orElse("");
-        } else if (failure.isPresent()) {
-            message = failure.get();
-        } else {
-            message = (days < 0 ? "expired " + -days + " days ago" : "valid for " + days + " days")
-                    + (warning ? " (below warn-days " + spec.warnDays() + ")" : "");
+        CertificateStatus status = CertificateStatus.of(l.spec, CertificateFile.readQuietly(l.spec.cert()), l.message,
+                l.lastResult, l.nextAttempt, clock.instant());
+        boolean expiring = status.warning() && !status.placeholder();
+        if (expiring && !l.warned) {
+            log.warn("certificate {}: {} days left (warn-days {}): is renewal working?", l.spec.name(), status.daysLeft(),
+                    l.spec.warnDays());
         }
-        if (warning && !placeholder && !l.warned) {
-            log.warn("certificate {}: {} days left (warn-days {}): is renewal working?", spec.name(), days, spec.warnDays());
-        }
-        l.warned = warning && !placeholder;
-        published.put(spec.name(), new CertificateStatus(spec.name(), spec.domains(), current, placeholder, days, warning,
-                message + l.nextAttempt.map(t -> "; next attempt at " + t).orElse(""), l.lastResult, l.nextAttempt));
+        l.warned = expiring;
+        published.put(l.spec.name(), status);
     }
 
     private <T> T call(java.util.concurrent.Callable<T> work) {

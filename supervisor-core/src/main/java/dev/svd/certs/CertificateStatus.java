@@ -1,5 +1,7 @@
 package dev.svd.certs;
 
+import dev.svd.config.CertificateSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,5 +23,27 @@ public record CertificateStatus(String name, List<String> domains, Optional<Cert
                                 Optional<RenewalResult> lastResult, Optional<Instant> nextAttempt) {
     public CertificateStatus {
         domains = List.copyOf(domains);
+    }
+
+    /** The status of {@code spec} serving {@code current}, with its state in operator words. */
+    static CertificateStatus of(CertificateSpec spec, Optional<CertificateFile> current, String prepareProblem,
+                                Optional<RenewalResult> lastResult, Optional<Instant> nextAttempt, Instant now) {
+        boolean placeholder = current.map(CertificateFile::placeholder).orElse(true);
+        long days = current.map(c -> Duration.between(now, c.notAfter()).toDays()).orElse(0L);
+        boolean warning = placeholder || days < spec.warnDays();
+        Optional<String> failure = lastResult.filter(r -> !r.ok()).map(RenewalResult::message);
+        String message;
+        if (current.isEmpty()) {
+            message = prepareProblem.isEmpty() ? "no certificate" : prepareProblem;
+        } else if (placeholder) {
+            message = "waiting for certificate" + failure.map(f -> ": " + f).orElse("");
+        } else if (failure.isPresent()) {
+            message = failure.get();
+        } else {
+            message = (days < 0 ? "expired " + -days + " days ago" : "valid for " + days + " days")
+                    + (warning ? " (below warn-days " + spec.warnDays() + ")" : "");
+        }
+        return new CertificateStatus(spec.name(), spec.domains(), current, placeholder, days, warning,
+                message + nextAttempt.map(t -> "; next attempt at " + t).orElse(""), lastResult, nextAttempt);
     }
 }

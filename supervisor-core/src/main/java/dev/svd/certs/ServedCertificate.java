@@ -20,7 +20,46 @@ import javax.net.ssl.X509TrustManager;
  * verified, because the point is to see what is served, placeholder included. Blocking.
  */
 final class ServedCertificate {
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+    private static final int CONFIRMATIONS = 3;
+
     private ServedCertificate() {}
+
+    /**
+     * Waits until {@code at} serves {@code serial} for {@code sni}. nginx answers with new workers a few hundred ms
+     * after HUP (real-stack-notes 6), and an old worker may still accept a connection until it has handled its QUIT;
+     * so this asks until {@link #CONFIRMATIONS} connections in a row get the new serial.
+     */
+    static void awaitSerial(ProbeCheck.HostPort at, String sni, String serial, List<String> reloaded, Duration timeout)
+            throws CertificateException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last;
+        int inRow = 0;
+        while (true) {
+            try {
+                String served = fetch(at, sni, CHECK_TIMEOUT).serial();
+                inRow = served.equals(serial) ? inRow + 1 : 0;
+                if (inRow >= CONFIRMATIONS) {
+                    return;
+                }
+                last = inRow > 0 ? "served it only " + inRow + " times in a row" : "still serves serial " + served;
+            } catch (IOException e) {
+                inRow = 0;
+                last = "TLS failed: " + e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CertificateException("reloaded " + String.join(", ", reloaded) + ", but " + at + " (SNI " + sni
+                        + ") " + last + ", not serial " + serial + " after " + timeout.toSeconds() + "s");
+            }
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CertificateException("interrupted while confirming the served certificate");
+            }
+        }
+    }
 
     static CertificateFile fetch(ProbeCheck.HostPort at, String sni, Duration timeout) throws IOException {
         try {
