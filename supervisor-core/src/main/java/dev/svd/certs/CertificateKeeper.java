@@ -44,6 +44,8 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     private static final Duration CERTBOT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+    /** After a service event, before its snapshot is read: the engine publishes right after it has sent the event. */
+    private static final Duration SETTLE = Duration.ofMillis(200);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final int OUTPUT = 32 * 1024;
@@ -212,15 +214,15 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     /**
-     * Calls {@code action} on this thread once every named service is running; no polling. The engine sends an
-     * event before it publishes the snapshot, so a service's latest event wins over its snapshot.
+     * Calls {@code action} on this thread once every named service is running and ready (its ready probe passed).
+     * Events wake the check; no polling. The engine sends an event before it publishes the snapshot, and readiness
+     * is no state (its event is the health change), so the check reads the snapshots a moment after each event.
      */
     private void whenRunning(List<String> names, Runnable action) {
         AtomicBoolean fired = new AtomicBoolean();
-        Map<String, ServiceState> latest = new ConcurrentHashMap<>();
         Runnable check = () -> {
-            boolean all = names.stream().allMatch(n -> latest.containsKey(n) ? latest.get(n) == ServiceState.RUNNING
-                    : services.service(n).filter(s -> s.state() == ServiceState.RUNNING && s.ready()).isPresent());
+            boolean all = names.stream().allMatch(n -> services.service(n)
+                    .filter(s -> s.state() == ServiceState.RUNNING && s.ready()).isPresent());
             if (all && fired.compareAndSet(false, true)) {
                 thread.execute(action);
             }
@@ -228,8 +230,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         if (!names.isEmpty()) {
             AutoCloseable subscription = services.subscribe(e -> {
                 if (!fired.get() && names.contains(e.service())) {
-                    latest.put(e.service(), e.to());
-                    check.run();
+                    thread.schedule(check, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
                 }
             });
             synchronized (subscriptions) {
