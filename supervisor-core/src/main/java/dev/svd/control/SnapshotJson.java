@@ -27,6 +27,8 @@ final class SnapshotJson {
                 .put("health", s.health().label())
                 .put("last_exit", s.lastExit().isPresent() ? JsonValue.of(s.lastExit().get().toString()) : null)
                 .put("reason", s.reason())
+                .put("ready", s.ready())
+                .put("probe", s.probe().isEmpty() ? null : JsonValue.of(s.probe()))
                 .put("started_at", s.startedAt() == null ? null : JsonValue.of(s.startedAt().toString()))
                 .build();
     }

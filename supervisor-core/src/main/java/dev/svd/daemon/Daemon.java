@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
+import dev.svd.health.Prober;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
@@ -58,10 +59,11 @@ final class Daemon {
             return t;
         });
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger), outputs,
-                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
-        CommandRunner certCommands = new CommandRunner(processes);
-        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], certCommands,
+        CommandRunner commands = new CommandRunner(processes);
+        Prober prober = new Prober(commands);
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
+                outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], commands,
                 config.daemon().stateDir(), Clock.systemUTC());
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
         Path socket = options.socket().orElse(config.daemon().socket());
@@ -86,9 +88,10 @@ final class Daemon {
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
         certs.close();
-        certCommands.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
+        prober.close();
+        commands.close();
         processes.close();
         outputs.closeAll();
         remover.shutdown();

@@ -5,7 +5,12 @@ import dev.svd.config.ConfigProblem;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.config.SupervisorSpec;
+import dev.svd.health.ProbeCounter;
+import dev.svd.health.ProbeKind;
+import dev.svd.health.ProbeResult;
+import dev.svd.health.Prober;
 import dev.svd.lifecycle.Effect;
+import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.Event;
 import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Lifecycle;
@@ -56,6 +61,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final Waiters waiters;
+    private final Probes probes;
     private final Goals goals;
     private final Reloader reloader;
     private boolean shuttingDown;
@@ -69,6 +75,12 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
+        this(config, configSource, runner, outputs, lifecycle, clock, null);
+    }
+
+    /** @param prober runs the services' ready and health probes; null for none */
+    public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
+                  Lifecycle lifecycle, Clock clock, Prober prober) {
         this.config = config;
         this.configSource = configSource;
         this.runner = runner;
@@ -78,6 +90,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.goals = new Goals(config);
         this.reloader = new Reloader(runner, timers, this::offer, services::get);
         this.waiters = new Waiters(timers, services::get);
+        this.probes = new Probes(prober, (name, pid, kind, result) -> offer(() -> probed(name, pid, kind, result)));
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -169,6 +182,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
         }
+        if (!next.state().hasProcess() || next.state() == ServiceState.STOPPING) {
+            probes.stopped(name);
+        }
         for (Effect effect : t.effects()) {
             carryOut(name, spec, effect);
         }
@@ -180,6 +196,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 int pid = runner.spawn(spec, outputs.listenerFor(spec));
                 pidOwners.put(pid, name);
                 apply(name, new Event.Spawned(pid, clock.instant()));
+                probes.started(spec, pid);
             } catch (dev.svd.os.SpawnException e) {
                 apply(name, new Event.SpawnFailed(e.getMessage()));
             }
@@ -187,6 +204,39 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             runner.signalGroup(s.pid(), s.signal());
         } else if (effect instanceof Effect.ArmTimer a) {
             timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
+        }
+    }
+
+    /** A probe result for the process {@code pid} of {@code name}: health, readiness, liveness. */
+    private void probed(String name, int pid, ProbeKind kind, ProbeResult result) {
+        ServiceSnapshot s = services.get(name);
+        Optional<ProbeCounter> counter = probes.counter(name, pid, kind);
+        if (s == null || s.pid() != pid || counter.isEmpty()) {
+            return; // for a process that is gone, or a probe since cancelled
+        }
+        String detail = HealthText.detail(result, config.services().get(name), services);
+        Optional<Health> changed = counter.get().record(result.ok());
+        Health health = s.health();
+        boolean judgesHealth = kind == ProbeKind.HEALTH || !probes.hasHealthProbe(name);
+        if (changed.isPresent() && judgesHealth) {
+            health = changed.get();
+        }
+        ServiceSnapshot next = s.withProbe(health, detail);
+        if (!next.equals(s)) {
+            services.put(name, next);
+            dirty = true;
+        }
+        if (health != s.health()) {
+            log.info("{}: health {} -> {} ({})", name, s.health().label(), health.label(), detail);
+            events.add(new ServiceEvent(++eventSeq, clock.instant(), name, s.state(), s.state(),
+                    "health " + s.health().label() + " -> " + health.label() + ": " + detail));
+        }
+        if (kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY) {
+            probes.readyDone(name);
+            apply(name, new Event.ReadyPassed(pid));
+            log.info("{}: ready ({})", name, detail);
+        } else if (kind == ProbeKind.HEALTH && changed.orElse(null) == Health.UNHEALTHY) {
+            apply(name, new Event.HealthFailed(pid, detail));
         }
     }
 

@@ -32,9 +32,13 @@ public final class OsProcessRunner implements ProcessRunner {
     private final CommandRunner commands;
 
     public OsProcessRunner(Processes processes, ProcessLedger ledger) {
+        this(processes, ledger, new CommandRunner(processes));
+    }
+
+    public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands) {
         this.processes = processes;
         this.ledger = ledger;
-        this.commands = new CommandRunner(processes);
+        this.commands = commands;
     }
 
     @Override

@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 final class RunningEngine implements AutoCloseable {
     final Engine engine;
     final Processes processes;
+    private final dev.svd.health.Prober prober;
     private final List<Integer> spawned = new ArrayList<>();
 
     RunningEngine(Path dir, ServiceSpec... specs) {
@@ -82,8 +83,9 @@ final class RunningEngine implements AutoCloseable {
                 os.exited(pid);
             }
         };
+        prober = new dev.svd.health.Prober(new dev.svd.os.CommandRunner(processes));
         engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,
-                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC());
+                new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         self[0] = engine;
     }
 
@@ -120,6 +122,7 @@ final class RunningEngine implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        prober.close();
         for (int pid : spawnedPids()) {
             if (Kernel.groupAlive(pid)) {
                 Kernel.signalGroup(pid, Signal.KILL);

@@ -21,7 +21,9 @@ import java.util.List;
 /** {@code svctl status [NAME...] [--json]}: the services' state as a table or as JSON. */
 public final class StatusCommand implements Command {
     /** The members of {@code --json}, in order. A contract (docs/svctl.md). */
-    static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit"};
+    /** The stable --json members (docs/svctl.md); later versions only add members. */
+    static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit",
+        "ready", "reason", "probe"};
 
     @Override
     public String name() {
@@ -64,6 +66,9 @@ public final class StatusCommand implements Command {
             inv.out().println(json(list));
         } else {
             inv.out().print(table(list, inv));
+            if (!args.positionals().isEmpty()) {
+                inv.out().print(details(list));
+            }
         }
         for (JsonValue v : list) {
             if (!"running".equals(((JsonObject) v).string("state"))) {
@@ -105,6 +110,24 @@ public final class StatusCommand implements Command {
                     orDash(s.string("last_exit")));
         }
         return t.render();
+    }
+
+    /** For named services: why each is in its state, and its last probe result. */
+    static String details(List<JsonValue> services) {
+        StringBuilder b = new StringBuilder();
+        for (JsonValue v : services) {
+            JsonObject s = (JsonObject) v;
+            String name = s.requireString("name");
+            String reason = s.string("reason");
+            if (reason != null && !reason.isEmpty()) {
+                b.append(name).append(": ").append(reason).append('\n');
+            }
+            String probe = s.string("probe");
+            if (probe != null) {
+                b.append(name).append(": last probe: ").append(probe).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     private static String orDash(String s) {

@@ -27,9 +27,15 @@ class StatusCommandTest {
     void jsonHasExactlyTheDocumentedMembersInOrder() throws Exception {
         assertThat(StatusCommand.json(services())).isEqualTo("{\"services\":["
                 + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
-                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\"},"
+                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null},"
                 + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
-                + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\"}]}");
+                + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\",\"ready\":null,\"reason\":\"start limit\","
+                + "\"probe\":null}]}");
+    }
+
+    @Test
+    void namedStatusAddsReasonAndLastProbe() throws Exception {
+        assertThat(StatusCommand.details(services())).isEqualTo("web: up\ndb: start limit\n");
     }
 
     @Test

@@ -1,0 +1,81 @@
+package dev.svd.engine;
+
+import dev.svd.config.ProbeSpec;
+import dev.svd.config.ServiceSpec;
+import dev.svd.health.ProbeContext;
+import dev.svd.health.ProbeCounter;
+import dev.svd.health.ProbeHandle;
+import dev.svd.health.ProbeKind;
+import dev.svd.health.ProbeResult;
+import dev.svd.health.Prober;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The probes of each service's current process: started when it is spawned, stopped when it ends
+ * or once readiness passed, and the per-process counters that turn results into health. Engine
+ * thread only; results come back through the engine's inbox.
+ */
+final class Probes {
+    /** What the engine is told of each result, on its own thread. */
+    interface Results {
+        void result(String service, int pid, ProbeKind kind, ProbeResult result);
+    }
+
+    private record Watch(int pid, ProbeHandle handle, ProbeCounter counter) {}
+
+    private final Prober prober;
+    private final Results results;
+    private final Map<String, Watch> ready = new HashMap<>();
+    private final Map<String, Watch> health = new HashMap<>();
+
+    /** @param prober null when svd runs without probes (tests) */
+    Probes(Prober prober, Results results) {
+        this.prober = prober;
+        this.results = results;
+    }
+
+    /** A new process of {@code spec} was spawned: probe it. */
+    void started(ServiceSpec spec, int pid) {
+        stopped(spec.name());
+        if (prober == null) {
+            return;
+        }
+        ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
+        spec.ready().ifPresent(p -> ready.put(spec.name(), watch(spec.name(), pid, ProbeKind.READY, p, ctx)));
+        spec.health().ifPresent(p -> health.put(spec.name(), watch(spec.name(), pid, ProbeKind.HEALTH, p, ctx)));
+    }
+
+    private Watch watch(String service, int pid, ProbeKind kind, ProbeSpec spec, ProbeContext ctx) {
+        ProbeHandle h = prober.watch(service, kind, spec, ctx, r -> results.result(service, pid, kind, r));
+        return new Watch(pid, h, new ProbeCounter(spec.successThreshold(), spec.failureThreshold()));
+    }
+
+    /** Readiness passed: the ready probe has done its job. */
+    void readyDone(String service) {
+        Watch w = ready.remove(service);
+        if (w != null) {
+            w.handle().cancel();
+        }
+    }
+
+    /** The process ended or is being stopped: no more probes. */
+    void stopped(String service) {
+        readyDone(service);
+        Watch w = health.remove(service);
+        if (w != null) {
+            w.handle().cancel();
+        }
+    }
+
+    /** The counter of the current process's probe of this kind, if the result is for it. */
+    Optional<ProbeCounter> counter(String service, int pid, ProbeKind kind) {
+        Watch w = (kind == ProbeKind.READY ? ready : health).get(service);
+        return w != null && w.pid() == pid ? Optional.of(w.counter()) : Optional.empty();
+    }
+
+    boolean hasHealthProbe(String service) {
+        return health.containsKey(service);
+    }
+}
