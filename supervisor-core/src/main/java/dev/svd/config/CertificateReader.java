@@ -35,7 +35,6 @@ final class CertificateReader {
     /** A DNS name of letters, digits and hyphens (RFC 1123 labels); a leading "*." is refused (HTTP-01 cannot do it). */
     private static final Pattern DOMAIN = Pattern.compile(
             "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]]+):([0-9]{1,5})");
 
     private final Path stateDir;
     private final HostChecks host;
@@ -153,16 +152,12 @@ final class CertificateReader {
         return Optional.of(p);
     }
 
+    /** Parsed as a probe's connect-to is ({@link ProbeReader#hostPort(String)}), with the same message. */
     private static ProbeCheck.HostPort hostPort(ConfigReader r, String key, ProbeCheck.HostPort fallback) {
-        return r.string(key, "\"" + fallback + "\"").map(text -> {
-            var m = HOST_PORT.matcher(text.trim());
-            int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
-            if (port < 1 || port > 65535) {
-                r.problem(key, "expected host:port such as \"" + fallback + "\" (was \"" + text + "\")");
-                return fallback;
-            }
-            String h = m.group(1);
-            return new ProbeCheck.HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h, port);
-        }).orElse(fallback);
+        return r.string(key, "\"" + fallback + "\"").map(text -> ProbeReader.hostPort(text).orElseGet(() -> {
+            r.problem(key, "expected host:port such as \"" + fallback + "\" or \"[::1]:8443\", port 1-65535 (was \""
+                    + text + "\")");
+            return fallback;
+        })).orElse(fallback);
     }
 }

@@ -96,6 +96,8 @@ class CertificatesIT {
         Files.createDirectories(nginx.resolve("tmp"));
         Files.createDirectories(nginx.resolve("logs"));
         Path www = Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(www.resolve(".well-known/acme-challenge"));
+        Files.writeString(www.resolve(".well-known/acme-challenge/health.txt"), "ok\n");
         Path state = dir.resolve("state");
         nginxConf = nginx.resolve("nginx.conf");
         goodNginxConf = """
@@ -128,6 +130,8 @@ class CertificatesIT {
                 services.nginx {
                   command = ["nginx", "-p", "%3$s/", "-c", "%4$s", "-g", "daemon off;"]
                   profile = nginx
+                  # the first issuance waits for this (the webroot served), not just for the process
+                  ready { http { url = "http://127.0.0.1:%9$d/.well-known/acme-challenge/health.txt" } }
                 }
                 certificates.site {
                   domains = [%5$s, www.%5$s]

@@ -111,8 +111,8 @@ class CertificateProblemsTest {
     void checksAreHostAndPort() {
         assertThat(files.problems(config(valid() + "\n  http-check = \"127.0.0.1\"\n  tls-check = \"127.0.0.1:99999\"")))
                 .containsExactly(
-                        files.at(7) + "certificates.site.http-check: expected host:port such as \"127.0.0.1:8081\" (was \"127.0.0.1\")",
-                        files.at(8) + "certificates.site.tls-check: expected host:port such as \"127.0.0.1:8443\" (was \"127.0.0.1:99999\")");
+                        files.at(7) + "certificates.site.http-check: expected host:port such as \"127.0.0.1:8081\" or \"[::1]:8443\", port 1-65535 (was \"127.0.0.1\")",
+                        files.at(8) + "certificates.site.tls-check: expected host:port such as \"127.0.0.1:8443\" or \"[::1]:8443\", port 1-65535 (was \"127.0.0.1:99999\")");
     }
 
     @Test
