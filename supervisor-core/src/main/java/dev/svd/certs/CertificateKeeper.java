@@ -88,6 +88,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
      * when they are valid, else at a placeholder, so that nginx's config test passes. Blocks until done.
      */
     public void prepare() {
+        if (lineages.isEmpty()) {
+            return;
+        }
         call(() -> {
             lineages.values().forEach(this::prepare);
             return null;
@@ -116,22 +119,28 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
                     + (lineages.isEmpty() ? " (none configured)" : " (configured: " + String.join(", ", lineages.keySet()) + ")")));
         }
         CompletableFuture<RenewalResult> result = new CompletableFuture<>();
-        thread.execute(() -> result.complete(run(l, force)));
+        try {
+            thread.execute(() -> result.complete(run(l, force)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("svd is stopping", e));
+        }
         return result;
     }
 
-    /** Names of the configured certificates, for a scheduler to register one renewal job each. */
+    /** The configured certificates, for a scheduler to register one renewal job each (schedule, random-delay). */
     public List<CertificateSpec> specs() {
         return lineages.values().stream().map(l -> l.spec).toList();
     }
 
     @Override
     public void close() {
-        for (AutoCloseable s : subscriptions) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                log.debug("closing a subscription: {}", e.toString());
+        synchronized (subscriptions) {
+            for (AutoCloseable s : subscriptions) {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    log.debug("closing a subscription: {}", e.toString());
+                }
             }
         }
         thread.shutdownNow();

@@ -29,7 +29,7 @@ final class Handlers {
         m.put(CommandName.JOBS, new JobsHandler());
         m.put(CommandName.RUN, new RunHandler());
         m.put(CommandName.CERTS, new CertsHandler(certificates, clock));
-        m.put(CommandName.RENEW, new RenewHandler(certificates, clock));
+        m.put(CommandName.RENEW, new RenewHandler(certificates));
         m.put(CommandName.REREAD, new RereadHandler(control));
         m.put(CommandName.UPDATE, new UpdateHandler(control));
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(control));
