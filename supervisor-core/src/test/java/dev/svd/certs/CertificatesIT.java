@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificatesIT {
     private static final String DOMAIN = "totheballpark.test";
+    private static final String BAD = "unreachable." + DOMAIN;
     private static final Duration ISSUE = Duration.ofSeconds(60);
 
     @TempDir
@@ -91,6 +92,12 @@ class CertificatesIT {
         pb.environment().put("PEBBLE_AUTHZREUSE", "0"); // every order really goes through HTTP-01 via nginx
         pebble = pb.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> listening(acmePort) && listening(dnsManagement));
+        // BAD resolves to an address nginx does not listen on: svd's pre-flight (to 127.0.0.1) passes, pebble's VA fails
+        var added = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + dnsManagement + "/add-a")).POST(java.net.http.HttpRequest
+                .BodyPublishers.ofString("{\"host\":\"" + BAD + "\",\"addresses\":[\"127.0.0.2\"]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
 
         Path nginx = Files.createDirectories(dir.resolve("nginx"));
         Files.createDirectories(nginx.resolve("tmp"));
@@ -143,7 +150,8 @@ class CertificatesIT {
                   http-check = "127.0.0.1:%9$d"
                   tls-check = "127.0.0.1:%10$d"
                 }
-                """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, p.resolve("ca.pem"), httpPort, tlsPort));
+                certificates.bad = ${certificates.site} { domains = [%11$s] }
+                """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, p.resolve("ca.pem"), httpPort, tlsPort, BAD));
         svd = SvdProcess.start(dir.resolve("svd"), "--config", conf.toString());
     }
 
@@ -197,6 +205,19 @@ class CertificatesIT {
 
     @Test
     @Order(2)
+    void aValidationFailureKeepsThePlaceholderAndSaysWhyInTheStatus() throws Exception {
+        await().atMost(ISSUE).until(() -> certificate("bad").get("last_result") instanceof JsonObject);
+        JsonObject bad = certificate("bad");
+        assertThat(bad.boolOr("placeholder", false)).isTrue();
+        assertThat(bad.string("issuer")).contains("O=svd placeholder");
+        assertThat(bad.string("message")).startsWith("waiting for certificate: the ACME server could not fetch the challenge: "
+                + BAD + ": ").contains("127.0.0.2").contains("; next attempt at ");
+        assertThat(bad.string("next_attempt")).isNotNull();
+        assertThat(Files.exists(dir.resolve("state/certs/bad/placeholder/fullchain.pem"))).isTrue();
+    }
+
+    @Test
+    @Order(3)
     void forcedRenewalIsServedAndANotDueRenewalReloadsNothing() throws Exception {
         String before = served().serial();
         JsonObject forced = call("renew", JsonObject.builder().put("name", "site").put("force", true).build());
@@ -213,7 +234,7 @@ class CertificatesIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void brokenNginxConfigAtRenewalRefusesTheReloadAndKeepsServingTheOldCertificate() throws Exception {
         String before = served().serial();
         Files.writeString(nginxConf, goodNginxConf.replace("worker_processes 1;", "worker_processes 1;\nno_such_directive on;"));
@@ -234,7 +255,7 @@ class CertificatesIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void acmeServerStoppedFailsWithTheReasonKeepsTheCertificateAndSchedulesTheNextAttempt() throws Exception {
         String before = served().serial();
         pebble.destroyForcibly().waitFor();
@@ -255,8 +276,13 @@ class CertificatesIT {
     }
 
     private static JsonObject certificate() throws Exception {
+        return certificate("site");
+    }
+
+    private static JsonObject certificate(String name) throws Exception {
         JsonArray list = call("certs", JsonObject.EMPTY).array("certificates");
-        return (JsonObject) list.items().get(0);
+        return list.items().stream().map(JsonObject.class::cast).filter(c -> name.equals(c.string("name"))).findFirst()
+                .orElseThrow();
     }
 
     /** The result of a request that must succeed. */
