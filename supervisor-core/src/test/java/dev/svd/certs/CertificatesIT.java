@@ -197,7 +197,7 @@ class CertificatesIT {
         assertThat(site.boolOr("placeholder", true)).isFalse();
         assertThat(site.string("serial")).isEqualTo(served.serial());
         assertThat(site.object("last_result").string("outcome")).isEqualTo("issued");
-        assertThat(svd.stdout()).contains("serving a self-signed placeholder").contains("nginx: sent SIGHUP");
+        assertThat(svd.stdout()).contains("placeholder (7 days) for " + DOMAIN).contains("nginx: sent SIGHUP");
         assertThat(Files.exists(dir.resolve("state/certs/site/placeholder"))).as("placeholder removed").isFalse();
         assertThat(Files.readSymbolicLink(dir.resolve("state/certs/site/fullchain.pem")))
                 .isEqualTo(dir.resolve("le/config/live/site/fullchain.pem"));
@@ -267,6 +267,20 @@ class CertificatesIT {
         assertThat(site.string("next_attempt")).isNotNull();
         assertThat(site.string("message")).contains("next attempt at");
         assertThat(site.object("last_result").string("outcome")).isEqualTo("failed");
+    }
+
+    @Test
+    @Order(6)
+    void aRestartedSvdServesTheExistingCertificateAtOnceWithoutAskingTheAcmeServer() throws Exception {
+        String before = served().serial();
+        svd.signal("TERM");
+        assertThat(svd.awaitExit(Duration.ofSeconds(20))).isZero();
+        svd.close();
+        svd = SvdProcess.start(dir.resolve("svd-again"), "--config", dir.resolve("svd.conf").toString());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> served().serial().equals(before));
+        assertThat(svd.stdout()).doesNotContain("placeholder (7 days) for " + DOMAIN).doesNotContain("asking https://127.0.0.1:"
+                + acmePort + "/dir for " + DOMAIN);
+        assertThat(certificate().boolOr("placeholder", true)).isFalse();
     }
 
     // ---- helpers ----
