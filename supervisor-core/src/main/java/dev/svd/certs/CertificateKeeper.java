@@ -10,8 +10,6 @@ import dev.svd.os.SpawnRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class CertificateKeeper implements CertificateControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateKeeper.class);
     private static final Duration CERTBOT_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PLACEHOLDER_RENEW = Duration.ofDays(2);
     /** After a service event, before its snapshot is read: the engine publishes right after it has sent the event. */
     private static final Duration SETTLE = Duration.ofMillis(200);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
@@ -184,23 +182,27 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     private void makePlaceholder(Lineage l) throws CertificateException, IOException {
-        CertificateSpec spec = l.spec;
-        Path dir = placeholderDir(spec);
-        Files.createDirectories(dir);
-        Path cert = dir.resolve("fullchain.pem");
-        Path key = dir.resolve("privkey.pem");
-        Path newCert = dir.resolve("fullchain.pem.new");
-        Path newKey = dir.resolve("privkey.pem.new");
-        Placeholder.check(await(commands.run(Placeholder.request(spec.name(), spec.domains(), newCert, newKey),
-                OPENSSL_TIMEOUT), OPENSSL_TIMEOUT));
-        Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));
-        Files.move(newKey, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(newCert, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        CertificateLinks.point(spec.key(), key);
-        CertificateLinks.point(spec.cert(), cert);
-        l.served(CertificateFile.read(cert).orElseThrow());
+        l.served(Placeholder.make(l.spec, placeholderDir(l.spec), commands));
         log.info("certificate {}: serving a self-signed placeholder ({} days) for {} until certbot has issued one",
-                spec.name(), Placeholder.DAYS, String.join(", ", spec.domains()));
+                l.spec.name(), Placeholder.DAYS, String.join(", ", l.spec.domains()));
+    }
+
+    /**
+     * A first issuance that keeps failing outlives the 7-day placeholder; a fresh one is made (and reloaded, checked)
+     * when less than {@link #PLACEHOLDER_RENEW} is left, so the services never serve an expired one.
+     */
+    private void renewPlaceholderIfExpiring(Lineage l) throws CertificateException, IOException {
+        Optional<CertificateFile> current = CertificateFile.readQuietly(l.spec.cert());
+        if (current.isPresent() && current.get().placeholder()
+                && current.get().notAfter().isBefore(clock.instant().plus(PLACEHOLDER_RENEW))) {
+            makePlaceholder(l);
+            for (String service : l.spec.reload()) {
+                ActionResult reloaded = await(services.reload(service, RELOAD_TIMEOUT), RELOAD_TIMEOUT);
+                if (!reloaded.ok() && !"NOT_RUNNING".equals(reloaded.error())) {
+                    log.warn("certificate {}: a new placeholder is ready, but {}", l.spec.name(), reloaded.message());
+                }
+            }
+        }
     }
 
     private Path placeholderDir(CertificateSpec spec) {
@@ -208,13 +210,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     private void removePlaceholder(Lineage l) throws IOException {
-        Path dir = placeholderDir(l.spec);
-        for (String f : List.of("fullchain.pem", "privkey.pem")) {
-            Files.deleteIfExists(dir.resolve(f));
-        }
-        if (Files.isDirectory(dir)) {
-            Files.deleteIfExists(dir);
-        }
+        Placeholder.remove(placeholderDir(l.spec));
     }
 
     private boolean usesLiveFiles(Lineage l) {
@@ -286,6 +282,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
 
     private RenewalResult issuance(Lineage l, Instant at, long t0) throws CertificateException, IOException {
         CertificateSpec spec = l.spec;
+        renewPlaceholderIfExpiring(l);
         ChallengeCheck.run(spec.webroot(), spec.domains(), spec.httpCheck(), CHECK_TIMEOUT);
         log.info("certificate {}: asking {} for {}", spec.name(), spec.acmeServer(), String.join(", ", spec.domains()));
         CommandRunner.Result r = await(commands.run(Certbot.request(spec, Certbot.certonly(spec)), CERTBOT_TIMEOUT),
@@ -383,7 +380,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future, Duration timeout) throws CertificateException {
+    static <T> T await(CompletableFuture<T> future, Duration timeout) throws CertificateException {
         try {
             return future.get(timeout.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -1,8 +1,14 @@
 package dev.svd.certs;
 
+import dev.svd.config.CertificateSpec;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +40,38 @@ final class Placeholder {
     static SpawnRequest request(String name, List<String> domains, Path cert, Path key) {
         return new SpawnRequest("certificate " + name + " (openssl)", command(domains, cert, key), Optional.empty(),
                 Map.of(), Optional.empty());
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Makes a placeholder in {@code dir} (new files first, renamed over the old ones) and points the spec's
+     * cert/key at it; answers the certificate made.
+     */
+    static CertificateFile make(CertificateSpec spec, Path dir, CertificateKeeper.Commands commands)
+            throws CertificateException, IOException {
+        Files.createDirectories(dir);
+        Path cert = dir.resolve("fullchain.pem");
+        Path key = dir.resolve("privkey.pem");
+        Path newCert = dir.resolve("fullchain.pem.new");
+        Path newKey = dir.resolve("privkey.pem.new");
+        check(CertificateKeeper.await(commands.run(request(spec.name(), spec.domains(), newCert, newKey), TIMEOUT), TIMEOUT));
+        Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));
+        Files.move(newKey, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(newCert, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CertificateLinks.point(spec.key(), key);
+        CertificateLinks.point(spec.cert(), cert);
+        return CertificateFile.read(cert).orElseThrow(() -> new CertificateException("openssl made no " + cert));
+    }
+
+    /** Removes a placeholder once the real certificate is served. */
+    static void remove(Path dir) throws IOException {
+        for (String f : List.of("fullchain.pem", "privkey.pem")) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+        if (Files.isDirectory(dir)) {
+            Files.deleteIfExists(dir);
+        }
     }
 
     /** Fails with openssl's output when it could not make the files. */
