@@ -95,12 +95,20 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         });
     }
 
-    /** Starts the first issuance of each certificate still on its placeholder, once its reload services run. */
+    /**
+     * Once each certificate's reload services run and are ready: its first issuance if it is still on its
+     * placeholder, and the renewals asked for meanwhile (a missed scheduled run right after svd starts would
+     * otherwise find nginx not yet serving the challenge path).
+     */
     public void start() {
         for (Lineage l : lineages.values()) {
-            if (!usesLiveFiles(l)) {
-                whenRunning(l.spec.reload(), () -> run(l, false));
-            }
+            boolean issue = !usesLiveFiles(l);
+            whenRunning(l.spec.reload(), () -> {
+                l.servicesUp.complete(null);
+                if (issue) {
+                    run(l, false);
+                }
+            });
         }
     }
 
@@ -117,11 +125,10 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
                     + (lineages.isEmpty() ? " (none configured)" : " (configured: " + String.join(", ", lineages.keySet()) + ")")));
         }
         CompletableFuture<RenewalResult> result = new CompletableFuture<>();
-        try {
-            thread.execute(() -> result.complete(run(l, force)));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.completeExceptionally(new IllegalStateException("svd is stopping", e));
-        }
+        l.servicesUp.thenRunAsync(() -> result.complete(run(l, force)), thread).exceptionally(e -> {
+            result.completeExceptionally(new IllegalStateException("svd is stopping", e)); // the thread was shut down
+            return null;
+        });
         return result;
     }
 
@@ -408,6 +415,8 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         Optional<RenewalResult> lastResult = Optional.empty();
         Optional<Instant> nextAttempt = Optional.empty();
         ScheduledFuture<?> retry;
+        /** Completed once the reload services first ran and were ready after start(); renewals wait for it. */
+        final CompletableFuture<Void> servicesUp = new CompletableFuture<>();
 
         Lineage(CertificateSpec spec) {
             this.spec = spec;

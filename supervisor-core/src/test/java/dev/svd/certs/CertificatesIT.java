@@ -304,7 +304,7 @@ class CertificatesIT {
         JsonObject answer = request(cmd, args);
         assertThat(answer.boolOr("ok", false)).as(answer.toString()).isTrue();
         JsonObject result = answer.object("result");
-        return result.has("result") ? result.object("result") : result;
+        return result.get("result") instanceof JsonObject inner ? inner : result;
     }
 
     /** The error of a request that must fail. */
