@@ -123,6 +123,16 @@ public final class JsonObject implements JsonValue {
         return out;
     }
 
+    /** An object with exactly {@code keys}, in that order, JSON null for those absent (svctl's fixed {@code --json} shapes). */
+    public JsonObject select(String... keys) {
+        Builder b = builder();
+        for (String k : keys) {
+            JsonValue value = members.get(k);
+            b.put(k, value == null ? JsonNull.NULL : value);
+        }
+        return b.build();
+    }
+
     private static JsonTypeException wrongType(String key, String expected, JsonValue was) {
         return new JsonTypeException("\"" + key + "\": expected " + expected + " (was " + kind(was) + ")");
     }

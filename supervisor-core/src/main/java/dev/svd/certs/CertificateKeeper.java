@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link CertificateStatus} snapshots. Public methods are safe from any thread.
  */
 public final class CertificateKeeper implements CertificateControl, AutoCloseable {
+    /** A renewal job's timeout: certbot's 5 min, the reload and the TLS confirmation. */
+    public static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+
     private static final Logger log = LoggerFactory.getLogger(CertificateKeeper.class);
     private static final Duration CERTBOT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);

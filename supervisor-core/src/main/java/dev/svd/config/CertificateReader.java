@@ -78,8 +78,11 @@ final class CertificateReader {
         caBundle.flatMap(p -> absolute(r, "ca-bundle", p)).filter(p -> !p.toFile().isFile())
                 .ifPresent(p -> r.problem("ca-bundle", p + " is not a readable file"));
         String schedule = r.string("schedule", "\"0 0,12 * * *\"").orElse(SCHEDULE);
-        if (schedule.isBlank()) {
-            r.problem("schedule", "must not be empty: a crontab schedule such as \"" + SCHEDULE + "\"");
+        try {
+            schedule = dev.svd.schedule.cron.Crontab.parse(schedule).text();
+        } catch (IllegalArgumentException e) {
+            r.problem("schedule", "expected a crontab schedule such as \"" + SCHEDULE + "\" (was \"" + schedule + "\"): "
+                    + e.getMessage());
         }
         return new CertificateSpec(name, domains, webroot, cert, key, reload, acmeServer, email, dirs, caBundle,
                 schedule, r.duration("random-delay", RANDOM_DELAY), hostPort(r, "http-check", HTTP_CHECK),

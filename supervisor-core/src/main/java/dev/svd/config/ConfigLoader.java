@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
  * references between services. Stateless apart from its seams; any thread.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("svd", "control", "services", "certificates");
+    static final List<String> TOP_KEYS = List.of("svd", "control", "services", "jobs", "certificates");
     static final List<String> CONTROL_KEYS = List.of("read-only-group");
     static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final String SERVICE_EXAMPLE = "{ command = [\"nginx\", \"-g\", \"daemon off;\"] }";
+    private static final String JOB_EXAMPLE = "{ schedule = \"0 3 * * *\", command = [\"certbot\", \"renew\"] }";
 
     private final Map<String, String> environment;
     private final HostChecks.UserLookup users;
@@ -52,8 +53,8 @@ public final class ConfigLoader {
 
         Map<String, ConfigReader> blocks = top.object("services")
                 .map(r -> r.objectsInFileOrder(SERVICE_EXAMPLE)).orElse(Map.of());
-        ServiceReader serviceReader = new ServiceReader(
-                new HostChecks(environment.getOrDefault("PATH", HostChecks.DEFAULT_PATH), users));
+        HostChecks host = new HostChecks(environment.getOrDefault("PATH", HostChecks.DEFAULT_PATH), users);
+        ServiceReader serviceReader = new ServiceReader(host);
         Map<String, ServiceSpec> services = new LinkedHashMap<>();
         blocks.forEach((name, block) -> {
             if (!SERVICE_NAME.matcher(name).matches()) {
@@ -62,17 +63,21 @@ public final class ConfigLoader {
             }
             services.put(name, serviceReader.read(name, block));
         });
+        Map<String, JobSpec> jobs = jobs(top, new JobReader(serviceReader, host), problems);
         DependencyGraph graph = new DependencyGraph(checkedDependencies(services, blocks));
         for (List<String> cycle : graph.cycles()) {
             blocks.get(cycle.get(0)).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
         }
         Map<String, CertificateSpec> certificates = certificates(top, daemon, services.keySet(), problems);
+        certificates.values().stream().filter(c -> jobs.containsKey(c.jobName())).forEach(c -> problems.add(
+                jobs.get(c.jobName()).origin(), "jobs." + c.jobName(), "the name of certificate " + c.name()
+                        + "'s renewal job: name this job otherwise"));
         problems.throwIfAny();
         ControlSpec control = top.object("control").map(r -> {
             r.rejectUnknownKeys(CONTROL_KEYS);
             return new ControlSpec(r.string("read-only-group", "\"adm\""));
         }).orElse(ControlSpec.DEFAULT);
-        return new SupervisorSpec(file, daemon, control, services, graph.startOrder(), Map.of(), certificates);
+        return new SupervisorSpec(file, daemon, control, services, graph.startOrder(), jobs, certificates);
     }
 
     private Map<String, CertificateSpec> certificates(ConfigReader top, DaemonSpec daemon, java.util.Set<String> services,
@@ -89,6 +94,18 @@ public final class ConfigLoader {
                     certificates.put(name, reader.read(name, block, services));
                 });
         return certificates;
+    }
+
+    private static Map<String, JobSpec> jobs(ConfigReader top, JobReader reader, Problems problems) {
+        Map<String, JobSpec> jobs = new LinkedHashMap<>();
+        top.object("jobs").map(r -> r.objectsInFileOrder(JOB_EXAMPLE)).orElse(Map.of()).forEach((name, block) -> {
+            if (!SERVICE_NAME.matcher(name).matches()) {
+                problems.add(block.origin(), block.path(), "a job name must start with a letter or digit"
+                        + " and have only letters, digits, \".\", \"_\" and \"-\"");
+            }
+            jobs.put(name, reader.read(name, block));
+        });
+        return jobs;
     }
 
     private static DaemonSpec daemon(ConfigReader r) {

@@ -74,15 +74,20 @@ final class ServiceReader {
     }
 
     private List<String> command(ConfigReader r, Optional<Path> directory) {
-        Optional<List<String>> command = r.stringList("command", COMMAND_EXAMPLE);
+        return command(r, directory, "service", COMMAND_EXAMPLE);
+    }
+
+    /** {@code command}: required, not empty, {@code command[0]} executable; {@code what} and the example name the block. */
+    List<String> command(ConfigReader r, Optional<Path> directory, String what, String example) {
+        Optional<List<String>> command = r.stringList("command", example);
         if (command.isEmpty()) {
             if (!r.has("command")) {
-                r.problem("command", "missing: every service needs a command such as " + COMMAND_EXAMPLE);
+                r.problem("command", "missing: every " + what + " needs a command such as " + example);
             }
             return List.of();
         }
         if (command.get().isEmpty()) {
-            r.problem("command", "must not be empty: give the program and its arguments, such as " + COMMAND_EXAMPLE);
+            r.problem("command", "must not be empty: give the program and its arguments, such as " + example);
             return List.of();
         }
         host.executableProblem(command.get().get(0), directory).ifPresent(m -> r.problem("command", m));

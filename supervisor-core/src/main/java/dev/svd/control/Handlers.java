@@ -26,8 +26,8 @@ final class Handlers {
         m.put(CommandName.SIGNAL, new SignalHandler(control, limits));
         m.put(CommandName.LOGS, new LogsHandler(control));
         m.put(CommandName.EVENTS, new EventsHandler(control));
-        m.put(CommandName.JOBS, new JobsHandler());
-        m.put(CommandName.RUN, new RunHandler());
+        m.put(CommandName.JOBS, new JobsHandler(control));
+        m.put(CommandName.RUN, new RunHandler(control));
         m.put(CommandName.CERTS, new CertsHandler(certificates, clock));
         m.put(CommandName.RENEW, new RenewHandler(certificates));
         m.put(CommandName.REREAD, new RereadHandler(control));

@@ -21,6 +21,8 @@ import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
+import dev.svd.schedule.JobOutcome;
+import dev.svd.schedule.JobScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,27 +68,38 @@ final class Daemon {
         CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], commands,
                 config.daemon().stateDir(), Clock.systemUTC());
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
+        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
+        config.jobs().values().forEach(job -> jobs.schedule(job, commands));
+        certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
+                CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
+                        ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
+        ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
         Path socket = options.socket().orElse(config.daemon().socket());
-        ControlServer control = new ControlServer(socket, engine[0], certs,
+        ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
         try {
             control.start();
         } catch (AlreadyRunningException e) {
+            jobs.close();
             control.close();
             processes.close();
             throw new StartupException(e.getMessage());
         } catch (IOException e) {
+            jobs.close();
             control.close();
             processes.close();
             throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
-        SignalBridge.install(engine[0], engine[0]::reopenLogs);
+        SignalBridge.install(servicesAndJobs, engine[0]::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
-        certs.start(); // TODO(issue 6): register certs.renew(name, false) with the job scheduler on each spec's schedule
+        certs.start();
+        jobs.start();
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
+        jobs.stop(config.daemon().stopBudget());
+        jobs.close();
         certs.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();

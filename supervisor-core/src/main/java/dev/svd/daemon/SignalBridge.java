@@ -1,6 +1,6 @@
 package dev.svd.daemon;
 
-import dev.svd.engine.Engine;
+import dev.svd.engine.SupervisorControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -17,7 +17,7 @@ final class SignalBridge {
 
     private SignalBridge() {}
 
-    static void install(Engine engine, Runnable reopenLogs) {
+    static void install(SupervisorControl engine, Runnable reopenLogs) {
         Signal.handle(new Signal("TERM"), s -> stop(engine, "SIGTERM"));
         Signal.handle(new Signal("INT"), s -> stop(engine, "SIGINT"));
         Signal.handle(new Signal("HUP"), s -> {
@@ -44,7 +44,7 @@ final class SignalBridge {
         return sr != null && !sr.isBlank() && !sr.trim().equals("12");
     }
 
-    private static void stop(Engine engine, String why) {
+    private static void stop(SupervisorControl engine, String why) {
         log.info("{}: stopping all services", why);
         engine.shutdown();
     }

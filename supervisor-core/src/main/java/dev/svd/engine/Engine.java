@@ -61,6 +61,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final Waiters waiters;
+    private final List<Runnable> deferredLogs = new ArrayList<>();
     private final Probes probes;
     private final Goals goals;
     private final Reloader reloader;
@@ -108,10 +109,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     public void processExited(int pid, ExitStatus status) {
         offer(() -> {
             String name = pidOwners.remove(pid);
-            runner.exited(pid);
             if (name != null) {
                 apply(name, new Event.ProcessExited(pid, status));
             }
+            runner.exited(pid); // bookkeeping after the restart it may have caused, not before
+
         });
     }
 
@@ -132,8 +134,10 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 if (work != null) {
                     work.run();
                 }
+                flushLogs();
                 timers.runDue();
                 reconcile();
+                flushLogs();
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
@@ -149,6 +153,13 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 log.error("engine: unexpected error (ref {})", ref, e);
             }
         }
+    }
+
+    private void flushLogs() {
+        for (Runnable line : deferredLogs) {
+            line.run();
+        }
+        deferredLogs.clear();
     }
 
     // ---- applying the lifecycle -------------------------------------------------------------
@@ -170,9 +181,13 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             anyKilled = true;
         }
         if (t.changes(before)) {
-            MDC.put("service", name);
-            log.info("{}: {} -> {} ({})", name, before.state().label(), next.state().label(), next.reason());
-            MDC.remove("service");
+            String from = before.state().label();
+            // written after this inbox item, so a restart's spawn does not wait for the log line
+            deferredLogs.add(() -> {
+                MDC.put("service", name);
+                log.info("{}: {} -> {} ({})", name, from, next.state().label(), next.reason());
+                MDC.remove("service");
+            });
             if (next.state() == ServiceState.FAILED && spec.essential() && !shuttingDown) {
                 log.error("{} is essential and failed; stopping every service, svd will exit with status 2", name);
                 essentialFailed = true;

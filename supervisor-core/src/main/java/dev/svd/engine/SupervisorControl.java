@@ -3,6 +3,9 @@ package dev.svd.engine;
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.logs.OutputStream;
+import dev.svd.schedule.JobRefusedException;
+import dev.svd.schedule.JobRunResult;
+import dev.svd.schedule.JobSnapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -49,4 +52,18 @@ public interface SupervisorControl {
 
     /** Stops every service in reverse dependency order, then lets svd exit. */
     void shutdown();
+
+    /** The scheduled jobs; the engine has none (the daemon composes it with the job scheduler). */
+    default List<JobSnapshot> jobs() {
+        return List.of();
+    }
+
+    /**
+     * Runs a job now; completes with its result, or fails with {@link JobRefusedException} when there
+     * is no such job or it is already running.
+     */
+    default CompletableFuture<JobRunResult> runJob(String name) {
+        return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
+                "no job named " + name + " (no jobs are configured)"));
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one-off commands (exec probes, reload checks, jobs) as svd's children: own process group,
  * output kept in memory up to a limit, process group SIGKILLed when the timeout passes. Thread-safe;
- * results complete on the reaper thread, so callers must not block in their continuations.
+ * results complete on the reaper, pump or timeout thread, so callers must not block in their continuations.
  */
 public final class CommandRunner implements AutoCloseable {
+    /**
+     * The reaper can see a command's exit before the pump thread has read its last output (the pipes
+     * close as it exits); a result waits this long at most for both pipes to reach end of file. A
+     * process that left the group and keeps the pipes open costs this wait.
+     */
+    private static final Duration DRAIN_BOUND = Duration.ofSeconds(1);
+
     private final Processes processes;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "svd-command-timeout");
@@ -47,7 +55,8 @@ public final class CommandRunner implements AutoCloseable {
 
     /**
      * Runs {@code req}; {@code sink}, if not null, also receives the output as it comes (on the pump thread).
-     * Keeps at most {@code maxOutput} bytes of output (the last ones).
+     * Keeps at most {@code maxOutput} bytes of output (the last ones). Cancelling the returned future
+     * SIGKILLs the process group at once.
      */
     public CompletableFuture<Result> run(SpawnRequest req, Duration timeout, int maxOutput, OutputListener sink) {
         CompletableFuture<Result> done = new CompletableFuture<>();
@@ -55,11 +64,23 @@ public final class CommandRunner implements AutoCloseable {
         long start = System.nanoTime();
         boolean[] timedOut = {false};
         int pid;
-        OutputListener capture = (stream, bytes) -> {
-            if (sink != null) {
-                sink.output(stream, bytes.duplicate());
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        OutputListener capture = new OutputListener() {
+            @Override
+            public void output(dev.svd.logs.OutputStream stream, ByteBuffer bytes) {
+                if (sink != null) {
+                    sink.output(stream, bytes.duplicate());
+                }
+                output.add(bytes);
             }
-            output.add(bytes);
+
+            @Override
+            public void closed() {
+                if (sink != null) {
+                    sink.closed();
+                }
+                drained.complete(null);
+            }
         };
         ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
         try {
@@ -67,8 +88,15 @@ public final class CommandRunner implements AutoCloseable {
                 if (timer[0] != null) {
                     timer[0].cancel(false);
                 }
-                done.complete(new Result(status, output.text(), timedOut[0], null,
-                        Duration.ofNanos(System.nanoTime() - start)));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                if (!drained.isDone()) {
+                    try {
+                        timeouts.schedule(() -> drained.complete(null), DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) { // closed: svd is stopping, do not wait
+                        drained.complete(null);
+                    }
+                }
+                drained.thenRun(() -> done.complete(new Result(status, output.text(), timedOut[0], null, took)));
             });
         } catch (SpawnException e) {
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
@@ -77,6 +105,14 @@ public final class CommandRunner implements AutoCloseable {
             timedOut[0] = true;
             processes.signalGroup(pid, Signal.KILL);
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        // A caller that gives up (a job cancelled when svd stops) cancels the future: kill the group now.
+        int spawned = pid;
+        done.whenComplete((r, e) -> {
+            if (done.isCancelled()) {
+                timer[0].cancel(false);
+                processes.signalGroup(spawned, Signal.KILL);
+            }
+        });
         return done;
     }
 

@@ -138,6 +138,20 @@ class CertificateProblemsTest {
     }
 
     @Test
+    void theScheduleIsACrontab() {
+        assertThat(files.problems(config(valid() + "\n  schedule = \"twice a day\""))).singleElement().asString()
+                .startsWith(files.at(7) + "certificates.site.schedule: expected a crontab schedule such as \"0 0,12 * * *\""
+                        + " (was \"twice a day\"): ");
+    }
+
+    @Test
+    void aJobMayNotTakeTheRenewalJobsName() {
+        assertThat(files.problems(config(valid()) + "jobs.certificate-site { schedule = \"@daily\", command = [nginx] }\n"))
+                .containsExactly(files.at(8) + "jobs.certificate-site: the name of certificate site's renewal job: name this"
+                        + " job otherwise");
+    }
+
+    @Test
     void noCertificatesBlockMeansNone() throws Exception {
         assertThat(files.load("services.nginx.command = [nginx]\n").certificates()).isEmpty();
         assertThat(List.copyOf(files.load(config(valid())).certificates().keySet())).containsExactly("site");

@@ -275,13 +275,33 @@ class ControlServerIT {
     }
 
     @Test
+    void jobsListsScheduleNextAndLastRunAndRunAnswersTheResultOrBusy() throws Exception {
+        engine.withJobs = true;
+        List<JsonObject> jobs = objects(result(call("jobs", "{}")).array("jobs"));
+        assertThat(jobs.get(0).toJson()).isEqualTo("{\"name\":\"renew\",\"schedule\":\"0 3,15 * * *\","
+                + "\"description\":\"at 3 and 15 hours\",\"random_delay_s\":3600,\"timeout_s\":600,\"persistent\":true,"
+                + "\"next_run\":\"2026-11-25T15:00:00Z\",\"running_since\":null,\"last_start\":\""
+                + JobsHandler.time(FakeSupervisorControl.NOW.minusSeconds(9 * 3600).atZone(java.time.ZoneId.systemDefault()))
+                + "\",\"last_took_ms\":2000,\"last_ok\":true,\"last_result\":\"exited 0\"}");
+        assertThat(jobs.get(1).string("running_since")).isEqualTo("2026-11-25T11:58:55Z");
+        JsonObject run = result(call("run", "{\"name\":\"renew\"}"));
+        assertThat(run.boolOr("ok", true)).isFalse();
+        assertThat(run.string("result")).isEqualTo("exited 1");
+        assertThat(run.longOr("took_ms", 0)).isEqualTo(2300);
+        assertThat(run.strings("output")).containsExactly("Saving debug log", "renewal failed");
+        JsonObject busy = call("run", "{\"name\":\"backup\"}");
+        assertThat(errorCode(busy)).isEqualTo("BUSY");
+        assertThat(busy.object("error").string("message")).isEqualTo("job backup is running since 11:58:55");
+    }
+
+    @Test
     void shutdownJobsRunAndVersion() throws Exception {
         assertThat(result(call("shutdown", "{}")).boolOr("shutting_down", false)).isTrue();
         assertThat(engine.shutdowns.get()).isEqualTo(1);
         assertThat(result(call("jobs", "{}")).array("jobs").size()).isZero();
         JsonObject run = call("run", "{\"name\":\"backup\"}");
-        assertThat(errorCode(run)).isEqualTo("UNKNOWN_COMMAND");
-        assertThat(run.object("error").string("message")).isEqualTo("cannot run job backup: no jobs configured");
+        assertThat(errorCode(run)).isEqualTo("NO_SUCH_SERVICE");
+        assertThat(run.object("error").string("message")).isEqualTo("no job named backup (no jobs are configured)");
         JsonObject v = result(call("version", "{}"));
         assertThat(v.longOr("pid", 0)).isEqualTo(ProcessHandle.current().pid());
         assertThat(v.longOr("protocol", 0)).isEqualTo(1);

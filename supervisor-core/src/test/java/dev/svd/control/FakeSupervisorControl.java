@@ -10,8 +10,14 @@ import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.logs.OutputStream;
+import dev.svd.schedule.JobRefusedException;
+import dev.svd.schedule.JobRunResult;
+import dev.svd.schedule.JobSnapshot;
+import dev.svd.schedule.LastRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +42,8 @@ final class FakeSupervisorControl implements SupervisorControl {
     private final List<Consumer<String>> outputSinks = new CopyOnWriteArrayList<>();
     final List<String> signalsSent = new CopyOnWriteArrayList<>();
     final AtomicInteger shutdowns = new AtomicInteger();
+    /** With jobs: {@code renew} (ran, succeeds when run) and {@code backup} (running: run answers BUSY). */
+    volatile boolean withJobs;
     volatile ConfigChange nextChange = new ConfigChange(List.of("cache"), List.of(), List.of("web"), List.of("db"), List.of());
     private long seq;
     private int nextPid = 5000;
@@ -190,5 +198,33 @@ final class FakeSupervisorControl implements SupervisorControl {
     @Override
     public void shutdown() {
         shutdowns.incrementAndGet();
+    }
+
+    @Override
+    public List<JobSnapshot> jobs() {
+        if (!withJobs) {
+            return SupervisorControl.super.jobs();
+        }
+        ZonedDateTime now = NOW.atZone(ZoneOffset.UTC);
+        return List.of(
+                new JobSnapshot("renew", "0 3,15 * * *", "at 3 and 15 hours", Duration.ofHours(1), Duration.ofMinutes(10),
+                        true, Optional.of(now.withHour(15).withMinute(0)), Optional.empty(),
+                        Optional.of(new LastRun(NOW.minusSeconds(9 * 3600), NOW.minusSeconds(9 * 3600 - 2), true, "exited 0"))),
+                new JobSnapshot("backup", "@daily", "at 00:00", Duration.ZERO, Duration.ofHours(1), false,
+                        Optional.of(now.plusDays(1).withHour(0).withMinute(0)), Optional.of(now.minusSeconds(65)),
+                        Optional.empty()));
+    }
+
+    @Override
+    public CompletableFuture<JobRunResult> runJob(String name) {
+        if (withJobs && name.equals("renew")) {
+            return CompletableFuture.completedFuture(new JobRunResult("renew", "manual", NOW, Duration.ofMillis(2300),
+                    false, "exited 1", List.of("Saving debug log", "renewal failed")));
+        }
+        if (withJobs && name.equals("backup")) {
+            return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.BUSY,
+                    "job backup is running since 11:58:55"));
+        }
+        return SupervisorControl.super.runJob(name);
     }
 }

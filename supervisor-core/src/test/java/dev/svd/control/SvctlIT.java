@@ -144,9 +144,39 @@ class SvctlIT {
     }
 
     @Test
+    void jobsTableJsonAndRunResults() throws Exception {
+        engine.withJobs = true;
+        String lastStart = JobsHandler.time(FakeSupervisorControl.NOW.minusSeconds(9 * 3600)
+                .atZone(java.time.ZoneId.systemDefault()));
+        String started = JobsHandler.time(FakeSupervisorControl.NOW.atZone(java.time.ZoneId.systemDefault()));
+        SvctlProcess.Result jobs = svctl.run("jobs");
+        assertThat(jobs.exit()).isZero();
+        List<String> lines = jobs.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).split(" {2,}")).containsExactly("NAME", "SCHEDULE", "NEXT-RUN", "LAST-RUN", "RESULT",
+                "DURATION", "DESCRIPTION");
+        assertThat(lines.get(1).split(" {2,}")).containsExactly("renew", "0 3,15 * * *", "2026-11-25 15:00",
+                lastStart.substring(0, 10) + " " + lastStart.substring(11, 16), "exited 0", "2.0s", "at 3 and 15 hours");
+        assertThat(lines.get(2).split(" {2,}")).containsExactly("backup", "@daily", "2026-11-26 00:00", "-",
+                "running since 11:58:55", "-", "at 00:00");
+        assertThat(lines.get(1).indexOf("2026-11-25 15:00")).isEqualTo(lines.get(0).indexOf("NEXT-RUN"));
+        assertThat(svctl.run("jobs", "--json").out()).startsWith("{\"jobs\":[{\"name\":\"renew\",\"schedule\":\"0 3,15 * * *\"");
+        SvctlProcess.Result run = svctl.run("run", "renew");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("renew: exited 1 after 2.3s (started " + started.substring(11, 19) + ")\n"
+                + "  | Saving debug log\n  | renewal failed\n");
+        SvctlProcess.Result busy = svctl.run("run", "backup");
+        assertThat(busy.exit()).isEqualTo(1);
+        assertThat(busy.err()).isEqualTo("svctl: job backup is running since 11:58:55\nsvctl: hint: try again in a moment\n");
+    }
+
+    @Test
     void jobsRunShutdownAndVersion() throws Exception {
         assertThat(svctl.run("jobs").out()).isEqualTo("no jobs configured\n");
-        assertThat(svctl.run("run", "backup").exit()).isEqualTo(1);
+        SvctlProcess.Result run = svctl.run("run", "backup");
+        assertThat(run.exit()).isEqualTo(4);
+        assertThat(run.err()).isEqualTo("svctl: no job named backup (no jobs are configured)\n"
+                + "svctl: hint: svctl jobs lists the configured jobs\n");
         assertThat(svctl.run("shutdown").out()).isEqualTo("svd is shutting down\n");
         assertThat(engine.shutdowns.get()).isEqualTo(1);
         SvctlProcess.Result v = svctl.run("version");

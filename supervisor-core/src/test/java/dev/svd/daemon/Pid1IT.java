@@ -123,7 +123,12 @@ class Pid1IT {
 
     /** A zombie may exist for a moment between its death and the reaper's waitid; only a lasting one is a bug. */
     private static boolean isYoung(long zombie) throws Exception {
-        long start = Long.parseLong(stat(zombie).split(" ")[19]);
+        long start;
+        try {
+            start = Long.parseLong(stat(zombie).split(" ")[19]);
+        } catch (java.io.IOException reaped) {
+            return true; // gone since the scan: reaped
+        }
         long uptimeTicks = (long) (Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]) * 100);
         return uptimeTicks - start < 100; // younger than about 1 s
     }

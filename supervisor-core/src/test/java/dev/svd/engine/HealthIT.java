@@ -63,6 +63,8 @@ class HealthIT {
             Files.writeString(healthy, "");
             r.awaitState("web", ServiceState.RUNNING);
             assertThat(r.snapshot("api").ready()).isTrue();
+            Path started = dir.resolve("web.started");
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(started) && !Files.readString(started).isBlank());
             long webStarted = Long.parseLong(Files.readString(dir.resolve("web.started")).trim());
             assertThat(webStarted).isGreaterThan(madeHealthy);
         }

@@ -8,7 +8,6 @@ import dev.svd.cli.render.Durations;
 import dev.svd.cli.render.Table;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
-import dev.svd.protocol.JsonNull;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
 import dev.svd.protocol.JsonWriter;
@@ -81,16 +80,10 @@ public final class StatusCommand implements Command {
         return code;
     }
 
-    static String json(List<JsonValue> services) {
-        List<JsonValue> out = new ArrayList<>(services.size());
-        for (JsonValue v : services) {
-            JsonObject s = (JsonObject) v;
-            JsonObject.Builder b = JsonObject.builder();
-            for (String m : JSON_MEMBERS) {
-                JsonValue value = s.get(m);
-                b.put(m, value == null ? JsonNull.NULL : value);
-            }
-            out.add(b.build());
+    static String json(List<JsonValue> items) {
+        List<JsonValue> out = new ArrayList<>(items.size());
+        for (JsonValue v : items) {
+            out.add(((JsonObject) v).select(JSON_MEMBERS));
         }
         return JsonWriter.write(JsonObject.builder().put("services", new JsonArray(out)).build());
     }

@@ -1,0 +1,63 @@
+package dev.svd.schedule;
+
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.StdSchedulerFactory;
+
+/**
+ * Builds svd's Quartz scheduler from explicit properties: no classpath {@code quartz.properties}, no
+ * default-scheduler singleton (java-platform-notes §7), RAMJobStore, and one worker thread that exists
+ * only while triggers fire ({@link OnDemandThreadPool}): a fired trigger only starts a run and returns.
+ * Stateless; any thread.
+ */
+final class QuartzFactory {
+    /** Quartz keeps schedulers in a static repository by name: each instance needs its own (tests make several). */
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /** Called on Quartz's worker for each fired trigger; {@code why} is null for a job's cron trigger. */
+    interface Fired {
+        void fired(JobKey job, String why);
+    }
+
+    /** The one Quartz job class; instances come from our JobFactory, never from reflection. */
+    static final class Fire implements Job {
+        private final Fired target;
+
+        Fire(Fired target) {
+            this.target = target;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            target.fired(context.getJobDetail().getKey(), context.getTrigger().getJobDataMap().getString("why"));
+        }
+    }
+
+    private QuartzFactory() {}
+
+    static Scheduler create(Fired target) {
+        Properties p = new Properties();
+        p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "svd-" + INSTANCES.incrementAndGet());
+        p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, "svd");
+        p.setProperty(StdSchedulerFactory.PROP_SCHED_THREAD_NAME, "svd-quartz");
+        p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
+        p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, OnDemandThreadPool.class.getName());
+        p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
+        // A trigger more than a minute late (svd suspended) follows its misfire instruction: cron
+        // triggers skip to the next time (missed runs are svd's own business), one-shots fire now.
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        try {
+            Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
+            Fire fire = new Fire(target);
+            scheduler.setJobFactory((bundle, s) -> fire);
+            return scheduler;
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot create the job scheduler: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.svd.schedule;
+
+import dev.svd.logs.OutputStream;
+import dev.svd.os.OutputListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The output of one run: appended to {@code log-dir/job-NAME.log} between a header and a footer line,
+ * and its last lines kept for the run's result. Output arrives on NuProcess's pump thread (or a Java
+ * task's own), header and footer on the scheduler's; every method is synchronized and short.
+ */
+final class RunOutput implements OutputListener {
+    private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
+    /** A line longer than this is cut in the tail (not in the file). */
+    private static final int MAX_LINE = 1000;
+
+    private final String job;
+    private final Path file;
+    private final int tailLines;
+    private final Deque<String> tail = new ArrayDeque<>();
+    private final StringBuilder partial = new StringBuilder();
+    private FileChannel channel;
+    private boolean writeFailed;
+
+    RunOutput(String job, Path file, int tailLines) {
+        this.job = job;
+        this.file = file;
+        this.tailLines = tailLines;
+    }
+
+    /** Opens the file for appending and writes {@code header}; a file that cannot be opened is logged once, the run goes on. */
+    synchronized void open(String header) {
+        try {
+            Files.createDirectories(file.getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            failed(e);
+        }
+        write(ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public synchronized void output(OutputStream stream, ByteBuffer bytes) {
+        ByteBuffer copy = bytes.duplicate();
+        write(bytes);
+        byte[] chunk = new byte[copy.remaining()];
+        copy.get(chunk);
+        // A multi-byte character split across chunks shows as U+FFFD in the tail; the file keeps the bytes.
+        for (char c : new String(chunk, StandardCharsets.UTF_8).toCharArray()) {
+            if (c == '\n') {
+                endLine();
+            } else if (partial.length() < MAX_LINE) {
+                partial.append(c);
+            }
+        }
+    }
+
+    /** Writes {@code footer} (after any unterminated last line) and closes the file. */
+    synchronized void close(String footer) {
+        if (partial.length() > 0) {
+            endLine();
+            write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        write(ByteBuffer.wrap((footer + "\n").getBytes(StandardCharsets.UTF_8)));
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failed(e);
+            }
+            channel = null;
+        }
+    }
+
+    /** The last lines of output, oldest first. */
+    synchronized List<String> tail() {
+        return new ArrayList<>(tail);
+    }
+
+    private void endLine() {
+        tail.addLast(partial.toString());
+        partial.setLength(0);
+        while (tail.size() > tailLines) {
+            tail.removeFirst();
+        }
+    }
+
+    private void write(ByteBuffer bytes) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(IOException e) {
+        if (!writeFailed) {
+            writeFailed = true;
+            log.warn("job {}: cannot write its output to {}: {}", job, file, e.toString());
+        }
+    }
+}
