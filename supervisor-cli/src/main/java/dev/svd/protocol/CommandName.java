@@ -15,6 +15,8 @@ public enum CommandName {
     EVENTS("events", Access.READ),
     JOBS("jobs", Access.READ),
     RUN("run", Access.CHANGE),
+    CERTS("certs", Access.READ),
+    RENEW("renew", Access.CHANGE),
     REREAD("reread", Access.ADMIN),
     UPDATE("update", Access.CHANGE),
     SHUTDOWN("shutdown", Access.CHANGE),

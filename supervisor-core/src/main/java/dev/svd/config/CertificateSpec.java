@@ -30,6 +30,11 @@ public record CertificateSpec(String name, List<String> domains, Path webroot, P
         reload = List.copyOf(reload);
     }
 
+    /** The name of its renewal job, for {@code svctl jobs} and {@code svctl run}: a contract (docs/certificates.md). */
+    public String jobName() {
+        return "certificate-" + name;
+    }
+
     /** certbot's own directories ({@code --config-dir}, {@code --work-dir}, {@code --logs-dir}). */
     public record CertbotDirs(Path config, Path work, Path logs) {}
 }

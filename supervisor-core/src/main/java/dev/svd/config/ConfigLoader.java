@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * references between services. Stateless apart from its seams; any thread.
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("svd", "control", "services", "jobs");
+    static final List<String> TOP_KEYS = List.of("svd", "control", "services", "jobs", "certificates");
     static final List<String> CONTROL_KEYS = List.of("read-only-group");
     static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
 
@@ -68,12 +68,32 @@ public final class ConfigLoader {
         for (List<String> cycle : graph.cycles()) {
             blocks.get(cycle.get(0)).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
         }
+        Map<String, CertificateSpec> certificates = certificates(top, daemon, services.keySet(), problems);
+        certificates.values().stream().filter(c -> jobs.containsKey(c.jobName())).forEach(c -> problems.add(
+                jobs.get(c.jobName()).origin(), "jobs." + c.jobName(), "the name of certificate " + c.name()
+                        + "'s renewal job: name this job otherwise"));
         problems.throwIfAny();
         ControlSpec control = top.object("control").map(r -> {
             r.rejectUnknownKeys(CONTROL_KEYS);
             return new ControlSpec(r.string("read-only-group", "\"adm\""));
         }).orElse(ControlSpec.DEFAULT);
-        return new SupervisorSpec(file, daemon, control, services, graph.startOrder(), jobs, Map.of());
+        return new SupervisorSpec(file, daemon, control, services, graph.startOrder(), jobs, certificates);
+    }
+
+    private Map<String, CertificateSpec> certificates(ConfigReader top, DaemonSpec daemon, java.util.Set<String> services,
+            Problems problems) {
+        CertificateReader reader = new CertificateReader(daemon.stateDir(),
+                new HostChecks(environment.getOrDefault("PATH", HostChecks.DEFAULT_PATH), users));
+        Map<String, CertificateSpec> certificates = new LinkedHashMap<>();
+        top.object("certificates").map(r -> r.objectsInFileOrder("{ domains = [example.org], webroot = \"/var/www/certbot\" }"))
+                .orElse(Map.of()).forEach((name, block) -> {
+                    if (!CertificateReader.NAME.matcher(name).matches()) {
+                        problems.add(block.origin(), block.path(), "a certificate name must start with a letter or digit"
+                                + " and have only letters, digits, \".\", \"_\" and \"-\" (it is certbot's --cert-name)");
+                    }
+                    certificates.put(name, reader.read(name, block, services));
+                });
+        return certificates;
     }
 
     private static Map<String, JobSpec> jobs(ConfigReader top, JobReader reader, Problems problems) {

@@ -1,5 +1,6 @@
 package dev.svd.control;
 
+import dev.svd.certs.CertificateControl;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.protocol.CommandName;
 import dev.svd.protocol.ErrorCode;
@@ -80,12 +81,23 @@ public final class ControlServer implements AutoCloseable {
         this(socketPath, control, policy, limits, Clock.systemUTC());
     }
 
+    /** With certificates for {@code svctl certs} and {@code renew}. */
+    public ControlServer(Path socketPath, SupervisorControl control, CertificateControl certificates,
+                         AuthorizationPolicy policy, ControlLimits limits) {
+        this(socketPath, control, certificates, policy, limits, Clock.systemUTC());
+    }
+
     ControlServer(Path socketPath, SupervisorControl control, AuthorizationPolicy policy, ControlLimits limits,
                   Clock clock) {
+        this(socketPath, control, CertificateControl.NONE, policy, limits, clock);
+    }
+
+    ControlServer(Path socketPath, SupervisorControl control, CertificateControl certificates,
+                  AuthorizationPolicy policy, ControlLimits limits, Clock clock) {
         this.socketPath = socketPath.toAbsolutePath();
         this.policy = policy;
         this.limits = limits;
-        this.handlers = Handlers.create(control, limits, clock);
+        this.handlers = Handlers.create(control, certificates, limits, clock);
         this.workers = Executors.newCachedThreadPool(threads("svd-control-"));
         this.watchers = Executors.newCachedThreadPool(threads("svd-control-stream-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("svd-control-timer-"));

@@ -1,5 +1,6 @@
 package dev.svd.control;
 
+import dev.svd.certs.CertificateControl;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.protocol.CommandName;
 import java.time.Clock;
@@ -11,6 +12,11 @@ final class Handlers {
     private Handlers() {}
 
     static Map<CommandName, RequestHandler> create(SupervisorControl control, ControlLimits limits, Clock clock) {
+        return create(control, CertificateControl.NONE, limits, clock);
+    }
+
+    static Map<CommandName, RequestHandler> create(SupervisorControl control, CertificateControl certificates,
+                                                   ControlLimits limits, Clock clock) {
         Map<CommandName, RequestHandler> m = new EnumMap<>(CommandName.class);
         m.put(CommandName.STATUS, new StatusHandler(control, clock));
         m.put(CommandName.START, new StartHandler(control, limits));
@@ -22,6 +28,8 @@ final class Handlers {
         m.put(CommandName.EVENTS, new EventsHandler(control));
         m.put(CommandName.JOBS, new JobsHandler(control));
         m.put(CommandName.RUN, new RunHandler(control));
+        m.put(CommandName.CERTS, new CertsHandler(certificates, clock));
+        m.put(CommandName.RENEW, new RenewHandler(certificates));
         m.put(CommandName.REREAD, new RereadHandler(control));
         m.put(CommandName.UPDATE, new UpdateHandler(control));
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(control));

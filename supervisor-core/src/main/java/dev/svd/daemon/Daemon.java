@@ -1,5 +1,6 @@
 package dev.svd.daemon;
 
+import dev.svd.certs.CertificateKeeper;
 import dev.svd.config.ConfigLoader;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
@@ -20,6 +21,7 @@ import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
+import dev.svd.schedule.JobOutcome;
 import dev.svd.schedule.JobScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,11 +65,17 @@ final class Daemon {
         Prober prober = new Prober(commands);
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], commands,
+                config.daemon().stateDir(), Clock.systemUTC());
+        certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
         JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
         config.jobs().values().forEach(job -> jobs.schedule(job, commands));
+        certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
+                CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
+                        ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
         ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
         Path socket = options.socket().orElse(config.daemon().socket());
-        ControlServer control = new ControlServer(socket, servicesAndJobs,
+        ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
         try {
             control.start();
@@ -86,12 +94,14 @@ final class Daemon {
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         engine[0].start();
+        certs.start();
         jobs.start();
         boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine[0], SmokeTest.BOUND);
         StopOutcome outcome = engine[0].stopped().join();
         control.close();
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
+        certs.close();
         boolean stragglers = processes.killAdoptedProcesses() > 0;
         engine[0].close();
         prober.close();

@@ -25,6 +25,8 @@ class KeysMatchRecordsTest {
         assertThat(ServiceReader.RELOAD_KEYS).isEqualTo(kebabComponents(ReloadSpec.class, Set.of()));
         assertThat(ServiceReader.BACKOFF_KEYS).isEqualTo(kebabComponents(BackoffSpec.class, Set.of()));
         assertThat(ServiceReader.START_LIMIT_KEYS).isEqualTo(kebabComponents(StartLimitSpec.class, Set.of()));
+        assertThat(CertificateReader.KEYS).isEqualTo(kebabComponents(CertificateSpec.class, Set.of("name", "origin")));
+        assertThat(CertificateReader.CERTBOT_DIRS_KEYS).isEqualTo(kebabComponents(CertificateSpec.CertbotDirs.class, Set.of()));
         assertThat(JobReader.KEYS).isEqualTo(kebabComponents(JobSpec.class, Set.of("name", "origin")));
         assertThat(ServiceReader.LOG_KEYS).isEqualTo(kebabComponents(LogSpec.class, Set.of()));
         assertThat(ProbeReader.TIMING_KEYS).isEqualTo(kebabComponents(ProbeSpec.class, Set.of("check", "origin")));

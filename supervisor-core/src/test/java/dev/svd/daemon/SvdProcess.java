@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
  * SIGKILLs svd if still alive and every pid the test's services wrote under {@code pids/}, so a
  * failing test leaves nothing behind.
  */
-final class SvdProcess implements AutoCloseable {
+public final class SvdProcess implements AutoCloseable {
     final Path dir;
     final Path out;
     final Path err;
@@ -28,7 +28,7 @@ final class SvdProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static SvdProcess start(Path dir, String... args) throws IOException {
+    public static SvdProcess start(Path dir, String... args) throws IOException {
         Files.createDirectories(dir.resolve("pids"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dcom.zaxxer.nuprocess.enableShutdownHook=false",
@@ -40,26 +40,26 @@ final class SvdProcess implements AutoCloseable {
         return new SvdProcess(dir, pb.start());
     }
 
-    int awaitExit(Duration bound) throws InterruptedException {
+    public int awaitExit(Duration bound) throws InterruptedException {
         if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("svd did not exit within " + bound + "; stdout:\n" + read(out));
         }
         return process.exitValue();
     }
 
-    void signal(String name) throws IOException, InterruptedException {
+    public void signal(String name) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
-    String stdout() {
+    public String stdout() {
         return read(out);
     }
 
-    String stderr() {
+    public String stderr() {
         return read(err);
     }
 
-    void awaitLog(String text) {
+    public void awaitLog(String text) {
         await().atMost(Duration.ofSeconds(20)).until(() -> stdout().contains(text));
     }
 

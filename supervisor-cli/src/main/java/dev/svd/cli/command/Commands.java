@@ -7,7 +7,7 @@ package dev.svd.cli.command;
 public final class Commands {
     /** In the order {@code svctl help} lists them. */
     public static final String[] NAMES = {
-        "status", "start", "stop", "restart", "reload", "signal", "logs", "events", "jobs", "run",
+        "status", "start", "stop", "restart", "reload", "signal", "logs", "events", "jobs", "run", "certs",
         "reread", "update", "shutdown", "version", "help", "completion",
     };
 
@@ -26,6 +26,7 @@ public final class Commands {
             case "events": return new EventsCommand();
             case "jobs": return new JobsCommand();
             case "run": return new RunCommand();
+            case "certs": return new CertsCommand();
             case "reread": return new RereadCommand();
             case "update": return new UpdateCommand();
             case "shutdown": return new ShutdownCommand();

@@ -1,0 +1,373 @@
+package dev.svd.certs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.svd.config.ProbeCheck;
+import dev.svd.daemon.SvdProcess;
+import dev.svd.protocol.JsonArray;
+import dev.svd.protocol.JsonObject;
+import dev.svd.protocol.JsonParser;
+import dev.svd.protocol.Request;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6 end to end on loopback with the real programs: svd (its own JVM) runs nginx and keeps a
+ * certificate from Debian's pebble (ACME test server; pebble-challtestsrv answers every DNS query with
+ * 127.0.0.1) through Debian's certbot. The steps build on each other, so they share one pebble and one
+ * svd and run in order; all ports are chosen free. See real-stack-notes.md for the pebble setup.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CertificatesIT {
+    private static final String DOMAIN = "totheballpark.test";
+    private static final String BAD = "unreachable." + DOMAIN;
+    private static final Duration ISSUE = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    static int httpPort;
+    static int tlsPort;
+    static int acmePort;
+    static Process challtestsrv;
+    static Process pebble;
+    static SvdProcess svd;
+    static Path nginxConf;
+    static String goodNginxConf;
+
+    @BeforeAll
+    static void startPebbleAndSvd() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nginx workers
+        int[] ports = freePorts(7);
+        httpPort = ports[0];
+        tlsPort = ports[1];
+        acmePort = ports[2];
+        int pebbleManagement = ports[3];
+        int pebbleTls = ports[4];
+        int dns = ports[5];
+        int dnsManagement = ports[6];
+        Path p = Files.createDirectories(dir.resolve("pebble"));
+        run(p, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=pebble listener test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "-keyout", "ca.key", "-out", "ca.pem");
+        run(p, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem", "-out", "srv.csr");
+        Files.writeString(p.resolve("srv.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+        run(p, "openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "2", "-extfile", "srv.ext", "-out", "cert.pem");
+        Files.writeString(p.resolve("pebble-config.json"), """
+                { "pebble": { "listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
+                  "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
+                  "ocspResponderURL": "", "externalAccountBindingRequired": false } }
+                """.formatted(acmePort, pebbleManagement, p.resolve("cert.pem"), p.resolve("key.pem"), httpPort, pebbleTls));
+        // -defaultIPv6 "": no AAAA answer, else pebble's VA dials [::1] and does not fall back (real-stack-notes 3)
+        challtestsrv = new ProcessBuilder("pebble-challtestsrv", "-dns01", "127.0.0.1:" + dns, "-management",
+                "127.0.0.1:" + dnsManagement, "-http01", "", "-https01", "", "-tlsalpn01", "", "-defaultIPv4", "127.0.0.1",
+                "-defaultIPv6", "").redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.out").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("pebble", "-config", p.resolve("pebble-config.json").toString(),
+                "-dnsserver", "127.0.0.1:" + dns, "-strict=false").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pebble.out").toFile());
+        pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
+        pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
+        pb.environment().put("PEBBLE_AUTHZREUSE", "0"); // every order really goes through HTTP-01 via nginx
+        pebble = pb.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> listening(acmePort) && listening(dnsManagement));
+        // BAD resolves to an address nginx does not listen on: svd's pre-flight (to 127.0.0.1) passes, pebble's VA fails
+        var added = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + dnsManagement + "/add-a")).POST(java.net.http.HttpRequest
+                .BodyPublishers.ofString("{\"host\":\"" + BAD + "\",\"addresses\":[\"127.0.0.2\"]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+
+        Path nginx = Files.createDirectories(dir.resolve("nginx"));
+        Files.createDirectories(nginx.resolve("tmp"));
+        Files.createDirectories(nginx.resolve("logs"));
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(www.resolve(".well-known/acme-challenge"));
+        Files.writeString(www.resolve(".well-known/acme-challenge/health.txt"), "ok\n");
+        Path state = dir.resolve("state");
+        nginxConf = nginx.resolve("nginx.conf");
+        goodNginxConf = """
+                user root;
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/logs/error.log notice;
+                events { worker_connections 64; }
+                http {
+                    access_log %1$s/logs/access.log;
+                    client_body_temp_path %1$s/tmp/body; proxy_temp_path %1$s/tmp/proxy; fastcgi_temp_path %1$s/tmp/fastcgi;
+                    uwsgi_temp_path %1$s/tmp/uwsgi; scgi_temp_path %1$s/tmp/scgi;
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        location /.well-known/acme-challenge/ { root %3$s; default_type text/plain; }
+                        location / { return 301 https://$host$request_uri; }
+                    }
+                    server {
+                        listen 127.0.0.1:%4$d ssl;
+                        ssl_certificate     %5$s/certs/site/fullchain.pem;
+                        ssl_certificate_key %5$s/certs/site/privkey.pem;
+                        location / { return 200 "ok\\n"; }
+                    }
+                }
+                """.formatted(nginx, httpPort, www, tlsPort, state);
+        Files.writeString(nginxConf, goodNginxConf);
+        Path conf = dir.resolve("svd.conf");
+        Files.writeString(conf, """
+                svd { socket = "%1$s/svd.sock", log-dir = "%1$s/logs", state-dir = "%2$s" }
+                services.nginx {
+                  command = ["nginx", "-p", "%3$s/", "-c", "%4$s", "-g", "daemon off;"]
+                  profile = nginx
+                  # the first issuance waits for this (the webroot served), not just for the process
+                  ready { http { url = "http://127.0.0.1:%9$d/.well-known/acme-challenge/health.txt" } }
+                }
+                certificates.site {
+                  domains = [%5$s, www.%5$s]
+                  webroot = "%6$s"
+                  reload = [nginx]
+                  acme-server = "https://127.0.0.1:%7$d/dir"
+                  ca-bundle = "%8$s"
+                  certbot-dirs { config = "%1$s/le/config", work = "%1$s/le/work", logs = "%1$s/le/logs" }
+                  http-check = "127.0.0.1:%9$d"
+                  tls-check = "127.0.0.1:%10$d"
+                  random-delay = 0s   # a missed run then runs at once after start
+                }
+                certificates.bad = ${certificates.site} { domains = [%11$s] }
+                """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, p.resolve("ca.pem"), httpPort, tlsPort, BAD));
+        svd = SvdProcess.start(dir.resolve("svd"), "--config", conf.toString());
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (svd != null) {
+                svd.signal("TERM"); // svd stops nginx (QUIT) itself
+                svd.awaitExit(Duration.ofSeconds(20));
+            }
+        } finally {
+            if (svd != null) {
+                svd.close();
+            }
+            Path pidFile = dir.resolve("nginx/nginx.pid");
+            if (Files.exists(pidFile)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+            for (Process p : new Process[] {pebble, challtestsrv}) {
+                if (p != null) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fromNoCertificateToPebblesCertificateWithNoStepButStartingSvd() throws Exception {
+        assertThat(Files.exists(dir.resolve("le/config/live"))).isFalse();
+        try {
+            await().atMost(ISSUE).ignoreExceptions().until(() -> served().issuer().contains("Pebble")
+                    && certificate().get("last_result") instanceof JsonObject);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no pebble certificate served; svd's output:\n" + svd.stdout() + svd.stderr(), e);
+        }
+        CertificateFile served = served();
+        assertThat(served.subjectNames()).containsExactlyInAnyOrder(DOMAIN, "www." + DOMAIN);
+        JsonObject site = certificate();
+        assertThat(site.boolOr("placeholder", true)).isFalse();
+        assertThat(site.string("serial")).isEqualTo(served.serial());
+        assertThat(site.object("last_result").string("outcome")).isEqualTo("issued");
+        assertThat(svd.stdout()).contains("placeholder (7 days) for " + DOMAIN).contains("nginx: sent SIGHUP");
+        assertThat(Files.exists(dir.resolve("state/certs/site/placeholder"))).as("placeholder removed").isFalse();
+        assertThat(Files.readSymbolicLink(dir.resolve("state/certs/site/fullchain.pem")))
+                .isEqualTo(dir.resolve("le/config/live/site/fullchain.pem"));
+    }
+
+    @Test
+    @Order(2)
+    void aValidationFailureKeepsThePlaceholderAndSaysWhyInTheStatus() throws Exception {
+        await().atMost(ISSUE).until(() -> certificate("bad").get("last_result") instanceof JsonObject);
+        JsonObject bad = certificate("bad");
+        assertThat(bad.boolOr("placeholder", false)).isTrue();
+        assertThat(bad.string("issuer")).contains("O=svd placeholder");
+        assertThat(bad.string("message")).startsWith("waiting for certificate: the ACME server could not fetch the challenge: "
+                + BAD + ": ").contains("127.0.0.2").contains("; next attempt at ");
+        assertThat(bad.string("next_attempt")).isNotNull();
+        assertThat(Files.exists(dir.resolve("state/certs/bad/placeholder/fullchain.pem"))).isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void forcedRenewalIsServedAndANotDueRenewalReloadsNothing() throws Exception {
+        String before = served().serial();
+        JsonObject forced = call("renew", JsonObject.builder().put("name", "site").put("force", true).build());
+        assertThat(forced.string("outcome")).as(forced.toString()).isEqualTo("renewed");
+        assertThat(forced.string("serial")).isNotEqualTo(before);
+        assertThat(served().serial()).isEqualTo(forced.string("serial"));
+
+        int reloads = count(svd.stdout(), "(reload)");
+        JsonObject notDue = call("run", JsonObject.builder().put("name", "certificate-site").build()); // the scheduled job
+        assertThat(notDue.boolOr("ok", false)).as(notDue.toString()).isTrue();
+        assertThat(notDue.string("result")).startsWith("unchanged: not due").contains("nothing was reloaded");
+        assertThat(count(svd.stdout(), "(reload)")).isEqualTo(reloads);
+        assertThat(served().serial()).isEqualTo(forced.string("serial"));
+    }
+
+    @Test
+    @Order(4)
+    void brokenNginxConfigAtRenewalRefusesTheReloadAndKeepsServingTheOldCertificate() throws Exception {
+        String before = served().serial();
+        Files.writeString(nginxConf, goodNginxConf.replace("worker_processes 1;", "worker_processes 1;\nno_such_directive on;"));
+        JsonObject failed = failure("renew", JsonObject.builder().put("name", "site").put("force", true).build());
+        assertThat(failed.string("code")).isEqualTo("FAILED");
+        assertThat(failed.string("message")).contains("reload refused").contains("unknown directive \"no_such_directive\"");
+        assertThat(served().serial()).isEqualTo(before);
+        JsonObject site = certificate();
+        assertThat(site.string("message")).contains("reload refused");
+        assertThat(site.string("next_attempt")).isNotNull();
+
+        // fixed: the next run finds the files newer than what is served and reloads, though certbot renews nothing
+        Files.writeString(nginxConf, goodNginxConf);
+        JsonObject fixed = call("renew", JsonObject.builder().put("name", "site").put("force", false).build());
+        assertThat(fixed.string("outcome")).isEqualTo("renewed");
+        assertThat(fixed.string("message")).startsWith("serial " + before + " -> " + fixed.string("serial"));
+        assertThat(served().serial()).isEqualTo(fixed.string("serial")).isNotEqualTo(before);
+    }
+
+    @Test
+    @Order(5)
+    void acmeServerStoppedFailsWithTheReasonKeepsTheCertificateAndSchedulesTheNextAttempt() throws Exception {
+        String before = served().serial();
+        pebble.destroyForcibly().waitFor();
+        JsonObject failed = failure("renew", JsonObject.builder().put("name", "site").put("force", true).build());
+        assertThat(failed.string("message")).contains("renewal failed: the ACME server https://127.0.0.1:" + acmePort + "/dir is unreachable")
+                .contains("still serving serial " + before);
+        assertThat(served().serial()).isEqualTo(before);
+        JsonObject site = certificate();
+        assertThat(site.string("next_attempt")).isNotNull();
+        assertThat(site.string("message")).contains("next attempt at");
+        assertThat(site.object("last_result").string("outcome")).isEqualTo("failed");
+    }
+
+    @Test
+    @Order(6)
+    void aRestartedSvdServesTheExistingCertificateAtOnceWithoutAskingTheAcmeServer() throws Exception {
+        String before = served().serial();
+        svd.signal("TERM");
+        assertThat(svd.awaitExit(Duration.ofSeconds(20))).isZero();
+        svd.close();
+        // the renewal job last ran two days ago: its runs at 00:00 and 12:00 since were missed while svd was down
+        java.time.Instant twoDaysAgo = java.time.Instant.now().minus(Duration.ofDays(2));
+        Files.writeString(dir.resolve("state/jobs/certificate-site.json"), "{\"job\":\"certificate-site\",\"started\":\""
+                + twoDaysAgo + "\",\"ended\":\"" + twoDaysAgo.plusSeconds(3) + "\",\"ok\":true,\"result\":\"unchanged\"}");
+        svd = SvdProcess.start(dir.resolve("svd-again"), "--config", dir.resolve("svd.conf").toString());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> served().serial().equals(before));
+        assertThat(svd.stdout()).doesNotContain("placeholder (7 days) for " + DOMAIN).doesNotContain("asking https://127.0.0.1:"
+                + acmePort + "/dir for " + DOMAIN);
+        assertThat(certificate().boolOr("placeholder", true)).isFalse();
+        // the missed renewal runs once nginx is ready after start; not due, so certbot asks no one (pebble is down)
+        await().atMost(Duration.ofSeconds(30)).until(() -> certificate().get("last_result") instanceof JsonObject);
+        assertThat(svd.stdout()).contains("job certificate-site: its run of").contains("was missed while svd was down");
+        assertThat(certificate().object("last_result").string("outcome")).isEqualTo("unchanged");
+        assertThat(served().serial()).isEqualTo(before);
+    }
+
+    // ---- helpers ----
+
+    private static CertificateFile served() throws IOException {
+        return ServedCertificate.fetch(new ProbeCheck.HostPort("127.0.0.1", tlsPort), DOMAIN, Duration.ofSeconds(5));
+    }
+
+    private static JsonObject certificate() throws Exception {
+        return certificate("site");
+    }
+
+    private static JsonObject certificate(String name) throws Exception {
+        JsonArray list = call("certs", JsonObject.EMPTY).array("certificates");
+        return list.items().stream().map(JsonObject.class::cast).filter(c -> name.equals(c.string("name"))).findFirst()
+                .orElseThrow();
+    }
+
+    /** The result of a request that must succeed. */
+    private static JsonObject call(String cmd, JsonObject args) throws Exception {
+        JsonObject answer = request(cmd, args);
+        assertThat(answer.boolOr("ok", false)).as(answer.toString()).isTrue();
+        JsonObject result = answer.object("result");
+        return result.get("result") instanceof JsonObject inner ? inner : result;
+    }
+
+    /** The error of a request that must fail. */
+    private static JsonObject failure(String cmd, JsonObject args) throws Exception {
+        JsonObject answer = request(cmd, args);
+        assertThat(answer.boolOr("ok", true)).as(answer.toString()).isFalse();
+        return answer.object("error");
+    }
+
+    private static JsonObject request(String cmd, JsonObject args) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("svd.sock")))) {
+            ch.write(ByteBuffer.wrap(new Request("1", cmd, args).toLine().getBytes(StandardCharsets.UTF_8)));
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            return (JsonObject) JsonParser.parse(in.readLine());
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean listening(int port) {
+        try (var s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private static void run(Path cwd, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(cwd.resolve("openssl.out").toFile()).start();
+        assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+    }
+}
