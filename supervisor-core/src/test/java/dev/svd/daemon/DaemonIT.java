@@ -156,7 +156,7 @@ class DaemonIT {
             assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
             assertThat(svd.recordedPids()).hasSize(2).noneMatch(SvdProcess::alive);
         }
-        Path bad = config(service("web", "") + "  broken { command = [\"/bin/false\"], start-seconds = 0s,"
+        Path bad = config(service("web", "") + "  broken { command = [\"/bin/false\"], start-seconds = 1s,"
                 + " start-limit.burst = 1 }\n");
         try (SvdProcess svd = SvdProcess.start(dir, "--smoke-test", "--config", bad.toString())) {
             assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
