@@ -372,8 +372,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
                 l.lastResult, l.nextAttempt, clock.instant());
         boolean expiring = status.warning() && !status.placeholder();
         if (expiring && !l.warned) {
-            log.warn("certificate {}: {} days left (warn-days {}): is renewal working?", l.spec.name(), status.daysLeft(),
-                    l.spec.warnDays());
+            String warning = status.daysLeft() + " days left (warn-days " + l.spec.warnDays() + "): is renewal working?";
+            log.warn("certificate {}: {}", l.spec.name(), warning);
+            services.announce("certificate " + l.spec.name(), warning);
         }
         l.warned = expiring;
         published.put(l.spec.name(), status);

@@ -481,6 +481,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         return next.withServices(all, next.startOrder());
     }
 
+    @Override
+    public void announce(String subject, String reason) {
+        offer(() -> events.add(new ServiceEvent(++eventSeq, clock.instant(), subject, null, null, reason)));
+    }
+
     /** After an outside log rotation: sends each running service its {@code reopen-signal}. */
     public void reopenLogs() {
         offer(() -> {

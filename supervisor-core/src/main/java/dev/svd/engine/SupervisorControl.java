@@ -66,4 +66,11 @@ public interface SupervisorControl {
         return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
                 "no job named " + name + " (no jobs are configured)"));
     }
+
+    /**
+     * Adds an event that is not a state change ({@code from} and {@code to} are null), e.g. a
+     * certificate close to expiry, so that {@code svctl events} shows it. Any thread.
+     */
+    default void announce(String subject, String reason) {
+    }
 }

@@ -28,6 +28,10 @@ import static org.awaitility.Awaitility.await;
 final class RunningEngine implements AutoCloseable {
     final Engine engine;
     final Processes processes;
+    private final java.util.concurrent.atomic.AtomicReference<SupervisorSpec> nextConfig =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final Path dir;
+    private final Duration stopBudget;
     private final dev.svd.health.Prober prober;
     private final List<Integer> spawned = new ArrayList<>();
 
@@ -36,6 +40,8 @@ final class RunningEngine implements AutoCloseable {
     }
 
     RunningEngine(Path dir, Duration stopBudget, ServiceSpec... specs) {
+        this.dir = dir;
+        this.stopBudget = stopBudget;
         Map<String, ServiceSpec> map = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
         for (ServiceSpec s : specs) {
@@ -89,9 +95,22 @@ final class RunningEngine implements AutoCloseable {
             }
         };
         prober = new dev.svd.health.Prober(new dev.svd.os.CommandRunner(processes));
-        engine = new Engine(config, () -> config, recording, OutputRegistry.NONE,
+        nextConfig.set(config);
+        engine = new Engine(config, nextConfig::get, recording, OutputRegistry.NONE,
                 new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         self[0] = engine;
+    }
+
+    /** What the engine reads on its next reread/update: these services instead. */
+    void reconfigure(ServiceSpec... specs) {
+        Map<String, ServiceSpec> map = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        for (ServiceSpec s : specs) {
+            map.put(s.name(), s);
+        }
+        topo(map, order);
+        nextConfig.set(new SupervisorSpec(dir.resolve("svd.conf"),
+                new DaemonSpec(dir.resolve("svd.sock"), dir.resolve("log"), dir.resolve("state"), stopBudget), map, order));
     }
 
     private static void topo(Map<String, ServiceSpec> map, List<String> order) {

@@ -279,4 +279,34 @@ class SupervisionIT {
             assertThat(r.snapshot("web").state()).isEqualTo(ServiceState.STOPPED);
         }
     }
+
+    @Test
+    void updateStartsAddedStopsRemovedRestartsChangedAndLeavesTheRestAlone() {
+        ServiceSpec keep = sh("keep", "exec sleep 1000");
+        ServiceSpec change = sh("change", "exec sleep 1000");
+        ServiceSpec remove = sh("remove", "exec sleep 1000");
+        try (RunningEngine r = new RunningEngine(dir, keep, change, remove).start()) {
+            int keepPid = r.awaitState("keep", ServiceState.RUNNING).pid();
+            int changePid = r.awaitState("change", ServiceState.RUNNING).pid();
+            int removePid = r.awaitState("remove", ServiceState.RUNNING).pid();
+            r.reconfigure(keep, sh("change", "exec sleep 2000"), sh("add", "exec sleep 1000"));
+
+            ConfigChange preview = r.engine.reread();
+            assertThat(preview.added()).containsExactly("add");
+            assertThat(preview.removed()).containsExactly("remove");
+            assertThat(preview.changed()).containsExactly("change");
+            assertThat(preview.unchanged()).containsExactly("keep");
+            assertThat(r.snapshot("change").pid()).as("reread changes nothing").isEqualTo(changePid);
+
+            assertThat(r.engine.update().join().valid()).isTrue();
+            r.awaitState("add", ServiceState.RUNNING);
+            await().atMost(Duration.ofSeconds(10)).until(() -> r.engine.service("remove").isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> r.snapshot("change").state() == ServiceState.RUNNING
+                    && r.snapshot("change").pid() != changePid);
+            assertThat(Kernel.processAlive(removePid)).isFalse();
+            assertThat(Kernel.processAlive(changePid)).isFalse();
+            assertThat(r.snapshot("keep").pid()).as("unchanged: untouched").isEqualTo(keepPid);
+            assertThat(r.snapshot("keep").restarts()).isZero();
+        }
+    }
 }

@@ -62,6 +62,9 @@ public final class EventsCommand implements Command {
     static String line(JsonObject e, Invocation inv) {
         String from = e.string("from");
         String reason = e.string("reason");
+        if (e.string("to") == null) { // a notice, not a state change (a certificate close to expiry)
+            return e.string("at") + " " + e.string("service") + ": " + reason;
+        }
         return e.string("at") + " " + e.string("service") + ": " + (from == null ? "-" : from) + " -> "
                 + inv.style().state(e.string("to")) + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
     }
