@@ -33,6 +33,7 @@ TARGETS = {
     "output_ratio": (">=", 0.95, "supervisord 0.94x (64 KiB) / 0.82x (per line)"),
     "idle_rss_mb": ("<=", 48.0, "supervisord 30 MB"),
     "idle_cpu_ms_per_min": ("<=", 8.5, "supervisord 8.5 ms/min"),
+    "ctl_ratio": ("<=", 0.5, "supervisorctl status 133 ms"),
 }
 
 results = {"scenarios": {}}
@@ -369,6 +370,45 @@ def scenario_idle():
     results["scenarios"]["idle"] = out
 
 
+def scenario_ctl():
+    """`svctl status` against `supervisorctl status`, each supervising 2 services, timed by hyperfine."""
+    runs = 10 if QUICK else 40
+    svd = Svd(workdir("ctl", "svd"), ENV)
+    sup = Supervisord(workdir("ctl", "supervisord"), ENV)
+    sleeper = ["/bin/sleep", "100000"]
+    running = []
+    try:
+        for s in (svd, sup):
+            s.configure({"a": sleeper, "b": sleeper}, start_seconds="0s")
+            running.append(launch(s))
+        svd_sock = os.path.join(svd.dir, "svd.sock")
+        svctl = os.path.join(os.path.dirname(ENV["SVD_BIN"]), "svctl") if ENV.get("SVD_BIN") else None
+        if not svctl or not os.access(svctl, os.X_OK):
+            raise RuntimeError("svctl needs the packaged launcher (SVD_BIN)")
+        deadline = time.monotonic() + 60
+        svd_cmd = f"{svctl} --socket {svd_sock} status"
+        sup_cmd = f"supervisorctl -c {sup.conf} status"
+        while time.monotonic() < deadline:
+            a = subprocess.run(svd_cmd.split(), capture_output=True)
+            b = subprocess.run(sup_cmd.split(), capture_output=True)
+            if a.returncode == 0 and b.returncode == 0:
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("svd or supervisord did not report both services running within 60 s")
+        export = os.path.join(TMP, "ctl.json")
+        subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--export-json", export,
+                        svd_cmd, sup_cmd], check=True, capture_output=True)
+        with open(export) as f:
+            h = json.load(f)["results"]
+        med = {"svctl status": h[0]["median"] * 1000, "supervisorctl status": h[1]["median"] * 1000}
+        results["scenarios"]["ctl"] = {"runs": runs, "median_ms": med,
+                                       "ratio": med["svctl status"] / med["supervisorctl status"]}
+    finally:
+        for p in running:
+            REG.stop(p)
+
+
 # --- report -----------------------------------------------------------------------------------
 
 def fmt(s, unit_fmt="{:.1f}"):
@@ -452,6 +492,13 @@ def report():
                              ", ".join(f"{k} {v}" for k, v in res["svd"]["busiest_threads_cpu_ms"].items()))
             lines.append(f"     target svd {verdict('output_ratio', res['svd'].get('ratio_to_floor'))}"
                          f"   (issue: {TARGETS['output_ratio'][2]})")
+    if "ctl" in sc:
+        c = sc["ctl"]
+        lines.append(f"6. svctl status vs supervisorctl status (hyperfine, {c['runs']} runs), ms, median")
+        for k, v in c["median_ms"].items():
+            lines.append(f"   {k:<22} {v:.1f}")
+        lines.append(f"   ratio = {c['ratio']:.2f}; target {verdict('ctl_ratio', c['ratio'])}   "
+                     f"(issue: {TARGETS['ctl_ratio'][2]})")
     if "idle" in sc:
         r = sc["idle"]
         lines.append(f"5. idle with 2 services: after {r['settle_s']} s, over {r['window_s']} s")
@@ -490,11 +537,11 @@ def machine():
 
 
 SCENARIOS = {"restart": scenario_restart, "start200": scenario_start200, "stop200": scenario_start200,
-             "output": scenario_output, "idle": scenario_idle}
+             "output": scenario_output, "idle": scenario_idle, "ctl": scenario_ctl}
 
 
 def main(argv):
-    names = argv or ["restart", "start200", "output", "idle"]
+    names = argv or ["restart", "start200", "output", "idle", "ctl"]
     for n in names:
         if n not in SCENARIOS:
             sys.exit(f"bench: unknown scenario {n!r} (one of {', '.join(SCENARIOS)})")
