@@ -51,7 +51,7 @@ final class SnapshotJson {
                 .put("at", e.at().toString())
                 .put("service", e.service())
                 .put("from", e.from() == null ? null : JsonValue.of(e.from().label()))
-                .put("to", e.to().label())
+                .put("to", e.to() == null ? null : JsonValue.of(e.to().label()))
                 .put("reason", e.reason())
                 .build();
     }

@@ -150,6 +150,7 @@ class CertificatesIT {
                   http-check = "127.0.0.1:%9$d"
                   tls-check = "127.0.0.1:%10$d"
                   random-delay = 0s   # a missed run then runs at once after start
+                  warn-days = 100000  # pebble's certificates last 5 years: always "close to expiry" here
                 }
                 certificates.bad = ${certificates.site} { domains = [%11$s] }
                 """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, p.resolve("ca.pem"), httpPort, tlsPort, BAD));
@@ -198,6 +199,9 @@ class CertificatesIT {
         assertThat(site.boolOr("placeholder", true)).isFalse();
         assertThat(site.string("serial")).isEqualTo(served.serial());
         assertThat(site.object("last_result").string("outcome")).isEqualTo("issued");
+        assertThat(site.boolOr("warning", false)).as("below warn-days").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events().stream().anyMatch(e ->
+                "certificate site".equals(e.string("service")) && e.string("reason").contains("days left (warn-days 100000)")));
         assertThat(svd.stdout()).contains("placeholder (7 days) for " + DOMAIN).contains("nginx: sent SIGHUP");
         assertThat(Files.exists(dir.resolve("state/certs/site/placeholder"))).as("placeholder removed").isFalse();
         assertThat(Files.readSymbolicLink(dir.resolve("state/certs/site/fullchain.pem")))
@@ -329,6 +333,25 @@ class CertificatesIT {
             ch.write(ByteBuffer.wrap(new Request("1", cmd, args).toLine().getBytes(StandardCharsets.UTF_8)));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             return (JsonObject) JsonParser.parse(in.readLine());
+        }
+    }
+
+    /** The recent events (a streamed answer: items, then the result line). */
+    private static List<JsonObject> events() throws Exception {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("svd.sock")))) {
+            JsonObject args = (JsonObject) JsonParser.parse("{\"limit\":200}");
+            ch.write(ByteBuffer.wrap(new Request("1", "events", args).toLine().getBytes(StandardCharsets.UTF_8)));
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            List<JsonObject> items = new java.util.ArrayList<>();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                JsonObject o = (JsonObject) JsonParser.parse(line);
+                if (o.get("item") instanceof JsonObject item) {
+                    items.add(item);
+                } else {
+                    break;
+                }
+            }
+            return items;
         }
     }
 
