@@ -486,8 +486,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         offer(() -> events.add(new ServiceEvent(++eventSeq, clock.instant(), subject, null, null, reason)));
     }
 
-    /** After an outside log rotation: sends each running service its {@code reopen-signal}. */
+    /** After an outside log rotation: reopens the log files and sends each running service its {@code reopen-signal}. */
     public void reopenLogs() {
+        outputs.reopen();
         offer(() -> {
             for (ServiceSnapshot s : services.values()) {
                 ServiceSpec spec = config.services().get(s.name());

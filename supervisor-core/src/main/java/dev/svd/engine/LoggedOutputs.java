@@ -102,6 +102,15 @@ public final class LoggedOutputs implements OutputRegistry {
         }
     }
 
+    @Override
+    public void reopen() {
+        for (ServiceOutput out : outputs.values()) {
+            synchronized (out) {
+                out.reopen();
+            }
+        }
+    }
+
     /** Closes every log file, at svd's exit. */
     public void closeAll() {
         for (String name : List.copyOf(outputs.keySet())) {

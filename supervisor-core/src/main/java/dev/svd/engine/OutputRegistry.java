@@ -15,6 +15,10 @@ public interface OutputRegistry {
 
     AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink);
 
+    /** Reopens every log file (SIGUSR1 to svd, after an outside rotation). */
+    default void reopen() {
+    }
+
     /** A service left the config: close its files. */
     void remove(String service);
 

@@ -83,6 +83,21 @@ final class RotatingFile implements Closeable {
         }
     }
 
+    /**
+     * Closes the file so the next write opens {@code path} anew: after an outside tool (logrotate)
+     * moved it away, new output goes to a new file (svd's SIGUSR1).
+     */
+    void reopen() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.warn("{}: closing {} to reopen it failed: {}", service, path, e.toString());
+            }
+            channel = null;
+        }
+    }
+
     /** Bytes of output lost to write errors since this file was opened; any thread (one writer, volatile). */
     long lostBytes() {
         return lostTotal;

@@ -99,6 +99,11 @@ public final class ServiceOutput implements AutoCloseable {
         return file.lostBytes();
     }
 
+    /** The next output goes to a freshly opened {@code NAME.log} (after an outside rotation). Pump thread's lock. */
+    public void reopen() {
+        file.reopen();
+    }
+
     /** Emits pending partial lines of both streams and closes the file. */
     @Override
     public void close() throws IOException {

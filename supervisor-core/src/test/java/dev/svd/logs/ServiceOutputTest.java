@@ -40,6 +40,18 @@ class ServiceOutputTest {
     }
 
     @Test
+    void reopenAfterAnOutsideRotationWritesToAFreshFile() throws IOException {
+        try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console)) {
+            write(output, STDOUT, "before\n");
+            java.nio.file.Files.move(dir.resolve("web.log"), dir.resolve("web.log.rotated-by-logrotate"));
+            output.reopen();
+            write(output, STDOUT, "after\n");
+        }
+        assertThat(dir.resolve("web.log.rotated-by-logrotate")).hasContent("before");
+        assertThat(dir.resolve("web.log")).hasContent("after");
+    }
+
+    @Test
     void aPartialLineWaitsForItsNewlineAndIsNotMixedWithTheOtherStream() throws IOException {
         try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console)) {
             write(output, STDOUT, "hel");
