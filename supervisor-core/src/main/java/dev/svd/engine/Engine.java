@@ -45,6 +45,8 @@ import org.slf4j.MDC;
  */
 public final class Engine implements SupervisorControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final java.time.format.DateTimeFormatter PROBE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Timers timers = new Timers();
@@ -238,7 +240,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         if (changed.isPresent() && judgesHealth) {
             health = changed.get();
         }
-        ServiceSnapshot next = s.withProbe(health, detail);
+        // the snapshot's last result carries its time too (svctl status NAME); reasons do not
+        ServiceSnapshot next = s.withProbe(health, detail + " at " + PROBE_TIME.format(result.at()));
         if (!next.equals(s)) {
             services.put(name, next);
             dirty = true;
