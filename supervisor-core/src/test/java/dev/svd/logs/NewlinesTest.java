@@ -25,7 +25,7 @@ class NewlinesTest {
                 assertThat(Newlines.next(chunk, from, to)).isEqualTo(naiveNext(bytes, from, to));
                 assertThat(Newlines.previous(chunk, from, to)).isEqualTo(naivePrevious(bytes, from, to));
                 int n = 1 + random.nextInt(6);
-                assertThat(Newlines.nthPrevious(chunk, from, to, n)).as("n=%d", n).isEqualTo(naiveNth(bytes, from, to, n));
+                assertThat(Newlines.nthPrevious(bytes, from, to, n)).as("n=%d", n).isEqualTo(naiveNth(bytes, from, to, n));
             }
         }
     }
