@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The file {@code state-dir/processes} naming every live service process group (service, pid, the
  * process's start time from /proc, so a reused pid is not mistaken). If svd is killed, the next svd
  * reads it and stops what is left before it starts anything, so nothing runs twice and no port is
- * still taken. Entries from another boot or pid namespace are ignored. Engine thread only.
+ * still taken. Entries from another boot or pid namespace are ignored. Thread-safe: spawns may run
+ * on several threads.
  */
 public final class ProcessLedger {
     private static final Logger log = LoggerFactory.getLogger(ProcessLedger.class);
@@ -41,19 +42,19 @@ public final class ProcessLedger {
 
     private boolean dirty;
 
-    public void added(String service, int pid) {
+    public synchronized void added(String service, int pid) {
         entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
         dirty = true;
     }
 
-    public void removed(int pid) {
+    public synchronized void removed(int pid) {
         if (entries.remove(pid) != null) {
             dirty = true;
         }
     }
 
     /** Writes the file if anything changed: once per batch of spawns, not once per spawn. */
-    public void flush() {
+    public synchronized void flush() {
         if (dirty) {
             dirty = false;
             write();

@@ -31,11 +31,16 @@ public final class Processes implements AutoCloseable {
     /** How long leftovers of a dead main process may take to die after SIGKILL before its exit is reported anyway. */
     static final Duration GROUP_CLEAR_BOUND = Duration.ofSeconds(5);
     private static final Duration PIPE_CLOSE_GRACE = Duration.ofMillis(50);
+    /** How long an exit nobody claimed is kept for a spawn that has not registered its pid yet. */
+    private static final Duration UNCLAIMED_KEPT = Duration.ofSeconds(10);
+
+    private record Unclaimed(ExitStatus status, long atNanos) {}
 
     private final ProcessExit onExit;
     private final ChildCommand childCommand;
     private final Object spawnLock = new Object();
     private final Map<Integer, Child> children = new HashMap<>(); // guarded by spawnLock
+    private final Map<Integer, Unclaimed> unclaimed = new HashMap<>(); // guarded by spawnLock
     private final Map<Integer, Child> clearing = new ConcurrentHashMap<>();
     private final Reaper reaper;
     private final Reaper.Reaped sink = this::reaped;
@@ -88,17 +93,27 @@ public final class Processes implements AutoCloseable {
         req.directory().ifPresent(pb::setCwd);
         Pump pump = new Pump(output);
         pb.setProcessListener(pump);
-        NuProcess process;
+        // Not under spawnLock, so that several threads can spawn at once (200 services at start):
+        // a child that dies before it is registered below is kept by the reaper as "unclaimed".
+        NuProcess process = SignalMask.withQuitUnblocked(pb::start);
+        if (process == null || process.getPID() <= 0) {
+            throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
+        }
+        int pid = process.getPID();
+        Child child = new Child(pid, req.service(), new ExitStatus[1], exit);
+        Unclaimed early;
         synchronized (spawnLock) {
-            process = SignalMask.withQuitUnblocked(pb::start);
-            if (process == null || process.getPID() <= 0) {
-                throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
+            early = unclaimed.remove(pid);
+            if (early == null) {
+                children.put(pid, child);
             }
-            children.put(process.getPID(), new Child(process.getPID(), req.service(), new ExitStatus[1], exit));
         }
         reaper.childSpawned();
         process.closeStdin(true);
-        return process.getPID();
+        if (early != null) {
+            mainExited(child, early.status()); // reaped before this thread could register it
+        }
+        return pid;
     }
 
     /** Signals the whole process group led by {@code pid}; falls back to the pid alone if the group is not formed yet. */
@@ -122,20 +137,15 @@ public final class Processes implements AutoCloseable {
     /** On the reaper thread: one child, ours or an adopted orphan, was reaped. */
     private void reaped(int pid, ExitStatus status) {
         Child child;
-        synchronized (spawnLock) { // also waits for a spawn in progress to register its pid
+        synchronized (spawnLock) {
             child = children.remove(pid);
+            if (child == null) {
+                keepUnclaimed(pid, status);
+            }
             spawnLock.notifyAll();
         }
         if (child != null) {
-            child.status()[0] = status;
-            if (Kernel.groupAlive(pid)) {
-                log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
-                clearing.put(pid, child);
-                Kernel.signalGroup(pid, Signal.KILL);
-                clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                child.report(status);
-            }
+            mainExited(child, status);
         }
         for (Integer pgid : clearing.keySet()) {
             if (!Kernel.groupAlive(pgid)) {
@@ -145,6 +155,30 @@ public final class Processes implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A main process ended: report it once its group is empty, killing what is left of the group. */
+    private void mainExited(Child child, ExitStatus status) {
+        int pid = child.pid();
+        child.status()[0] = status;
+        if (Kernel.groupAlive(pid)) {
+            log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
+            clearing.put(pid, child);
+            Kernel.signalGroup(pid, Signal.KILL);
+            clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            child.report(status);
+        }
+    }
+
+    /**
+     * A reaped pid nobody registered: an adopted orphan, or a child whose spawning thread has not
+     * registered it yet. Kept for a while for the latter; orphans' entries expire. Under spawnLock.
+     */
+    private void keepUnclaimed(int pid, ExitStatus status) {
+        long now = System.nanoTime();
+        unclaimed.values().removeIf(u -> now - u.atNanos() > UNCLAIMED_KEPT.toNanos());
+        unclaimed.put(pid, new Unclaimed(status, now));
     }
 
     private void giveUpClearing(int pgid) {
