@@ -97,6 +97,7 @@ public final class Processes implements AutoCloseable {
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
         NuProcess process = SignalMask.withQuitUnblocked(pb::start);
         if (process == null || process.getPID() <= 0) {
+            pump.registered.countDown();
             throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
         }
         int pid = process.getPID();
@@ -108,6 +109,7 @@ public final class Processes implements AutoCloseable {
                 children.put(pid, child);
             }
         }
+        pump.registered.countDown();
         reaper.childSpawned();
         process.closeStdin(true);
         if (early != null) {
@@ -260,6 +262,11 @@ public final class Processes implements AutoCloseable {
 
     /** Adapts NuProcess's callbacks (on its pump thread) to an OutputListener. */
     private final class Pump extends NuAbstractProcessHandler {
+        /**
+         * Opened once spawn() registered the pid. NuProcess may see the pipes close, and reap, before
+         * that; its exit handling waits here, so the reaper's bookkeeping sees the pid first.
+         */
+        final java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
         private final OutputListener output;
         private NuProcess process;
         private boolean stdoutClosed;
@@ -305,6 +312,7 @@ public final class Processes implements AutoCloseable {
 
         private void closedIfBoth() {
             if (stdoutClosed && stderrClosed) {
+                awaitRegistration();
                 if (process != null) {
                     awaitReaper(process.getPID());
                 }
@@ -312,8 +320,17 @@ public final class Processes implements AutoCloseable {
             }
         }
 
+        private void awaitRegistration() {
+            try {
+                registered.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         @Override
         public void onExit(int exitCode) {
+            awaitRegistration();
             if (process != null && exitCode != Integer.MAX_VALUE) {
                 reapedByNuProcess(process.getPID(), exitCode);
             }

@@ -180,6 +180,17 @@ final class ReferenceStack implements AutoCloseable {
                 "https://" + host + ":" + httpsPort + path);
     }
 
+    /**
+     * Like {@link #https(String)}, but a connection nginx closes before a request was read is tried
+     * again, as browsers do: on reload nginx's old workers close idle connections, including one in
+     * its TLS handshake, and that is no failed request (nginx.org/en/docs/control.html). HTTP
+     * statuses, 502 included, are recorded as they come (curl retries transport errors only).
+     */
+    Response httpsAsABrowser(String path) {
+        return Response.curl("-k", "--retry", "2", "--retry-all-errors", "--retry-delay", "0",
+                "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1", "https://" + DOMAIN + ":" + httpsPort + path);
+    }
+
     /** Like {@link #https(String)}, with the response's header lines before the body (curl -i). */
     Response httpsWithHeaders(String path) {
         return Response.curl("-k", "-i", "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",

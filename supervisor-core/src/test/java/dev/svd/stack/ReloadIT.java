@@ -59,7 +59,7 @@ class ReloadIT {
             AtomicBoolean reloading = new AtomicBoolean(true);
             CompletableFuture<Void> requests = CompletableFuture.runAsync(() -> {
                 while (reloading.get()) {
-                    statuses.add(stack.https("/healthz").status());
+                    statuses.add(stack.httpsAsABrowser("/healthz").status());
                 }
             });
             ReferenceStack.Svctl reload;
