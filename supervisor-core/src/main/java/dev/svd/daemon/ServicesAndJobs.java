@@ -104,6 +104,11 @@ final class ServicesAndJobs implements SupervisorControl {
     }
 
     @Override
+    public void announce(String subject, String reason) {
+        engine.announce(subject, reason);
+    }
+
+    @Override
     public ConfigChange reread() {
         return engine.reread();
     }

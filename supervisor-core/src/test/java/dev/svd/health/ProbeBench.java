@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The cost of probing: N services probed every second (http or tcp) against one local python3
  * server, CPU of this JVM from /proc/self/stat (utime + stime) over a measured period, after a
  * warm-up. Not a test: run it by hand (docs/health.md says how).
- * Arguments: [http|https|tcp|startup] [services, 200] [seconds, 60].
+ * Arguments: [http|https|tcp|startup] [services, 200] [seconds, 60]: the measurement covers about
+ * {@code services * seconds} passed probes (one round a second), after about ten rounds of warm-up.
  */
 public final class ProbeBench {
     private ProbeBench() {
@@ -44,10 +45,6 @@ public final class ProbeBench {
                 startup(port, dir);
                 return;
             }
-            long idleStart = cpuMillis();
-            Thread.sleep(5_000);
-            long idle = cpuMillis() - idleStart;
-
             AtomicLong ok = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -78,11 +75,16 @@ public final class ProbeBench {
                         }
                     }));
                 }
-                Thread.sleep(10_000);
+                // warm-up: about ten rounds; then the measurement: about `seconds` rounds. Both end on
+                // a count of results, not a clock, so a slow machine measures the same work.
+                long warmUp = services * 10L;
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> ok.get() >= warmUp);
                 long okBefore = ok.get();
                 long start = cpuMillis();
                 long wall = System.nanoTime();
-                Thread.sleep(seconds * 1000L);
+                long measured = (long) services * seconds;
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(seconds * 3L + 60))
+                        .until(() -> ok.get() - okBefore >= measured);
                 long cpu = cpuMillis() - start;
                 double took = (System.nanoTime() - wall) / 1e9;
                 long probes = ok.get() - okBefore;
@@ -90,8 +92,8 @@ public final class ProbeBench {
                         .filter(t -> t.getName().startsWith("svd-probe")).count();
                 System.out.printf("%s: %d services every 1s, %.1fs measured: %d probes passed (%.1f/s), %d failed in all%n",
                         mode, services, took, probes, probes / took, failed.get());
-                System.out.printf("CPU: %d ms in %.1fs = %.0f ms CPU per minute (%.2f%% of one core); idle JVM: %.0f ms"
-                                + " per minute%n", cpu, took, cpu * 60 / took, cpu / took / 10, idle * 60 / 5.0);
+                System.out.printf("CPU: %d ms in %.1fs = %.0f ms CPU per minute (%.2f%% of one core)%n",
+                        cpu, took, cpu * 60 / took, cpu / took / 10);
                 System.out.printf("threads: %d named svd-probe*, %d in the JVM%n", probeThreads,
                         Thread.getAllStackTraces().size());
                 failures.forEach(f -> System.out.println("  failure: " + f));
