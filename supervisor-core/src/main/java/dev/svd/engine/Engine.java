@@ -50,6 +50,8 @@ import org.slf4j.MDC;
  */
 public final class Engine implements SupervisorControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** How long {@link #close()} waits for a spawn in flight (a spawn takes milliseconds). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final java.time.format.DateTimeFormatter PROBE_TIME =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
@@ -607,9 +609,24 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         }
     }
 
+    /**
+     * Ends the engine thread and the spawn threads and waits for them, so that no spawn still in
+     * flight completes after this returns: the caller can then account for every process.
+     */
     @Override
     public void close() {
         thread.interrupt();
         spawners.shutdownNow();
+        try {
+            if (thread.isAlive() && thread != Thread.currentThread()) {
+                thread.join(CLOSE_WAIT.toMillis());
+            }
+            spawners.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("engine: thread still busy {} after close", Lifecycle.human(CLOSE_WAIT));
+        }
     }
 }
