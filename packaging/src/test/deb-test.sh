@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 # Control data.
 info=$(dpkg-deb --field "$deb")
-depends='default-jre-headless (>= 2:1.17) | java17-runtime-headless | openjdk-17-jre-headless, util-linux, coreutils'
+depends='default-jre-headless (>= 2:1.17) | java17-runtime-headless | openjdk-17-jre-headless, libc6 (>= 2.34), util-linux, coreutils'
 for want in "Package: svd" "Version: $version" "Architecture: all" "Depends: $depends" "Maintainer: " "Installed-Size: "; do
     check "control has $want" grep -qF -- "$want" <<<"$info"
 done

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real {@link OutputRegistry}: one {@link ServiceOutput} per service (log file, console, tail),
- * kept across restarts. Thread-safe: the engine asks for listeners, NuProcess's pump threads write,
+ * kept across restarts. Thread-safe: the engine asks for listeners, the pump thread writes,
  * control handlers read tails.
  */
 public final class LoggedOutputs implements OutputRegistry {

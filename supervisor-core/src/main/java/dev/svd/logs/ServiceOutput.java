@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * docs/logging.md.
  *
  * <p>Threads: {@link #accept}, {@link #endOfStream} and {@link #close} are called by one thread
- * at a time, the NuProcess pump thread, and never block for long; {@link #tail} and
+ * at a time, the pump thread (os.OutputPump), and never block for long; {@link #tail} and
  * {@link #follow} may be called from any thread.
  */
 public final class ServiceOutput implements AutoCloseable {

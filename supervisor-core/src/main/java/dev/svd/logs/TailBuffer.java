@@ -29,8 +29,9 @@ final class TailBuffer {
     /**
      * The most raw bytes a stream defers; grown to only as output arrives. A count keeps the last
      * {@code capacity} lines (20 KB of 100-byte lines at the default 200) and must leave room for
-     * two of NuProcess's 64 KiB reads: at 128 KiB every chunk paid a count (add() 4.3 us per
-     * chunk), at 192 KiB every other one does (2.5 us; 256 KiB: 1.9 us).
+     * two 64 KiB reads: at 128 KiB every such chunk paid a count (add() 4.3 us per chunk), at
+     * 192 KiB every other one does (2.5 us; 256 KiB: 1.9 us). A chunk larger than this (the pump
+     * reads up to 1 MiB from a busy service) is counted back in place for its last lines only.
      */
     static final int DEFER_LIMIT = 192 * 1024;
 

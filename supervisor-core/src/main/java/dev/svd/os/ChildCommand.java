@@ -10,60 +10,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the argv and environment NuProcess execs. The service's command is wrapped in programs
- * that exec in place (no extra process): util-linux {@code setsid} gives it its own session and
- * process group; util-linux {@code setpriv} drops to the configured user; coreutils
- * {@code env --default-signal} resets signal dispositions, only when svd's JVM ignores a signal a
- * child would inherit (see {@link SignalDispositions}). Each wrapper costs about 0.5-1 ms of restart
- * latency (measured with hyperfine), so there are no more of them than needed.
- * See docs/decisions/0001-spawning-with-nuprocess.md. Also checks up front what would make the exec
- * fail, so the cause reaches the operator as words, not as "exited 127".
+ * Turns a spawn request into what {@link Spawner} execs: the program's absolute path, the argv and
+ * the working directory. A service with {@code user} runs through util-linux {@code setpriv}, which
+ * drops to that user and execs the command in place (no extra process; about 1 ms per start).
+ * Also checks up front what would make the exec fail, so the cause reaches the operator as words.
  */
 final class ChildCommand {
-    private final String setsid;
-    private final String env;
+    /** {@code program} is absolute; {@code argv[0]} is what the operator wrote. */
+    record Exec(String program, List<String> argv, Path directory) {}
+
     private final String setpriv;
     private final boolean root;
-    private final boolean resetDispositions;
 
-    /** @param dispositionsClean svd's JVM ignores no standard signal, so children start with defaults */
-    ChildCommand(boolean dispositionsClean) {
-        this.resetDispositions = !dispositionsClean;
+    ChildCommand() {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        String search = path + ":/usr/bin:/bin:/usr/sbin:/sbin";
-        this.setsid = find("setsid", search).orElseThrow(() -> new IllegalStateException("setsid (util-linux) not found"));
-        this.env = find("env", search).orElseThrow(() -> new IllegalStateException("env (coreutils) not found"));
-        this.setpriv = find("setpriv", search).orElse(null);
+        this.setpriv = find("setpriv", path + ":/usr/bin:/bin:/usr/sbin:/sbin").orElse(null);
         this.root = "root".equals(System.getProperty("user.name"));
     }
 
-    List<String> argv(SpawnRequest req, Map<String, String> environment) throws SpawnException {
+    Exec exec(SpawnRequest req, Map<String, String> environment) throws SpawnException {
         if (req.command().isEmpty()) {
             throw new SpawnException("empty command");
         }
         String program = req.command().get(0);
-        Path dir = req.directory().orElse(Path.of("").toAbsolutePath());
+        Path dir = req.directory().orElse(Path.of("").toAbsolutePath()).toAbsolutePath();
         if (!Files.isDirectory(dir)) {
             throw new SpawnException("directory " + dir + " does not exist");
         }
-        resolve(program, environment.getOrDefault("PATH", ""), dir);
-        List<String> argv = new ArrayList<>();
-        argv.add(setsid);
-        if (resetDispositions) {
-            argv.add(env);
-            argv.add("--default-signal");
-            argv.add("--");
+        String resolved = resolve(program, environment.getOrDefault("PATH", ""), dir);
+        if (req.user().isEmpty()) {
+            return new Exec(resolved, req.command(), dir);
         }
-        if (req.user().isPresent()) {
-            UserAccount user = user(req.user().get());
-            argv.add(setpriv);
-            argv.add("--reuid=" + user.uid());
-            argv.add("--regid=" + user.gid());
-            argv.add("--init-groups");
-            argv.add("--");
-        }
+        UserAccount user = user(req.user().get());
+        List<String> argv = new ArrayList<>(List.of(setpriv, "--reuid=" + user.uid(), "--regid=" + user.gid(),
+                "--init-groups", "--"));
         argv.addAll(req.command());
-        return argv;
+        return new Exec(setpriv, argv, dir);
     }
 
     Map<String, String> environment(SpawnRequest req) throws SpawnException {
@@ -91,21 +73,20 @@ final class ChildCommand {
         return user;
     }
 
-    /** Throws with the operator-facing cause when {@code program} cannot be executed. */
-    static void resolve(String program, String path, Path dir) throws SpawnException {
+    /** The absolute path of {@code program}; throws with the operator-facing cause when it cannot be executed. */
+    static String resolve(String program, String path, Path dir) throws SpawnException {
         if (program.contains("/")) {
-            Path p = dir.resolve(program);
+            Path p = dir.resolve(program).toAbsolutePath();
             if (!Files.exists(p)) {
                 throw new SpawnException(program + ": no such file");
             }
             if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
                 throw new SpawnException(program + ": not an executable file");
             }
-            return;
+            return p.toString();
         }
-        if (find(program, path).isEmpty()) {
-            throw new SpawnException("command not found: " + program + " (searched PATH=" + path + ")");
-        }
+        return find(program, path).orElseThrow(
+                () -> new SpawnException("command not found: " + program + " (searched PATH=" + path + ")"));
     }
 
     private static Optional<String> find(String program, String path) {
@@ -113,7 +94,7 @@ final class ChildCommand {
             if (d.isEmpty()) {
                 continue;
             }
-            Path p = Path.of(d, program);
+            Path p = Path.of(d, program).toAbsolutePath();
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return Optional.of(p.toString());
             }

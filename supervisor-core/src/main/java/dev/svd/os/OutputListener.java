@@ -4,7 +4,7 @@ import dev.svd.logs.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Receives a process's stdout/stderr bytes. Called on NuProcess's single pump thread for all
+ * Receives a process's stdout/stderr bytes. Called on svd's single pump thread for all
  * services: it must consume the buffer before returning, keep no reference to it, and not block.
  */
 public interface OutputListener {

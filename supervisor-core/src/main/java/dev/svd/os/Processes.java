@@ -1,14 +1,8 @@
 package dev.svd.os;
 
-import com.zaxxer.nuprocess.NuAbstractProcessHandler;
-import com.zaxxer.nuprocess.NuProcess;
-import com.zaxxer.nuprocess.NuProcessBuilder;
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ExitStatus;
-import dev.svd.logs.OutputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,16 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * svd's processes: spawns each service's main process with NuProcess (which pumps its output) in
- * its own session, reaps every child on one thread with the exact status, and reports a main
- * process's exit only once its process group is empty, killing what it left behind. Thread-safe.
- * One instance at a time per JVM: the reaper it attaches to waits for every child of the process.
+ * svd's processes: spawns each service's main process in its own session ({@link Spawner}), pumps
+ * its output ({@link OutputPump}), reaps every child on one thread with the exact status, and
+ * reports a main process's exit only once its process group is empty, killing what it left
+ * behind. Thread-safe. One instance at a time per JVM: the reaper it attaches to waits for every
+ * child of the process.
  */
 public final class Processes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Processes.class);
     /** How long leftovers of a dead main process may take to die after SIGKILL before its exit is reported anyway. */
     static final Duration GROUP_CLEAR_BOUND = Duration.ofSeconds(5);
-    private static final Duration PIPE_CLOSE_GRACE = Duration.ofMillis(50);
     /** How long an exit nobody claimed is kept for a spawn that has not registered its pid yet. */
     private static final Duration UNCLAIMED_KEPT = Duration.ofSeconds(10);
 
@@ -45,6 +39,7 @@ public final class Processes implements AutoCloseable {
     private final Reaper reaper;
     private final Reaper.Reaped sink = this::reaped;
     private final ScheduledExecutorService clearTimer;
+    private final OutputPump pump;
 
     /** A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's waiter). */
     private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit) {
@@ -55,9 +50,9 @@ public final class Processes implements AutoCloseable {
 
     public Processes(ProcessExit onExit) {
         this.onExit = onExit;
-        initNuProcess();
-        SignalDispositions.restoreSigpipe();
-        this.childCommand = new ChildCommand(SignalDispositions.noneIgnored());
+        initNative();
+        this.childCommand = new ChildCommand();
+        this.pump = new OutputPump();
         Kernel.becomeSubreaper();
         this.reaper = Reaper.attach(sink);
         this.clearTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,16 +63,17 @@ public final class Processes implements AutoCloseable {
     }
 
     /**
-     * NuProcess and JNA may run a helper process while they initialise (JNA's ldconfig -p); do that
-     * before the reaper starts, so the reaper cannot take that helper's status from the JDK.
+     * JNA may run a helper process while it loads a library (ldconfig -p); do that before the
+     * reaper starts, so the reaper cannot take that helper's status from the JDK.
      */
-    private static void initNuProcess() {
-        try {
-            Class.forName("com.zaxxer.nuprocess.linux.LinuxProcess", true, Processes.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("NuProcess is not on the classpath", e);
-        }
+    private static void initNative() {
         LibC.C.getpid();
+        SpawnCalls.C.getpid();
+        try {
+            Class.forName(PumpCalls.class.getName(), true, Processes.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Spawns the request's command; returns the pid, which is also its process group and session id. */
@@ -88,19 +84,12 @@ public final class Processes implements AutoCloseable {
     /** Like {@link #spawn(SpawnRequest, OutputListener)}, but its exit goes to {@code exit}, not to svd's engine. */
     public int spawn(SpawnRequest req, OutputListener output, ProcessExit exit) throws SpawnException {
         Map<String, String> env = childCommand.environment(req);
-        List<String> argv = childCommand.argv(req, env);
-        NuProcessBuilder pb = new NuProcessBuilder(argv, env);
-        req.directory().ifPresent(pb::setCwd);
-        Pump pump = new Pump(output);
-        pb.setProcessListener(pump);
+        ChildCommand.Exec exec = childCommand.exec(req, env);
         // Not under spawnLock, so that several threads can spawn at once (200 services at start):
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
-        NuProcess process = SignalMask.withQuitUnblocked(pb::start);
-        if (process == null || process.getPID() <= 0) {
-            pump.registered.countDown();
-            throw new SpawnException("spawn of " + req.command().get(0) + " failed (see svd's log)");
-        }
-        int pid = process.getPID();
+        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory());
+        int pid = started.pid();
+        pump.register(started.stdout(), started.stderr(), output);
         Child child = new Child(pid, req.service(), new ExitStatus[1], exit);
         Unclaimed early;
         synchronized (spawnLock) {
@@ -109,9 +98,7 @@ public final class Processes implements AutoCloseable {
                 children.put(pid, child);
             }
         }
-        pump.registered.countDown();
         reaper.childSpawned();
-        process.closeStdin(true);
         if (early != null) {
             mainExited(child, early.status()); // reaped before this thread could register it
         }
@@ -144,7 +131,6 @@ public final class Processes implements AutoCloseable {
             if (child == null) {
                 keepUnclaimed(pid, status);
             }
-            spawnLock.notifyAll();
         }
         if (child != null) {
             mainExited(child, status);
@@ -193,49 +179,6 @@ public final class Processes implements AutoCloseable {
     }
 
     /**
-     * Called on the pump thread when both pipes of {@code pid} closed, just before NuProcess calls
-     * waitpid(pid): pipes close a moment before the process becomes a zombie, so give the reaper a
-     * bounded moment to take the exact status first. A process that closed its pipes but lives on
-     * costs this wait once.
-     */
-    private void awaitReaper(int pid) {
-        long deadline = System.nanoTime() + PIPE_CLOSE_GRACE.toNanos();
-        synchronized (spawnLock) {
-            while (children.containsKey(pid)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(spawnLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
-     * NuProcess reaps with waitpid(pid) once both pipes close. The reaper nearly always gets there
-     * first; if NuProcess wins the race its code is all we have (it cannot tell exit 9 from SIGKILL).
-     */
-    private void reapedByNuProcess(int pid, int code) {
-        Child child;
-        synchronized (spawnLock) {
-            child = children.remove(pid);
-        }
-        if (child != null && !Kernel.processAlive(pid)) {
-            log.warn("{}: pid {} was reaped by NuProcess, not svd's reaper; its status is approximate", child.service(), pid);
-            child.report(ExitStatus.exited(code == Integer.MIN_VALUE ? 127 : code, Instant.now()));
-        } else if (child != null) {
-            synchronized (spawnLock) {
-                children.put(pid, child);
-            }
-        }
-    }
-
-    /**
      * SIGKILLs every child of svd that is not a live main process: processes that left their
      * service's process group (setsid daemons) and were adopted after their parent died. Returns
      * how many it found. svd calls this last, so nothing of any service survives it.
@@ -258,82 +201,6 @@ public final class Processes implements AutoCloseable {
     public void close() {
         clearTimer.shutdownNow();
         reaper.detach(sink);
-    }
-
-    /** Adapts NuProcess's callbacks (on its pump thread) to an OutputListener. */
-    private final class Pump extends NuAbstractProcessHandler {
-        /**
-         * Opened once spawn() registered the pid. NuProcess may see the pipes close, and reap, before
-         * that; its exit handling waits here, so the reaper's bookkeeping sees the pid first.
-         */
-        final java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
-        private final OutputListener output;
-        private NuProcess process;
-        private boolean stdoutClosed;
-        private boolean stderrClosed;
-
-        Pump(OutputListener output) {
-            this.output = output;
-        }
-
-        @Override
-        public void onPreStart(NuProcess nuProcess) {
-            this.process = nuProcess;
-        }
-
-        @Override
-        public void onStdout(ByteBuffer buffer, boolean closed) {
-            deliver(OutputStream.STDOUT, buffer);
-            if (closed) {
-                stdoutClosed = true;
-                closedIfBoth();
-            }
-        }
-
-        @Override
-        public void onStderr(ByteBuffer buffer, boolean closed) {
-            deliver(OutputStream.STDERR, buffer);
-            if (closed) {
-                stderrClosed = true;
-                closedIfBoth();
-            }
-        }
-
-        private void deliver(OutputStream stream, ByteBuffer buffer) {
-            if (buffer.hasRemaining()) {
-                try {
-                    output.output(stream, buffer);
-                } catch (RuntimeException e) {
-                    log.error("output of pid {} could not be handled", process == null ? 0 : process.getPID(), e);
-                }
-                buffer.position(buffer.limit());
-            }
-        }
-
-        private void closedIfBoth() {
-            if (stdoutClosed && stderrClosed) {
-                awaitRegistration();
-                if (process != null) {
-                    awaitReaper(process.getPID());
-                }
-                output.closed();
-            }
-        }
-
-        private void awaitRegistration() {
-            try {
-                registered.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void onExit(int exitCode) {
-            awaitRegistration();
-            if (process != null && exitCode != Integer.MAX_VALUE) {
-                reapedByNuProcess(process.getPID(), exitCode);
-            }
-        }
+        pump.close();
     }
 }

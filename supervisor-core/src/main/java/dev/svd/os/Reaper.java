@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * The one thread in svd that waits for children: a blocking waitid(P_ALL, WEXITED) loop, so a
  * death is seen within microseconds even while workers still hold the pipes, with the exact status
  * (exit code vs signal), and adopted orphans are reaped too. Nothing else in the JVM may wait for
- * children (no ProcessBuilder in the daemon); NuProcess's own waitpid then finds nothing to steal.
+ * children (no ProcessBuilder in the daemon).
  * waitid(P_ALL) serves the whole process, so there is one reaper per JVM, started on first use;
  * whoever owns the children attaches as its sink.
  */

@@ -83,7 +83,7 @@ class Pid1IT {
                 + "}\n");
         List<String> cmd = List.of("unshare", "--pid", "--fork", "--mount-proc",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-Dcom.zaxxer.nuprocess.enableShutdownHook=false", "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path"),
                 Svd.class.getName(), "--config", dir.resolve("svd.conf").toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
                 .redirectErrorStream(true).redirectInput(new File("/dev/null"));

@@ -182,7 +182,7 @@ class SupervisionIT {
     @Test
     void masterKilledWhileWorkersHoldPipesIsNoticedAndGroupCleared() throws Exception {
         Path pids = dir.resolve("worker");
-        // The worker inherits stdout/stderr: NuProcess alone would see the master's death only when it exits.
+        // The worker inherits stdout/stderr: a supervisor that waited for end of file would see the master's death only when the worker exits.
         ServiceSpec master = sh("master", "sleep 1000 & echo $! > " + pids + "; wait");
         try (RunningEngine r = new RunningEngine(dir, master).start()) {
             int pid = r.awaitState("master", ServiceState.RUNNING).pid();

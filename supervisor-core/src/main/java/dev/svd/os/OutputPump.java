@@ -1,0 +1,166 @@
+package dev.svd.os;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import dev.svd.logs.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries every child's stdout and stderr to its {@link OutputListener}: one thread, one epoll
+ * set, level-triggered, no timeout (an idle svd never wakes here), one read per ready pipe into a
+ * reused 1 MiB buffer. A pipe that a read finds full is enlarged (F_SETPIPE_SZ, up to 1 MiB; the
+ * kernel may refuse past the user's pipe quota, then it stays as it is), so a busy writer blocks
+ * less and each wake-up moves more bytes. A stream ends only at end of file: every byte written
+ * before the last writer closed its end is delivered, however large the pipe.
+ */
+final class OutputPump implements Runnable, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
+    private static final int READ_BYTES = 1 << 20;
+    private static final int LARGE_PIPE = 1 << 20;
+    private static final int MAX_EVENTS = 64;
+    /** epoll data of the eventfd that ends the loop; pipe descriptors are never negative. */
+    private static final long WAKE = -1;
+
+    /** One child's two pipes and where their bytes go; the pump thread alone changes {@code open}. */
+    private static final class Capture {
+        final OutputListener listener;
+        int open = 2;
+
+        Capture(OutputListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    private record Pipe(int fd, OutputStream stream, Capture capture, int[] capacity) {}
+
+    private final int epoll;
+    private final int wake;
+    private final Map<Integer, Pipe> pipes = new ConcurrentHashMap<>();
+    private final Memory readBuffer = new Memory(READ_BYTES);
+    private final ByteBuffer chunk = readBuffer.getByteBuffer(0, READ_BYTES);
+    private final Memory events = new Memory((long) MAX_EVENTS * PumpCalls.EPOLL_EVENT_BYTES);
+    private final Thread thread;
+    private volatile boolean closing;
+
+    OutputPump() {
+        epoll = PumpCalls.epoll_create1(PumpCalls.EPOLL_CLOEXEC);
+        if (epoll < 0) {
+            throw new IllegalStateException("epoll_create1 failed: errno " + Native.getLastError());
+        }
+        wake = PumpCalls.eventfd(0, PumpCalls.EFD_CLOEXEC);
+        if (wake < 0 || !add(wake, WAKE)) {
+            throw new IllegalStateException("eventfd for the output pump failed: errno " + Native.getLastError());
+        }
+        thread = new Thread(this, "svd-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Takes ownership of the two read ends: from now on their bytes go to {@code listener}. Any thread. */
+    void register(int stdout, int stderr, OutputListener listener) {
+        Capture capture = new Capture(listener);
+        for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture, new int[] {0}),
+                new Pipe(stderr, OutputStream.STDERR, capture, new int[] {0})}) {
+            pipes.put(pipe.fd(), pipe);
+            if (!add(pipe.fd(), pipe.fd())) {
+                log.error("cannot watch the {} pipe (errno {}); its output is lost", pipe.stream(), Native.getLastError());
+                pipes.remove(pipe.fd());
+                PumpCalls.close(pipe.fd());
+                capture.open--;
+            }
+        }
+    }
+
+    private boolean add(int fd, long data) {
+        Memory event = new Memory(PumpCalls.EPOLL_EVENT_BYTES);
+        event.setInt(0, PumpCalls.EPOLLIN);
+        event.setLong(PumpCalls.EPOLL_DATA_OFFSET, data);
+        return PumpCalls.epoll_ctl(epoll, PumpCalls.EPOLL_CTL_ADD, fd, event) == 0;
+    }
+
+    @Override
+    public void run() {
+        while (!closing) {
+            int n = PumpCalls.epoll_wait(epoll, events, MAX_EVENTS, -1);
+            if (n < 0) {
+                int errno = Native.getLastError();
+                if (errno != PumpCalls.EINTR) {
+                    log.error("epoll_wait failed with errno {}; output capture stops", errno);
+                    return;
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                long data = events.getLong((long) i * PumpCalls.EPOLL_EVENT_BYTES + PumpCalls.EPOLL_DATA_OFFSET);
+                if (data == WAKE) {
+                    continue;
+                }
+                Pipe pipe = pipes.get((int) data);
+                if (pipe != null) {
+                    readOnce(pipe);
+                }
+            }
+        }
+        for (Pipe pipe : pipes.values()) {
+            PumpCalls.close(pipe.fd());
+        }
+        PumpCalls.close(wake);
+        PumpCalls.close(epoll);
+    }
+
+    /** One read: bytes to the listener, end of file closes the pipe, a full pipe gets larger. */
+    private void readOnce(Pipe pipe) {
+        long got = PumpCalls.read(pipe.fd(), readBuffer, READ_BYTES);
+        if (got > 0) {
+            chunk.clear().limit((int) got);
+            try {
+                pipe.capture().listener.output(pipe.stream(), chunk);
+            } catch (RuntimeException e) {
+                log.error("output on fd {} could not be handled", pipe.fd(), e);
+            }
+            growIfFull(pipe, (int) got);
+            return;
+        }
+        if (got < 0) {
+            int errno = Native.getLastError();
+            if (errno == PumpCalls.EAGAIN || errno == PumpCalls.EINTR) {
+                return;
+            }
+            log.warn("reading the {} pipe failed with errno {}; treating it as closed", pipe.stream(), errno);
+        }
+        pipes.remove(pipe.fd());
+        PumpCalls.close(pipe.fd()); // also leaves the epoll set
+        Capture capture = pipe.capture();
+        if (--capture.open == 0) {
+            try {
+                capture.listener.closed();
+            } catch (RuntimeException e) {
+                log.error("end of output could not be handled", e);
+            }
+        }
+    }
+
+    private void growIfFull(Pipe pipe, int got) {
+        int[] capacity = pipe.capacity();
+        if (capacity[0] == 0) {
+            capacity[0] = PumpCalls.fcntl(pipe.fd(), SpawnCalls.F_GETPIPE_SZ, 0);
+        }
+        if (got >= capacity[0] && capacity[0] > 0 && capacity[0] < LARGE_PIPE) {
+            int grown = PumpCalls.fcntl(pipe.fd(), SpawnCalls.F_SETPIPE_SZ, LARGE_PIPE);
+            capacity[0] = grown > 0 ? grown : LARGE_PIPE; // refused: do not ask again
+        }
+    }
+
+    /** Ends the pump thread; the pipes still open are closed and their listeners not told. */
+    @Override
+    public void close() {
+        closing = true;
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        PumpCalls.write(wake, one, 8);
+    }
+}

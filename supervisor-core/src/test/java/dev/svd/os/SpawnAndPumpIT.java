@@ -1,0 +1,133 @@
+package dev.svd.os;
+
+import dev.svd.config.Signal;
+import dev.svd.lifecycle.ExitStatus;
+import dev.svd.logs.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** svd's own spawner and output pump with real processes: what a child starts with, and every byte kept. */
+class SpawnAndPumpIT {
+    @TempDir
+    Path dir;
+
+    private final Map<Integer, ExitStatus> exits = new ConcurrentHashMap<>();
+    private final List<Integer> spawned = new ArrayList<>();
+    private Processes processes;
+
+    @BeforeEach
+    void start() {
+        processes = new Processes(exits::put);
+    }
+
+    @AfterEach
+    void stop() {
+        for (int pid : spawned) {
+            if (Kernel.groupAlive(pid)) {
+                Kernel.signalGroup(pid, Signal.KILL);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> spawned.stream().allMatch(exits::containsKey));
+        processes.close();
+    }
+
+    /** Counts the bytes of each stream and opens a latch when both pipes reached end of file. */
+    private static final class Counting implements OutputListener {
+        final AtomicLong stdout = new AtomicLong();
+        final AtomicLong stderr = new AtomicLong();
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public void output(OutputStream stream, ByteBuffer bytes) {
+            (stream == OutputStream.STDOUT ? stdout : stderr).addAndGet(bytes.remaining());
+            bytes.position(bytes.limit());
+        }
+
+        @Override
+        public void closed() {
+            closed.countDown();
+        }
+    }
+
+    private int spawn(OutputListener output, String... command) throws SpawnException {
+        int pid = processes.spawn(new SpawnRequest("t", List.of(command), Optional.of(dir), Map.of(), Optional.empty()),
+                output);
+        spawned.add(pid);
+        return pid;
+    }
+
+    @Test
+    void childHasOnlyStdinStdoutStderrItsOwnSessionAndStdinOnDevNull() throws Exception {
+        int pid = spawn(new Counting(), "/bin/sleep", "1000");
+        List<String> fds;
+        try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            fds = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(fds).as("descriptors of the child: none of the JVM's may leak").containsExactly("0", "1", "2");
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0"))).isEqualTo(Path.of("/dev/null"));
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1")).toString()).startsWith("pipe:");
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd"))).isEqualTo(dir.toRealPath());
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(Integer.parseInt(f[2])).as("process group").isEqualTo(pid);
+        assertThat(Integer.parseInt(f[3])).as("session").isEqualTo(pid);
+    }
+
+    @Test
+    void everyByteArrivesWhenTheChildEnlargesItsPipeAndExits() throws Exception {
+        // 8 MiB through a pipe the child made 1 MiB large, then exit at once: the pump must read
+        // until end of file, not stop at the first read after the writer is gone.
+        String script = "import fcntl, os\n"
+                + "fcntl.fcntl(1, 1031, 1 << 20)\n"
+                + "chunk = b'x' * 65536\n"
+                + "for _ in range(128):\n"
+                + "    os.write(1, chunk)\n"
+                + "os.write(2, b'e' * 1000)\n";
+        Counting out = new Counting();
+        int pid = spawn(out, "/usr/bin/python3", "-c", script);
+        assertThat(out.closed.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.stdout.get()).isEqualTo(8L << 20);
+        assertThat(out.stderr.get()).isEqualTo(1000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> exits.containsKey(pid));
+        assertThat(exits.get(pid).toString()).isEqualTo("exited 0");
+    }
+
+    @Test
+    void aFastWriterThroughTheDefaultPipeLosesNothing() throws Exception {
+        Counting out = new Counting();
+        spawn(out, "/bin/sh", "-c", "head -c 33554432 /dev/zero; head -c 12345 /dev/zero >&2");
+        assertThat(out.closed.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.stdout.get()).isEqualTo(32L << 20);
+        assertThat(out.stderr.get()).isEqualTo(12345);
+    }
+
+    @Test
+    void aFileThatCannotBeExecutedIsASpawnErrorWithTheKernelsReason() throws Exception {
+        Path garbage = dir.resolve("garbage");
+        Files.write(garbage, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThatThrownBy(() -> spawn(new Counting(), garbage.toString()))
+                .isInstanceOf(SpawnException.class)
+                .hasMessageContaining("exec format error");
+    }
+}
