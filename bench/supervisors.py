@@ -59,7 +59,8 @@ class Svd:
             return [svd_bin, "--config", self.conf]
         java = os.path.join(self.java_home, "bin", "java")
         flags = ["-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
-                 "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError"]
+                 "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
+                 "-Djna.platform.library.path="]
         if java_major(self.java_home) >= 22:
             flags.insert(0, "--enable-native-access=ALL-UNNAMED")
         return [java, *flags, "-cp", self.env["SVD_CLASSPATH"], "dev.svd.daemon.Svd",

@@ -51,7 +51,9 @@ final class RotatingFile implements Closeable {
     }
 
     /**
-     * Creates the directory and opens (appends to) {@code path}; throws if that is impossible.
+     * Creates the directory; throws if that is impossible. {@code path} is opened (appended to) at
+     * the first write, so a start of many services does not create files on its critical path
+     * (about 0.3 ms each while the JIT is cold) and a service that writes nothing has no file.
      * Files that rotation drops are renamed out of the way at once and deleted by {@code remover}.
      */
     RotatingFile(String service, Path path, long maxSize, int keep, ChannelOpener opener, Executor remover)
@@ -63,7 +65,6 @@ final class RotatingFile implements Closeable {
         this.opener = opener;
         this.remover = remover;
         Files.createDirectories(path.toAbsolutePath().getParent());
-        open();
     }
 
     /** Writes all of {@code chunk} (its position ends at its limit), rotating as needed; never throws. */

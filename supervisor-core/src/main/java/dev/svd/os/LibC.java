@@ -10,7 +10,7 @@ import com.sun.jna.Native;
  * Package-private: only {@code dev.svd.os} talks to the kernel.
  */
 interface LibC extends Library {
-    LibC C = Native.load("c", LibC.class);
+    LibC C = Native.load("libc.so.6", LibC.class);
 
     int ESRCH = 3;
     int EINTR = 4;

@@ -68,8 +68,8 @@ public final class Processes implements AutoCloseable {
      */
     private static void initNative() {
         LibC.C.getpid();
-        SpawnCalls.C.getpid();
         try {
+            Class.forName(SpawnCalls.class.getName(), true, Processes.class.getClassLoader());
             Class.forName(PumpCalls.class.getName(), true, Processes.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);

@@ -22,7 +22,7 @@ final class PumpCalls {
     static final int EINTR = 4;
 
     static {
-        Native.register("c");
+        Native.register("libc.so.6");
     }
 
     private PumpCalls() {}

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts a program with posix_spawn(3), so that it begins exactly as a service should, with no
@@ -21,7 +22,13 @@ final class Spawner {
     /** A started process and the read ends of its stdout and stderr pipes (non-blocking, close-on-exec). */
     record Started(int pid, int stdout, int stderr) {}
 
-    private static final SpawnCalls C = SpawnCalls.C;
+    /**
+     * Environments in native memory, by content: most services share svd's environment, and
+     * building one costs a native string per variable. Bounded: past the limit it starts over
+     * (an array still in use by a spawn stays reachable through that spawn).
+     */
+    private static final Map<Map<String, String>, StringArray> ENVIRONMENTS = new ConcurrentHashMap<>();
+    private static final int MAX_ENVIRONMENTS = 256;
 
     private Spawner() {}
 
@@ -44,41 +51,41 @@ final class Spawner {
         Memory allSignals = new Memory(SpawnCalls.SIGSET_BYTES);
         IntByReference pid = new IntByReference();
         int rc;
-        C.posix_spawn_file_actions_init(actions);
-        C.posix_spawnattr_init(attr);
+        SpawnCalls.posix_spawn_file_actions_init(actions);
+        SpawnCalls.posix_spawnattr_init(attr);
         try {
-            C.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", SpawnCalls.O_RDONLY, 0);
-            C.posix_spawn_file_actions_adddup2(actions, out[1], 1);
-            C.posix_spawn_file_actions_adddup2(actions, err[1], 2);
-            C.posix_spawn_file_actions_addchdir_np(actions, dir.toString());
-            C.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-            C.sigemptyset(noSignals);
-            C.sigfillset(allSignals);
-            C.posix_spawnattr_setsigmask(attr, noSignals);
-            C.posix_spawnattr_setsigdefault(attr, allSignals);
-            C.posix_spawnattr_setflags(attr, (short) (SpawnCalls.POSIX_SPAWN_SETSID
+            SpawnCalls.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", SpawnCalls.O_RDONLY, 0);
+            SpawnCalls.posix_spawn_file_actions_adddup2(actions, out[1], 1);
+            SpawnCalls.posix_spawn_file_actions_adddup2(actions, err[1], 2);
+            SpawnCalls.posix_spawn_file_actions_addchdir_np(actions, dir.toString());
+            SpawnCalls.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+            SpawnCalls.sigemptyset(noSignals);
+            SpawnCalls.sigfillset(allSignals);
+            SpawnCalls.posix_spawnattr_setsigmask(attr, noSignals);
+            SpawnCalls.posix_spawnattr_setsigdefault(attr, allSignals);
+            SpawnCalls.posix_spawnattr_setflags(attr, (short) (SpawnCalls.POSIX_SPAWN_SETSID
                     | SpawnCalls.POSIX_SPAWN_SETSIGMASK | SpawnCalls.POSIX_SPAWN_SETSIGDEF));
-            rc = C.posix_spawn(pid, program, actions, attr, strings(argv), strings(environment(env)));
+            rc = SpawnCalls.posix_spawn(pid, program, actions, attr, strings(argv), environment(env));
         } finally {
-            C.posix_spawn_file_actions_destroy(actions);
-            C.posix_spawnattr_destroy(attr);
+            SpawnCalls.posix_spawn_file_actions_destroy(actions);
+            SpawnCalls.posix_spawnattr_destroy(attr);
             closeAll(out[1], err[1]);
         }
         if (rc != 0) {
             closeAll(out[0], err[0]);
-            throw new SpawnException(argv.get(0) + ": " + C.strerror(rc).toLowerCase(java.util.Locale.ROOT)
+            throw new SpawnException(argv.get(0) + ": " + SpawnCalls.strerror(rc).toLowerCase(java.util.Locale.ROOT)
                     + " (posix_spawn " + program + " in " + dir + ")");
         }
-        C.fcntl(out[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
-        C.fcntl(err[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
+        SpawnCalls.fcntl(out[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
+        SpawnCalls.fcntl(err[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
         return new Started(pid.getValue(), out[0], err[0]);
     }
 
     private static int[] pipe() throws SpawnException {
         int[] fds = new int[2];
-        if (C.pipe2(fds, SpawnCalls.O_CLOEXEC) != 0) {
+        if (SpawnCalls.pipe2(fds, SpawnCalls.O_CLOEXEC) != 0) {
             int errno = Native.getLastError();
-            throw new SpawnException("cannot create a pipe for the output: " + C.strerror(errno)
+            throw new SpawnException("cannot create a pipe for the output: " + SpawnCalls.strerror(errno)
                     + (errno == 24 ? " (svd has too many open files: raise its descriptor limit)" : ""));
         }
         return fds;
@@ -86,17 +93,26 @@ final class Spawner {
 
     private static void closeAll(int... fds) {
         for (int fd : fds) {
-            C.close(fd);
+            SpawnCalls.close(fd);
         }
     }
 
-    private static String[] environment(Map<String, String> env) {
+    private static StringArray environment(Map<String, String> env) {
+        StringArray known = ENVIRONMENTS.get(env);
+        if (known != null) {
+            return known;
+        }
         String[] entries = new String[env.size()];
         int i = 0;
         for (Map.Entry<String, String> e : env.entrySet()) {
             entries[i++] = e.getKey() + "=" + e.getValue();
         }
-        return entries;
+        if (ENVIRONMENTS.size() >= MAX_ENVIRONMENTS) {
+            ENVIRONMENTS.clear();
+        }
+        StringArray made = strings(entries);
+        ENVIRONMENTS.put(Map.copyOf(env), made);
+        return made;
     }
 
     private static StringArray strings(List<String> argv) {
