@@ -23,6 +23,7 @@ public final class Svd {
     private Svd() {}
 
     public static void main(String[] args) {
+        dev.svd.os.JnaSetup.useShippedLibrary();
         System.exit(run(args));
     }
 
