@@ -160,21 +160,36 @@ public final class ControlServer implements AutoCloseable {
 
     /** A socket file nobody answers on is left by a dead svd: remove it. One that answers is a live svd. */
     private void replaceStaleSocket() throws IOException {
-        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!refuseIfRunning(socketPath)) {
             return;
         }
-        if (Files.isDirectory(socketPath) || Files.isRegularFile(socketPath)) {
-            throw new IOException("cannot listen on " + socketPath + ": it exists and is not a socket");
+        log.info("control: removing stale socket {} (nothing answers)", socketPath);
+        Files.delete(socketPath);
+    }
+
+    /**
+     * Throws when an svd answers on {@code socket}; returns whether a stale socket file is there.
+     * svd asks this before it touches anything (leftover processes of its state dir included), so
+     * a second svd started by mistake disturbs nothing of the first.
+     *
+     * @throws AlreadyRunningException when another svd answers on the path
+     * @throws IOException when the path exists and is not a socket, or cannot be checked
+     */
+    public static boolean refuseIfRunning(Path socket) throws IOException {
+        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socketPath))) {
-            throw new AlreadyRunningException("svd is already running on " + socketPath + ", pid " + pidOf(probe));
+        if (Files.isDirectory(socket) || Files.isRegularFile(socket)) {
+            throw new IOException("cannot listen on " + socket + ": it exists and is not a socket");
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            throw new AlreadyRunningException("svd is already running on " + socket + ", pid " + pidOf(probe));
         } catch (ConnectException e) {
-            log.info("control: removing stale socket {} (nothing answers: {})", socketPath, e.getMessage());
-            Files.delete(socketPath);
+            return true;
         } catch (AlreadyRunningException e) {
             throw e;
         } catch (SocketException e) {
-            throw new IOException("cannot check " + socketPath + " for a running svd: " + e.getMessage(), e);
+            throw new IOException("cannot check " + socket + " for a running svd: " + e.getMessage(), e);
         }
     }
 

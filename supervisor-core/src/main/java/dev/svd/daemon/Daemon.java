@@ -50,6 +50,21 @@ final class Daemon {
     static int run(SupervisorSpec config, DaemonOptions options) throws StartupException {
         createDirectory(config.daemon().logDir(), "svd.log-dir");
         createDirectory(config.daemon().stateDir(), "svd.state-dir");
+        Path socket = options.socket().orElse(config.daemon().socket());
+        // Before anything is touched: a second svd must leave the first one's services alone.
+        try {
+            ControlServer.refuseIfRunning(socket);
+        } catch (AlreadyRunningException e) {
+            throw new StartupException(e.getMessage());
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage());
+        }
+        try (StateDirLock lock = StateDirLock.acquire(config.daemon().stateDir(), Kernel.pid())) {
+            return supervise(config, options, socket);
+        }
+    }
+
+    private static int supervise(SupervisorSpec config, DaemonOptions options, Path socket) throws StartupException {
         Path file = config.file();
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
@@ -74,7 +89,6 @@ final class Daemon {
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
         ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
-        Path socket = options.socket().orElse(config.daemon().socket());
         ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
         try {

@@ -51,6 +51,39 @@ public final class ProcFs {
         return Long.parseLong(f[19]);
     }
 
+    /**
+     * Whether a process that is not a zombie belongs to process group {@code pgid}. kill(-pgid, 0)
+     * also succeeds for a group of zombies, which an init that reaps late (or not at all) keeps
+     * around; such a group has nothing left to stop. Scans /proc: for rare checks only.
+     */
+    public static boolean groupHasLiveMembers(int pgid) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path dir : dirs) {
+                String stat = stat(Integer.parseInt(dir.getFileName().toString()));
+                if (stat == null) {
+                    continue;
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (Integer.parseInt(f[2]) == pgid && !isZombie(f[0])) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return true; // cannot tell: assume something is there
+        }
+        return false;
+    }
+
+    /** Whether {@code pid} exists and is not a zombie. */
+    public static boolean liveProcess(int pid) {
+        String stat = stat(pid);
+        return stat != null && !isZombie(stat.substring(stat.lastIndexOf(')') + 2).split(" ", 2)[0]);
+    }
+
+    private static boolean isZombie(String state) {
+        return state.equals("Z") || state.equals("X");
+    }
+
     /** The process's command line joined by spaces, or its comm for kernel threads and zombies. */
     public static String command(int pid) {
         try {

@@ -101,8 +101,14 @@ public final class ProcessLedger {
                 continue;
             }
             int pid = Integer.parseInt(f[1]);
-            boolean leader = Kernel.processAlive(pid) && f[2].equals(Long.toString(ProcFs.startTime(pid)));
-            if (leader || Kernel.groupAlive(pid)) {
+            boolean sameStart = f[2].equals(Long.toString(ProcFs.startTime(pid)));
+            if (Kernel.processAlive(pid) && !sameStart) {
+                // The pid was reused, which the kernel does only once no group has it as its id:
+                // the recorded group is gone, and this process is a stranger.
+                continue;
+            }
+            boolean leader = sameStart && ProcFs.liveProcess(pid);
+            if (leader || groupAlive(pid)) {
                 out.add(new Leftover(f[0], pid, leader));
             }
         }
@@ -130,7 +136,7 @@ public final class ProcessLedger {
         }
         if (!awaitGone(found, grace)) {
             for (Leftover l : found) {
-                if (Kernel.groupAlive(l.pgid())) {
+                if (groupAlive(l.pgid())) {
                     log.warn("{}: process group {} still alive after {}; sending SIGKILL", l.service(), l.pgid(), grace);
                     Kernel.signalGroup(l.pgid(), Signal.KILL);
                 }
@@ -142,12 +148,17 @@ public final class ProcessLedger {
         return found;
     }
 
+    /** A group with a member that is not a zombie (zombies wait for an init that may reap late). */
+    private static boolean groupAlive(int pgid) {
+        return Kernel.groupAlive(pgid) && ProcFs.groupHasLiveMembers(pgid);
+    }
+
     private static boolean awaitGone(List<Leftover> groups, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
             boolean any = false;
             for (Leftover l : groups) {
-                any |= Kernel.groupAlive(l.pgid());
+                any |= groupAlive(l.pgid());
             }
             if (!any) {
                 return true;

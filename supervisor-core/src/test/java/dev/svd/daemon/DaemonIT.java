@@ -42,6 +42,29 @@ class DaemonIT {
     }
 
     @Test
+    void aSecondSvdOnTheSameConfigRefusesAndLeavesTheFirstOnesServicesAlone() throws Exception {
+        Path conf = config(service("web", ""));
+        try (SvdProcess first = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.recordedPids().size() == 1);
+            long web = first.recordedPids().get(0);
+            try (SvdProcess second = SvdProcess.start(dir.resolve("second"), "--config", conf.toString())) {
+                assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(69);
+                assertThat(second.stderr()).contains("svd is already running on " + dir.resolve("svd.sock") + ", pid "
+                        + first.process.pid());
+            }
+            // Another socket, the same state dir: refused by the state dir's lock.
+            try (SvdProcess third = SvdProcess.start(dir.resolve("third"), "--config", conf.toString(),
+                    "--socket", dir.resolve("third.sock").toString())) {
+                assertThat(third.awaitExit(Duration.ofSeconds(30))).isEqualTo(69);
+                assertThat(third.stderr()).contains("another svd (pid " + first.process.pid() + ") uses svd.state-dir");
+            }
+            assertThat(SvdProcess.alive(web)).as("the first svd's service").isTrue();
+            assertThat(first.recordedPids()).as("not restarted").containsExactly(web);
+            assertThat(first.stdout()).doesNotContain("left by an earlier svd");
+        }
+    }
+
+    @Test
     void checkPrintsStartOrder() throws Exception {
         Path conf = config("  app { command = [\"/bin/true\"], depends-on = [db] }\n" + service("web", "")
                 + service("db", ""));
@@ -108,7 +131,11 @@ class DaemonIT {
         Path conf = config(service("web", "") + stubborn);
         long web;
         long oldStubborn;
-        try (SvdProcess first = SvdProcess.start(dir, "--config", conf.toString())) {
+        // Not closed when all goes well: closing would SIGKILL the leftovers this test is about
+        // (and a killed orphan stays "alive" as a zombie until PID 1 reaps it). The second svd's
+        // close kills every recorded pid, the first one's included.
+        SvdProcess first = SvdProcess.start(dir, "--config", conf.toString());
+        try {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.recordedPids().size() == 2);
             web = Long.parseLong(Files.readString(dir.resolve("pids/web.pid")).trim());
             oldStubborn = Long.parseLong(Files.readString(dir.resolve("pids/stubborn.pid")).trim());
@@ -116,6 +143,9 @@ class DaemonIT {
             first.awaitExit(Duration.ofSeconds(10));
             assertThat(SvdProcess.alive(web)).as("left running by the killed svd").isTrue();
             assertThat(SvdProcess.alive(oldStubborn)).isTrue();
+        } catch (Throwable t) {
+            first.close();
+            throw t;
         }
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(dir.resolve("pids/stubborn.pid")).size() == 2

@@ -86,8 +86,10 @@ public final class SvdProcess implements AutoCloseable {
         return pids;
     }
 
+    /** Alive and not a zombie: an orphan killed here waits for PID 1 to reap it, which may take seconds. */
     static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && dev.svd.os.ProcFs.liveProcess((int) pid);
     }
 
     @Override

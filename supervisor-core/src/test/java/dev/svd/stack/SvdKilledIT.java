@@ -42,7 +42,7 @@ class SvdKilledIT {
                     .doesNotContain("Address already in use");
             assertThat(stack.lines("nginx: starting -> running")).as(stack.output()).hasSize(1);
             assertThat(stack.lines("nginx: running -> ")).as("nginx did not fail and restart").isEmpty();
-            assertThat(oldGunicorn.isAlive()).isFalse();
+            assertThat(ReferenceStack.running(oldGunicorn)).isFalse();
         }
     }
 }
