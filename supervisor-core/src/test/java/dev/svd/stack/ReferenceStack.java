@@ -183,12 +183,16 @@ final class ReferenceStack implements AutoCloseable {
     /**
      * Like {@link #https(String)}, but a connection nginx closes before a request was read is tried
      * again, as browsers do: on reload nginx's old workers close idle connections, including one in
-     * its TLS handshake, and that is no failed request (nginx.org/en/docs/control.html). HTTP
-     * statuses, 502 included, are recorded as they come (curl retries transport errors only).
+     * its TLS handshake, and that is no failed request (nginx.org/en/docs/control.html). Only a
+     * try that got no HTTP answer at all is repeated (at most twice); any HTTP status, 502
+     * included, is the result. (curl's own --retry would also repeat 502, 503 and 504.)
      */
     Response httpsAsABrowser(String path) {
-        return Response.curl("-k", "--retry", "2", "--retry-all-errors", "--retry-delay", "0",
-                "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1", "https://" + DOMAIN + ":" + httpsPort + path);
+        Response r = https(path);
+        for (int retry = 0; retry < 2 && r.status() == 0; retry++) {
+            r = https(path);
+        }
+        return r;
     }
 
     /** Like {@link #https(String)}, with the response's header lines before the body (curl -i). */
