@@ -42,6 +42,7 @@ for want in "'-XX:+UseSerialGC'" "'-Xmx64m'" "'-Xss512k'" "'-XX:TieredStopAtLeve
 done
 check "svd command has no -Xrs" lacks -Xrs "$dry"
 check "svd command starts with a java" has "^'[^']*/bin/java' " "$dry"
+check "svd --version is the package's version" has "^svd $version\$" "$("$home/bin/svd" --version 2>&1)"
 
 # --enable-native-access: only from JDK 22 on.
 for jdk in /usr/lib/jvm/*; do
@@ -109,6 +110,9 @@ demo_run() {   # demo_run LABEL [VAR=VALUE...]: the environment of both svd and 
     done
     check "$label: svd runs the demo, svctl status exits 0 ($(tr '\n' ' ' <"$work/status" | head -c 300))" test "$up" = 1
     check "$label: the demo's web server answers on $port" has "svd demo page" "$(curl -fsS -m 5 "http://127.0.0.1:$port/" 2>&1)"
+    env "$@" SVD_SOCKET="$dir/svd.sock" "$home/bin/svctl" version >"$work/version" 2>&1 || :
+    check "$label: svctl version names both versions ($(tr '\n' ' ' <"$work/version"))" \
+        grep -qzE "svctl $version .*svd $version" "$work/version"
     kill -TERM "$svd_pid"
     ( sleep 20; kill -KILL "$svd_pid" 2>/dev/null ) &   # a hung stop fails the check, not the build
     local watchdog=$!

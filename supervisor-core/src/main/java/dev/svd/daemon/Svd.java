@@ -11,7 +11,9 @@ import dev.svd.config.SupervisorSpec;
  * line; 69 cannot start (socket taken, directories not writable); 78 invalid configuration.
  */
 public final class Svd {
-    public static final String VERSION = "0.1.0";
+    /** From the jar's manifest (the Maven project version); "dev" when run from class directories. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            Svd.class.getPackage().getImplementationVersion(), "dev");
 
     static final int EXIT_OK = 0;
     static final int EXIT_UNCLEAN_STOP = 1;
