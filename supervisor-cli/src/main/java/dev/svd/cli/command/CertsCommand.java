@@ -8,6 +8,7 @@ import dev.svd.cli.client.UnreachableException;
 import dev.svd.cli.render.Table;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
+import dev.svd.protocol.JsonString;
 import dev.svd.protocol.JsonValue;
 import dev.svd.protocol.Response;
 import java.io.IOException;
@@ -85,15 +86,39 @@ public final class CertsCommand implements Command {
         return list.stream().anyMatch(v -> ((JsonObject) v).boolOr("warning", false)) ? ExitCodes.NOT_RUNNING : ExitCodes.OK;
     }
 
-    /** One row per certificate; DAYS is "-" while svd serves its placeholder. */
+    /**
+     * One row per certificate: the names it covers, its issuer, serial and expiry, DAYS ("-" while
+     * svd serves its placeholder), the last renewal's outcome and time, and the state in words.
+     */
     static String table(List<JsonValue> certificates) {
-        Table t = new Table("NAME", "SERIAL", "ISSUER", "NOT-AFTER", "DAYS", "STATE");
+        Table t = new Table("NAME", "NAMES", "ISSUER", "SERIAL", "NOT-AFTER", "DAYS", "LAST-RENEWAL", "STATE");
         for (JsonValue v : certificates) {
             JsonObject c = (JsonObject) v;
-            t.row(c.string("name"), orDash(c.string("serial")), orDash(c.string("issuer")), orDash(c.string("not_after")),
-                    c.boolOr("placeholder", true) ? "-" : Long.toString(c.longOr("days_left", 0)), c.string("message"));
+            t.row(c.string("name"), names(c), orDash(c.string("issuer")), orDash(c.string("serial")),
+                    orDash(c.string("not_after")), c.boolOr("placeholder", true) ? "-" : Long.toString(c.longOr("days_left", 0)),
+                    lastRenewal(c.get("last_result")), c.string("message"));
         }
         return t.render();
+    }
+
+    private static String names(JsonObject c) {
+        JsonValue names = c.get("subject_names");
+        if (!(names instanceof JsonArray a) || a.items().isEmpty()) {
+            return "-";
+        }
+        return String.join(",", a.items().stream().map(n -> ((JsonString) n).value()).toList());
+    }
+
+    /** "renewed 2026-11-25T03:12Z", "failed 2026-11-25T03:12Z", or "-" before the first run. */
+    private static String lastRenewal(JsonValue last) {
+        if (!(last instanceof JsonObject r)) {
+            return "-";
+        }
+        String at = r.string("at");
+        if (at != null && at.length() > 16) {
+            at = at.substring(0, 16) + "Z";
+        }
+        return r.string("outcome") + " " + orDash(at);
     }
 
     private static String orDash(String s) {
