@@ -180,7 +180,13 @@ class SvctlIT {
         assertThat(svctl.run("shutdown").out()).isEqualTo("svd is shutting down\n");
         assertThat(engine.shutdowns.get()).isEqualTo(1);
         SvctlProcess.Result v = svctl.run("version");
-        assertThat(v.out()).startsWith("svctl dev (protocol 1)\nsvd dev (protocol 1, pid " + ProcessHandle.current().pid() + ",");
+        // The jars' manifest version in a reactor build, "dev" from class directories: the same
+        // class path as svctl's process and this JVM's svd.
+        String svctl = java.util.Objects.requireNonNullElse(
+                dev.svd.cli.command.VersionCommand.class.getPackage().getImplementationVersion(), "dev");
+        String svd = java.util.Objects.requireNonNullElse(VersionHandler.class.getPackage().getImplementationVersion(), "dev");
+        assertThat(v.out()).startsWith("svctl " + svctl + " (protocol 1)\nsvd " + svd + " (protocol 1, pid "
+                + ProcessHandle.current().pid() + ",");
     }
 
     @Test

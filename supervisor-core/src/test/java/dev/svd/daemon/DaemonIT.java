@@ -15,9 +15,14 @@ class DaemonIT {
     Path dir;
 
     private Path config(String services) throws Exception {
+        return config("", services);
+    }
+
+    /** {@code daemon}: more keys of the svd block, e.g. "stop-budget = 2s". */
+    private Path config(String daemon, String services) throws Exception {
         Path conf = dir.resolve("svd.conf");
         Files.writeString(conf, "svd { socket = \"" + dir + "/svd.sock\", log-dir = \"" + dir + "/log\", state-dir = \""
-                + dir + "/state\" }\nservices {\n" + services + "}\n");
+                + dir + "/state\"" + (daemon.isEmpty() ? "" : ", " + daemon) + " }\nservices {\n" + services + "}\n");
         return conf;
     }
 
@@ -87,6 +92,62 @@ class DaemonIT {
                 assertThat(SvdProcess.alive(pid)).as("pid %d", pid).isFalse();
             }
             assertThat(svd.stdout()).contains("SIGTERM: stopping all services").contains("svd stopped");
+        }
+    }
+
+    @Test
+    void sigintStopsEverythingLikeSigterm() throws Exception {
+        Path conf = config(service("web", "") + service("db", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 2);
+            svd.signal("INT");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
+            assertThat(svd.recordedPids()).noneMatch(SvdProcess::alive);
+            assertThat(svd.stdout()).contains("SIGINT: stopping all services").contains("svd stopped");
+        }
+    }
+
+    @Test
+    void anEssentialServiceThatFailsStopsEverythingAndSvdExits2() throws Exception {
+        String crashing = "  core { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/core.pid; exit 3\"],"
+                + " start-seconds = 0s, essential = true, backoff { initial = 10ms },"
+                + " start-limit { burst = 2, interval = 60s } }\n";
+        Path conf = config(service("web", "") + crashing);
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(svd.recordedPids()).as("web stopped too").noneMatch(SvdProcess::alive);
+            assertThat(svd.stdout()).contains("core is essential and failed");
+        }
+    }
+
+    @Test
+    void theStopBudgetCutsAServiceThatIgnoresTermShortAndTheExitSaysSo() throws Exception {
+        String stubborn = "  stubborn { command = [\"/bin/sh\", \"-c\", \"trap '' TERM; echo $$ >> " + dir
+                + "/pids/stubborn.pid; while :; do sleep 0.2; done\"], start-seconds = 0s, stop.timeout = 60s }\n";
+        Path conf = config("stop-budget = 2s", stubborn);
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 1);
+            svd.signal("TERM");
+            // far less than stubborn's own 60 s stop timeout: the 2 s budget ends it
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
+            assertThat(svd.recordedPids()).noneMatch(SvdProcess::alive);
+            assertThat(svd.stdout()).contains("stubborn: still stopping when the stop budget ran out");
+        }
+    }
+
+    @Test
+    void sigusr1ReopensTheLogFilesAfterAnOutsideRotation() throws Exception {
+        String ticking = "  tick { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/tick.pid;"
+                + " while :; do echo tick; sleep 0.1; done\"], start-seconds = 0s }\n";
+        Path conf = config(ticking);
+        Path log = dir.resolve("log/tick.log");
+        Path moved = dir.resolve("log/tick.log.moved");
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(log) && Files.size(log) > 0);
+            Files.move(log, moved); // what logrotate does before it signals
+            svd.signal("USR1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(log) && Files.readString(log).contains("tick"));
+            assertThat(svd.stdout()).contains("SIGUSR1: reopening log files");
         }
     }
 
