@@ -125,25 +125,37 @@ public final class Pebble implements AutoCloseable {
     }
 
     /**
-     * The intermediate CA that signs pebble's certificates (its management API's /intermediates/0, over
-     * TLS trusted through {@link #caBundle()}). pebble makes a new one at each start.
+     * The intermediate CA that signs pebble's certificates (its management API's /intermediates/0).
+     * pebble makes a new one at each start.
      */
     public X509Certificate intermediate() throws IOException, InterruptedException, GeneralSecurityException {
-        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(management("/intermediates/0").getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** pebble's root CA (/roots/0) written to {@code file} in PEM, for a client that verifies what nginx serves. */
+    public Path root(Path file) throws IOException, InterruptedException, GeneralSecurityException {
+        return Files.writeString(file, management("/roots/0"));
+    }
+
+    /** A GET on pebble's management API, over TLS trusted through {@link #caBundle()}. */
+    private String management(String path) throws IOException, InterruptedException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        trust.setCertificateEntry("pebble-listener-ca", x509.generateCertificate(Files.newInputStream(caBundle())));
+        try (var in = Files.newInputStream(caBundle())) {
+            trust.setCertificateEntry("pebble-listener-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         HttpResponse<String> pem = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build()
-                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + "/intermediates/0"))
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + path))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (pem.statusCode() != 200) {
-            throw new AssertionError("pebble's /intermediates/0 answered " + pem.statusCode() + ": " + pem.body());
+            throw new AssertionError("pebble's " + path + " answered " + pem.statusCode() + ": " + pem.body());
         }
-        return (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
+        return pem.body();
     }
 
     /** Stops the ACME server only (challtestsrv stays), as an outage would. */
