@@ -5,24 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.svd.config.ProbeCheck;
 import dev.svd.daemon.SvdProcess;
-import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
-import dev.svd.protocol.JsonParser;
-import dev.svd.protocol.Request;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 6 end to end on loopback with the real programs: svd (its own JVM) runs nginx and keeps a
  * certificate from Debian's pebble (ACME test server; pebble-challtestsrv answers every DNS query with
  * 127.0.0.1) through Debian's certbot. The steps build on each other, so they share one pebble and one
- * svd and run in order; all ports are chosen free. See real-stack-notes.md for the pebble setup.
+ * svd and run in order; all ports are chosen free. {@link Pebble} starts pebble; see real-stack-notes.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificatesIT {
@@ -49,8 +37,7 @@ class CertificatesIT {
     static int httpPort;
     static int tlsPort;
     static int acmePort;
-    static Process challtestsrv;
-    static Process pebble;
+    static Pebble pebble;
     static SvdProcess svd;
     static Path nginxConf;
     static String goodNginxConf;
@@ -58,46 +45,13 @@ class CertificatesIT {
     @BeforeAll
     static void startPebbleAndSvd() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nginx workers
-        int[] ports = freePorts(7);
+        int[] ports = Pebble.freePorts(2);
         httpPort = ports[0];
         tlsPort = ports[1];
-        acmePort = ports[2];
-        int pebbleManagement = ports[3];
-        int pebbleTls = ports[4];
-        int dns = ports[5];
-        int dnsManagement = ports[6];
-        Path p = Files.createDirectories(dir.resolve("pebble"));
-        run(p, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=pebble listener test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-keyout", "ca.key", "-out", "ca.pem");
-        run(p, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem", "-out", "srv.csr");
-        Files.writeString(p.resolve("srv.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
-                + "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-        run(p, "openssl", "x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "srv.ext", "-out", "cert.pem");
-        Files.writeString(p.resolve("pebble-config.json"), """
-                { "pebble": { "listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
-                  "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
-                  "ocspResponderURL": "", "externalAccountBindingRequired": false } }
-                """.formatted(acmePort, pebbleManagement, p.resolve("cert.pem"), p.resolve("key.pem"), httpPort, pebbleTls));
-        // -defaultIPv6 "": no AAAA answer, else pebble's VA dials [::1] and does not fall back (real-stack-notes 3)
-        challtestsrv = new ProcessBuilder("pebble-challtestsrv", "-dns01", "127.0.0.1:" + dns, "-management",
-                "127.0.0.1:" + dnsManagement, "-http01", "", "-https01", "", "-tlsalpn01", "", "-defaultIPv4", "127.0.0.1",
-                "-defaultIPv6", "").redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.out").toFile()).start();
-        ProcessBuilder pb = new ProcessBuilder("pebble", "-config", p.resolve("pebble-config.json").toString(),
-                "-dnsserver", "127.0.0.1:" + dns, "-strict=false").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("pebble.out").toFile());
-        pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
-        pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
-        pb.environment().put("PEBBLE_AUTHZREUSE", "0"); // every order really goes through HTTP-01 via nginx
-        pebble = pb.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> listening(acmePort) && listening(dnsManagement));
+        pebble = Pebble.start(dir.resolve("pebble"), httpPort);
+        acmePort = pebble.acmePort();
         // BAD resolves to an address nginx does not listen on: svd's pre-flight (to 127.0.0.1) passes, pebble's VA fails
-        var added = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + dnsManagement + "/add-a")).POST(java.net.http.HttpRequest
-                .BodyPublishers.ofString("{\"host\":\"" + BAD + "\",\"addresses\":[\"127.0.0.2\"]}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        pebble.addA(BAD, "127.0.0.2");
 
         Path nginx = Files.createDirectories(dir.resolve("nginx"));
         Files.createDirectories(nginx.resolve("tmp"));
@@ -153,7 +107,7 @@ class CertificatesIT {
                   warn-days = 100000  # pebble's certificates last 5 years: always "close to expiry" here
                 }
                 certificates.bad = ${certificates.site} { domains = [%11$s] }
-                """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, p.resolve("ca.pem"), httpPort, tlsPort, BAD));
+                """.formatted(dir, state, nginx, nginxConf, DOMAIN, www, acmePort, pebble.caBundle(), httpPort, tlsPort, BAD));
         svd = SvdProcess.start(dir.resolve("svd"), "--config", conf.toString());
     }
 
@@ -175,10 +129,8 @@ class CertificatesIT {
                     h.destroyForcibly();
                 });
             }
-            for (Process p : new Process[] {pebble, challtestsrv}) {
-                if (p != null) {
-                    p.destroyForcibly();
-                }
+            if (pebble != null) {
+                pebble.close();
             }
         }
     }
@@ -263,7 +215,7 @@ class CertificatesIT {
     @Order(5)
     void acmeServerStoppedFailsWithTheReasonKeepsTheCertificateAndSchedulesTheNextAttempt() throws Exception {
         String before = served().serial();
-        pebble.destroyForcibly().waitFor();
+        pebble.stopAcmeServer();
         JsonObject failed = failure("renew", JsonObject.builder().put("name", "site").put("force", true).build());
         assertThat(failed.string("message")).contains("renewal failed: the ACME server https://127.0.0.1:" + acmePort + "/dir is unreachable")
                 .contains("still serving serial " + before);
@@ -308,51 +260,23 @@ class CertificatesIT {
     }
 
     private static JsonObject certificate(String name) throws Exception {
-        JsonArray list = call("certs", JsonObject.EMPTY).array("certificates");
-        return list.items().stream().map(JsonObject.class::cast).filter(c -> name.equals(c.string("name"))).findFirst()
-                .orElseThrow();
+        return socket().certificate(name);
     }
 
-    /** The result of a request that must succeed. */
     private static JsonObject call(String cmd, JsonObject args) throws Exception {
-        JsonObject answer = request(cmd, args);
-        assertThat(answer.boolOr("ok", false)).as(answer.toString()).isTrue();
-        JsonObject result = answer.object("result");
-        return result.get("result") instanceof JsonObject inner ? inner : result;
+        return socket().call(cmd, args);
     }
 
-    /** The error of a request that must fail. */
     private static JsonObject failure(String cmd, JsonObject args) throws Exception {
-        JsonObject answer = request(cmd, args);
-        assertThat(answer.boolOr("ok", true)).as(answer.toString()).isFalse();
-        return answer.object("error");
+        return socket().failure(cmd, args);
     }
 
-    private static JsonObject request(String cmd, JsonObject args) throws Exception {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("svd.sock")))) {
-            ch.write(ByteBuffer.wrap(new Request("1", cmd, args).toLine().getBytes(StandardCharsets.UTF_8)));
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            return (JsonObject) JsonParser.parse(in.readLine());
-        }
-    }
-
-    /** The recent events (a streamed answer: items, then the result line). */
     private static List<JsonObject> events() throws Exception {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("svd.sock")))) {
-            JsonObject args = (JsonObject) JsonParser.parse("{\"limit\":200}");
-            ch.write(ByteBuffer.wrap(new Request("1", "events", args).toLine().getBytes(StandardCharsets.UTF_8)));
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            List<JsonObject> items = new java.util.ArrayList<>();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                JsonObject o = (JsonObject) JsonParser.parse(line);
-                if (o.get("item") instanceof JsonObject item) {
-                    items.add(item);
-                } else {
-                    break;
-                }
-            }
-            return items;
-        }
+        return socket().events();
+    }
+
+    private static SvdSocket socket() {
+        return new SvdSocket(dir.resolve("svd.sock"));
     }
 
     private static int count(String text, String what) {
@@ -361,36 +285,5 @@ class CertificatesIT {
             n++;
         }
         return n;
-    }
-
-    private static boolean listening(int port) {
-        try (var s = new java.net.Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
-    private static void run(Path cwd, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-                .redirectOutput(cwd.resolve("openssl.out").toFile()).start();
-        assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
     }
 }

@@ -1,15 +1,21 @@
 package dev.svd.stack;
 
+import dev.svd.certs.Pebble;
+import dev.svd.certs.SvdSocket;
 import dev.svd.daemon.Svd;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,24 +27,38 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * The reference deployment (conf/svd.conf, conf/nginx, conf/app) prepared by conf/stack/prepare-stack
  * in a test's directory on free ports, and svd run on it as a separate JVM from the test's class
- * path. Every process below svd is recorded from /proc while the stack runs (a scan every 100 ms),
+ * path. Its certificate's ACME server is a loopback port where nothing listens (svd keeps serving its
+ * placeholder, and nothing leaves the machine) unless a test gives it one ({@link #useAcmeServer});
+ * certbot's directories are in the test's directory. Every process below svd is recorded from /proc while the stack runs (a scan every 100 ms),
  * so {@link #close()} can SIGKILL each of them, then svd, also when the test failed. Used by the
  * test thread only (the scan only adds to a synchronized map).
  */
 final class ReferenceStack implements AutoCloseable {
     static final String DOMAIN = "totheballpark.test";
+    /** conf/svd.conf's certificate. */
+    static final String CERTIFICATE = "site";
 
     final Path dir;
     final int httpPort;
     final int httpsPort;
     final int appPort;
+    /** Never bound: the default ACME server, which refuses connections. */
+    private final int noAcmePort;
     private final Path repo;
+    private URI acmeServer;
+    private Optional<Path> acmeCa = Optional.empty();
     private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
     private final ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stack-process-recorder");
@@ -52,6 +72,8 @@ final class ReferenceStack implements AutoCloseable {
         this.httpPort = ports[0];
         this.httpsPort = ports[1];
         this.appPort = ports[2];
+        this.noAcmePort = ports[3];
+        this.acmeServer = URI.create("https://127.0.0.1:" + noAcmePort + "/dir");
         this.repo = repository();
     }
 
@@ -61,7 +83,7 @@ final class ReferenceStack implements AutoCloseable {
      */
     static ReferenceStack prepare(Path dir) throws IOException, InterruptedException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ReferenceStack stack = new ReferenceStack(dir, freePorts(3));
+        ReferenceStack stack = new ReferenceStack(dir, freePorts(4));
         ProcessBuilder pb = new ProcessBuilder(stack.repo.resolve("conf/stack/prepare-stack").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.out").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -76,9 +98,25 @@ final class ReferenceStack implements AutoCloseable {
 
     /** The variables conf/stack/prepare-stack and conf/svd.conf read. */
     Map<String, String> environment() {
-        return Map.of("SVD_STACK_DIR", dir.toString(), "SVD_STACK_DOMAIN", DOMAIN,
+        Map<String, String> env = new LinkedHashMap<>(Map.of("SVD_STACK_DIR", dir.toString(), "SVD_STACK_DOMAIN", DOMAIN,
                 "SVD_STACK_HTTP_PORT", Integer.toString(httpPort), "SVD_STACK_HTTPS_PORT", Integer.toString(httpsPort),
-                "SVD_STACK_APP_PORT", Integer.toString(appPort));
+                "SVD_STACK_APP_PORT", Integer.toString(appPort), "SVD_STACK_ACME_SERVER", acmeServer.toString(),
+                "SVD_STACK_CERTBOT_CONFIG", dir.resolve("letsencrypt/config").toString(),
+                "SVD_STACK_CERTBOT_WORK", dir.resolve("letsencrypt/work").toString(),
+                "SVD_STACK_CERTBOT_LOGS", dir.resolve("letsencrypt/logs").toString()));
+        acmeCa.ifPresent(ca -> env.put("SVD_STACK_ACME_CA", ca.toString()));
+        return env;
+    }
+
+    /** The ACME server svd's certificate is issued by (such as {@link Pebble#directory()}) and its CA; before {@link #start()}. */
+    void useAcmeServer(URI directory, Path ca) {
+        acmeServer = directory;
+        acmeCa = Optional.of(ca);
+    }
+
+    /** svd's control socket, for requests without a svctl JVM each. */
+    SvdSocket socket() {
+        return new SvdSocket(dir.resolve("svd.sock"));
     }
 
     /** Starts svd on conf/svd.conf, its stdout and stderr in svd.out and svd.err. */
@@ -97,13 +135,47 @@ final class ReferenceStack implements AutoCloseable {
     }
 
     /**
-     * Starts svd and waits until Django answers through nginx on the https port and svd counts
-     * nginx as running (up for start-seconds): a signal before that meets a service still starting.
+     * Starts svd and waits until Django answers through nginx on the https port, svd counts nginx as
+     * running (up for start-seconds: a signal before that meets a service still starting), and the
+     * certificate's first run (issuance, or its failure) has ended, so no certbot runs meanwhile and no
+     * reload of svd's comes in the middle of a test.
      */
     void startAndAwaitServing() throws IOException {
         start();
         await().atMost(Duration.ofSeconds(60)).until(() -> https("/").status() == 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> !lines("nginx: starting -> running").isEmpty());
+        await().atMost(Duration.ofSeconds(120)).until(() -> socket().hasResult(CERTIFICATE));
+    }
+
+    /**
+     * The certificate nginx serves on the https port to a client that sends the domain as SNI (no
+     * hairpin NAT: to 127.0.0.1, as curl --resolve). Any certificate is accepted: it is the subject.
+     */
+    X509Certificate servedCertificate() throws IOException, GeneralSecurityException {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), httpsPort), 5000);
+            socket.setSoTimeout(5000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(DOMAIN)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     /** svctl's answer: exit code, stdout, stderr. */
@@ -178,6 +250,15 @@ final class ReferenceStack implements AutoCloseable {
     Response https(String host, String path) {
         return Response.curl("-k", "--resolve", host + ":" + httpsPort + ":127.0.0.1",
                 "https://" + host + ":" + httpsPort + path);
+    }
+
+    /**
+     * Like {@link #https(String)}, but curl verifies the served certificate: it must chain to {@code ca}
+     * and name the domain (no -k).
+     */
+    Response httpsVerified(Path ca, String path) {
+        return Response.curl("--cacert", ca.toString(), "--resolve", DOMAIN + ":" + httpsPort + ":127.0.0.1",
+                "https://" + DOMAIN + ":" + httpsPort + path);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.svd.stack;
 
+import dev.svd.protocol.JsonObject;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The reference deployment of issue 5 under svd with the real nginx, gunicorn and Django: start
- * order, what each port serves, and a stop that leaves nothing behind.
+ * order, what each port serves (on svd's placeholder certificate while no ACME server answers), and a
+ * stop that leaves nothing behind.
  */
 class ReferenceStackIT {
     @TempDir
@@ -45,6 +48,16 @@ class ReferenceStackIT {
             assertThat(stack.https("/.well-known/acme-challenge/health.txt").body()).isEqualTo("ok\n");
             // Field notes, problem 4: a Host outside ALLOWED_HOSTS reaches Django and is refused there.
             assertThat(stack.https("evil.example", "/").status()).isEqualTo(400);
+
+            // Field notes, problem 1: no certificate yet, and the ACME server unreachable (nothing listens on its
+            // port): nginx started all the same, on svd's placeholder; svd says it waits for the certificate.
+            X509Certificate served = stack.servedCertificate();
+            assertThat(served.getSubjectX500Principal().getName()).contains("O=svd placeholder")
+                    .contains("CN=" + ReferenceStack.DOMAIN);
+            JsonObject site = stack.socket().certificate(ReferenceStack.CERTIFICATE);
+            assertThat(site.boolOr("placeholder", false)).as(site.toString()).isTrue();
+            assertThat(site.string("message")).as(site.toString()).startsWith("waiting for certificate: ")
+                    .contains("unreachable").contains("next attempt at");
         }
     }
 

@@ -33,13 +33,13 @@ class ReloadIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> master.children().count() == 2);
             Set<Long> workers = master.children().map(ProcessHandle::pid).collect(Collectors.toSet());
             Path site = dir.resolve("nginx/sites/https.conf");
-            Files.writeString(site, Files.readString(site).replace("tls/fullchain.pem", "tls/missing.pem"));
+            Files.writeString(site, Files.readString(site).replace("certs/site/fullchain.pem", "certs/site/missing.pem"));
 
             ReferenceStack.Svctl reload = stack.svctl("reload", "nginx");
 
             assertThat(reload.exit()).as(reload.err()).isEqualTo(1);
             assertThat(reload.err()).contains("reload refused").contains("nothing was sent")
-                    .contains("cannot load certificate \"" + dir.resolve("tls/missing.pem") + "\"");
+                    .contains("cannot load certificate \"" + dir.resolve("certs/site/missing.pem") + "\"");
             assertThat(master.children().map(ProcessHandle::pid).collect(Collectors.toSet()))
                     .as("the same workers: no SIGHUP reached the master").isEqualTo(workers);
             assertThat(stack.https("/").status()).isEqualTo(200);
