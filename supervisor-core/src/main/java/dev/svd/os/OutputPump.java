@@ -48,6 +48,16 @@ final class OutputPump implements Runnable, AutoCloseable {
     private final Memory events = new Memory((long) MAX_EVENTS * PumpCalls.EPOLL_EVENT_BYTES);
     private final Thread thread;
     private volatile boolean closing;
+    /** Bytes read in the current round of epoll events (pump thread only). */
+    private long roundBytes;
+    /** Below this many bytes in a round, the pump waits {@link #COALESCE_NANOS} before the next round. */
+    private static final long COALESCE_BELOW = 16 << 10;
+    /**
+     * Measured with PumpThroughput (512 MiB, one write per 100-byte line): 0 -> 520,000 reads and
+     * 1.8 s of pump CPU; 50 us -> 25,000 reads, 0.6 s, and the writer done 15% sooner; 200 us ->
+     * 14,000 reads, 0.47 s, but no sooner. One line now and then waits at most this long.
+     */
+    private static final long COALESCE_NANOS = 50_000;
 
     OutputPump() {
         epoll = PumpCalls.epoll_create1(PumpCalls.EPOLL_CLOEXEC);
@@ -97,6 +107,7 @@ final class OutputPump implements Runnable, AutoCloseable {
                 }
                 continue;
             }
+            roundBytes = 0;
             for (int i = 0; i < n; i++) {
                 long data = events.getLong((long) i * PumpCalls.EPOLL_EVENT_BYTES + PumpCalls.EPOLL_DATA_OFFSET);
                 if (data == WAKE) {
@@ -106,6 +117,12 @@ final class OutputPump implements Runnable, AutoCloseable {
                 for (int r = 0; pipe != null && r < READS_PER_WAKE && readOnce(pipe); r++) {
                     // a full buffer: the pipe may hold more
                 }
+            }
+            if (roundBytes > 0 && roundBytes < COALESCE_BELOW) {
+                // Small reads: a writer of many small lines. Reading each as it comes costs a
+                // wake-up of this thread per line, and the writer a wake-up call per write;
+                // letting lines gather for a moment moves them in one read instead.
+                java.util.concurrent.locks.LockSupport.parkNanos(COALESCE_NANOS);
             }
         }
         for (Pipe pipe : pipes.values()) {
@@ -122,6 +139,7 @@ final class OutputPump implements Runnable, AutoCloseable {
     private boolean readOnce(Pipe pipe) {
         long got = PumpCalls.read(pipe.fd(), readBuffer, READ_BYTES);
         if (got > 0) {
+            roundBytes += got;
             chunk.clear().limit((int) got);
             try {
                 pipe.capture().listener.output(pipe.stream(), chunk);
