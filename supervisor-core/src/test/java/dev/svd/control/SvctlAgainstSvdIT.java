@@ -569,7 +569,8 @@ class SvctlAgainstSvdIT {
 
     private Map<String, JsonObject> statusAll() throws Exception {
         SvctlProcess.Result r = svctl.run("status", "--json");
-        assertThat(r.exit()).as("svctl status --json: %s", r.err()).isIn(0, 3);
+        assertThat(r.exit()).as("svctl status --json: %s\nsvd's stdout:\n%s\nsvd's stderr:\n%s", r.err(), svd.stdout(),
+                svd.stderr()).isIn(0, 3);
         return services(r.out());
     }
 
