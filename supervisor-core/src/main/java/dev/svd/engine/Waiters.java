@@ -2,6 +2,7 @@ package dev.svd.engine;
 
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.lifecycle.ServiceState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +46,26 @@ final class Waiters {
             if (waiting.remove(self[0])) {
                 ServiceSnapshot s = current.apply(name);
                 future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
-                        + Lifecycle.human(timeout) + " (" + (s == null ? "removed" : s.state().label() + ": "
-                        + s.reason()) + ")", s, timeout));
+                        + Lifecycle.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
             }
         });
+    }
+
+    /**
+     * Where a service was when an action timed out, for the operator: its state and reason, and, for
+     * a process that has not passed its readiness probe, that it is not ready and the last probe
+     * result, since that is what a start or restart was waiting for
+     * ({@code web: start timed out after 2s (running: pid 42; not ready: last probe: connection refused ...)}).
+     */
+    static String stuckIn(ServiceSnapshot s) {
+        if (s == null) {
+            return "removed";
+        }
+        String where = s.state().label() + ": " + s.reason();
+        if (s.ready() || !s.state().hasProcess() || s.state() == ServiceState.STOPPING) {
+            return where;
+        }
+        return where + "; not ready: " + (s.probe().isEmpty() ? "no readiness probe result yet" : "last probe: " + s.probe());
     }
 
     /** Completes every waiter whose service reached its goal (or vanished). */

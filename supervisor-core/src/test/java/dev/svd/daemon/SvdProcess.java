@@ -51,6 +51,15 @@ public final class SvdProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
+    /** svd's own pid, as {@code svctl version} should report it. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public String stdout() {
         return read(out);
     }

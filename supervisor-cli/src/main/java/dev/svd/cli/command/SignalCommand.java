@@ -7,7 +7,7 @@ import dev.svd.cli.client.UnreachableException;
 import dev.svd.protocol.JsonObject;
 import java.io.IOException;
 
-/** {@code svctl signal NAME SIG}: send a signal to a service's process group. */
+/** {@code svctl signal NAME SIG}: send a signal to a service's main process (engine: {@code signalProcess}). */
 public final class SignalCommand implements Command {
     @Override
     public String name() {
