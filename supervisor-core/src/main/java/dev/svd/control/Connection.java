@@ -130,8 +130,8 @@ final class Connection implements Runnable {
             return false;
         }
         if (command.mutating()) {
-            audit.info("audit: user={} group={} cmd={} args={} outcome={}", peer.user(), peer.group(),
-                    command.wireName(), request.args().toJson(), outcome(response));
+            audit.info("audit: {} cmd={} args={} outcome={}", peer.audit(), command.wireName(),
+                    request.args().toJson(), outcome(response));
         }
         send(response);
         return !lastAnswer;

@@ -245,7 +245,9 @@ public final class ControlServer implements AutoCloseable {
 
     private void admit(SocketChannel ch) throws IOException {
         UnixDomainPrincipal who = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        Peer peer = new Peer(who.user().getName(), who.group().getName());
+        java.util.Optional<dev.svd.os.PeerCredentials.Credentials> ids = dev.svd.os.PeerCredentials.of(ch);
+        Peer peer = new Peer(who.user().getName(), who.group().getName(), ids.map(c -> c.uid()).orElse(-1),
+                ids.map(c -> c.pid()).orElse(-1));
         if (active.incrementAndGet() > limits.maxClients()) {
             active.decrementAndGet();
             log.warn("control: refusing {}: {} clients already connected", peer, limits.maxClients());

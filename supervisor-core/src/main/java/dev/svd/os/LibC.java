@@ -41,6 +41,9 @@ interface LibC extends Library {
     /** siginfo_t is 128 bytes; on Linux si_code is at offset 8, si_pid at 16, si_status at 24. */
     int waitid(int idtype, int id, byte[] siginfo, int options) throws LastErrorException;
 
+    /** For SO_PEERCRED: {@code optlen} is in and out (one int). */
+    int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen) throws LastErrorException;
+
     /** sigset_t is 1024 bits in glibc. */
     int pthread_sigmask(int how, long[] set, long[] oldset);
 }

@@ -125,9 +125,14 @@ class ControlServerIT {
         assertThat(results.get(1).string("error")).isEqualTo("NO_SUCH_SERVICE");
         assertThat(engine.service("db").orElseThrow().state().label()).isEqualTo("running");
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo(
-                "audit: user=" + System.getProperty("user.name") + " group=" + groupName()
-                        + " cmd=start args={\"names\":[\"db\",\"nope\"],\"timeout_ms\":5000} outcome=ok "
+                "audit: user=" + System.getProperty("user.name") + " uid=" + uid() + " group=" + groupName()
+                        + " pid=" + ProcessHandle.current().pid() + " cmd=start args={\"names\":[\"db\",\"nope\"],\"timeout_ms\":5000} outcome=ok "
                         + r.toJson()));
+    }
+
+    /** The peer here is this JVM itself (RawClient), so its uid and pid are the audit's. */
+    private static int uid() throws Exception {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     private static String groupName() throws Exception {

@@ -657,9 +657,12 @@ class SvctlAgainstSvdIT {
 
     /** The audit line of a state-changing command: the peer's user and group, the command, its args and outcome. */
     private void assertAudited(String cmd, String args, String outcome) {
-        String prefix = "audit: user=" + user + " group=" + group + " cmd=" + cmd + " args=" + args + " outcome=" + outcome;
+        // svctl's pid is not known here: any pid, but a real one (svd reads it with SO_PEERCRED)
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("audit: user=" + java.util.regex.Pattern.quote(user)
+                + " uid=\\d+ group=" + java.util.regex.Pattern.quote(group) + " pid=\\d+ "
+                + java.util.regex.Pattern.quote("cmd=" + cmd + " args=" + args + " outcome=" + outcome));
         await().atMost(BOUND).untilAsserted(() -> assertThat(svd.stdout().lines().filter(l -> l.contains("audit: ")))
-                .as("svd's audit lines").anyMatch(l -> l.contains(prefix)));
+                .as("svd's audit lines").anyMatch(l -> line.matcher(l).find()));
     }
 
     /** Reads a process's stdout into a list on a daemon thread. */

@@ -31,7 +31,7 @@ public final class SvdProcess implements AutoCloseable {
     public static SvdProcess start(Path dir, String... args) throws IOException {
         Files.createDirectories(dir.resolve("pids"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Svd.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())

@@ -122,7 +122,7 @@ final class ReferenceStack implements AutoCloseable {
     /** Starts svd on conf/svd.conf, its stdout and stderr in svd.out and svd.err. */
     void start() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Svd.class.getName(),
                 "--config", repo.resolve("conf/svd.conf").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
