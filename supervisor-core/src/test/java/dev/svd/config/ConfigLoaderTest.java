@@ -21,6 +21,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theControlBlockNamesTheReadOnlyGroup() throws Exception {
+        assertThat(files.load("control { read-only-group = adm }\nservices { a { command = [\"/bin/true\"] } }\n")
+                .control().readOnlyGroup()).contains("adm");
+        assertThat(files.load("services { a { command = [\"/bin/true\"] } }\n").control().readOnlyGroup())
+                .as("no group unless configured").isEmpty();
+    }
+
+    @Test
     void typicalConfigLoads() throws Exception {
         files.write("srv/app/manage.py", "");
         SupervisorSpec spec = files.load("""

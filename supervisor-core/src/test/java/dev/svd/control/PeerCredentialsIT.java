@@ -106,8 +106,10 @@ class PeerCredentialsIT {
                 .group().getName()).isEqualTo("nogroup");
         List<String> answers = pythonAs(65534, socket,
                 "{\"v\":1,\"id\":\"1\",\"cmd\":\"status\",\"args\":{\"names\":[\"web\"]}}",
-                "{\"v\":1,\"id\":\"2\",\"cmd\":\"stop\",\"args\":{\"names\":[\"web\"]}}");
+                "{\"v\":1,\"id\":\"2\",\"cmd\":\"stop\",\"args\":{\"names\":[\"web\"]}}",
+                "{\"v\":1,\"id\":\"3\",\"cmd\":\"logs\",\"args\":{\"name\":\"web\",\"lines\":0}}");
         assertThat(answers.get(0)).startsWith("{\"v\":1,\"id\":\"1\",\"ok\":true,\"result\":{\"services\":[{\"name\":\"web\"");
+        assertThat(answers.get(2)).as("logs is a read: allowed").startsWith("{\"v\":1,\"id\":\"3\",\"ok\":true,\"result\":");
         assertThat(answers.get(1)).startsWith("{\"v\":1,\"id\":\"2\",\"ok\":false,\"error\":{\"code\":\"PERMISSION_DENIED\","
                 + "\"message\":\"permission denied: user nobody may not run stop");
         assertThat(engine.service("web").orElseThrow().state().label()).isEqualTo("running");
