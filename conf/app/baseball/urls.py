@@ -10,7 +10,7 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="/static/site.css"></head>
 <body>
 <h1>To the ballpark</h1>
-<p>baseball ok host={host} secure={secure} pid={pid}</p>
+<p>baseball ok host={host} secure={secure} pid={pid} forwarded-for={forwarded_for}</p>
 <p>Django behind gunicorn behind nginx, all supervised by svd.</p>
 </body>
 </html>
@@ -18,9 +18,11 @@ PAGE = """<!doctype html>
 
 
 def index(request):
-    # host, secure and the worker's pid let a check see the whole path: the Host nginx passed on,
-    # X-Forwarded-Proto honoured, and which gunicorn worker answered.
-    return HttpResponse(PAGE.format(host=request.get_host(), secure=request.is_secure(), pid=os.getpid()))
+    # host, secure, the worker's pid and the client address nginx passed on let a check see the
+    # whole path: the Host header, X-Forwarded-Proto honoured, which gunicorn worker answered, and
+    # X-Forwarded-For.
+    return HttpResponse(PAGE.format(host=request.get_host(), secure=request.is_secure(), pid=os.getpid(),
+                                    forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", "-")))
 
 
 def healthz(request):

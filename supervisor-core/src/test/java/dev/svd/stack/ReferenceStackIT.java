@@ -36,7 +36,8 @@ class ReferenceStackIT {
             ReferenceStack.Response page = stack.https("/");
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.body()).contains("To the ballpark")
-                    .contains("baseball ok host=totheballpark.test secure=True"); // Host and X-Forwarded-Proto passed on
+                    .contains("baseball ok host=totheballpark.test secure=True") // Host and X-Forwarded-Proto passed on
+                    .contains("forwarded-for=127.0.0.1"); // X-Forwarded-For: the client's address
             assertThat(stack.https("www." + ReferenceStack.DOMAIN, "/").status()).isEqualTo(200);
             ReferenceStack.Response health = stack.https("/healthz");
             assertThat(health.status()).isEqualTo(200);

@@ -74,7 +74,8 @@ class ReloadIT {
             requests.get();
 
             assertThat(reload.exit()).as(reload.err()).isEqualTo(0);
-            assertThat(reload.out()).contains("nginx: reloaded");
+            // what happened, to which service, the master's pid, and how long it took
+            assertThat(reload.out()).containsPattern("nginx: reloaded.*\\(running, pid \\d+, \\d+(\\.\\d+)?(ms|s)\\)");
             assertThat(statuses).as("requests during the reload").isNotEmpty().allMatch(s -> s == 200);
         }
     }
