@@ -153,7 +153,11 @@ public final class Processes implements AutoCloseable {
             log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
             clearing.put(pid, child);
             Kernel.signalGroup(pid, Signal.KILL);
-            clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                giveUpClearing(pid); // closing: report the exit now rather than never
+            }
         } else {
             child.report(status);
         }
@@ -199,8 +203,8 @@ public final class Processes implements AutoCloseable {
 
     @Override
     public void close() {
+        reaper.detach(sink); // first: a reap after this goes nowhere, so nothing schedules on the timer
         clearTimer.shutdownNow();
-        reaper.detach(sink);
         pump.close();
     }
 }
