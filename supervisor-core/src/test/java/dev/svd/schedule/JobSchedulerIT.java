@@ -189,4 +189,57 @@ class JobSchedulerIT {
         assertThat(r.result()).isEqualTo("cancelled: still running 5s after its timeout of 1ms");
         assertThat(never.isCancelled()).isTrue();
     }
+
+    /** The seam's draw for the random-delay tests: half of {@code random-delay}. */
+    private static final double HALF = 0.5;
+
+    @Test
+    void aScheduledRunStartsAfterItsRandomDelayDrawnFromRandomDelay() throws Exception {
+        scheduler.close();
+        scheduler = new JobScheduler(dir.resolve("log"), dir.resolve("state"), Clock.systemDefaultZone(), () -> HALF,
+                Duration.ZERO);
+        // One fire at a known second, 3 s from now; random-delay 4s with the draw fixed at 0.5: the run waits 2 s.
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(3);
+        String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
+                + at.getMonthValue() + " ? " + at.getYear();
+        Duration randomDelay = Duration.ofSeconds(4);
+        Duration drawn = Duration.ofMillis((long) (HALF * randomDelay.toMillis()));
+        List<Instant> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        scheduler.scheduleQuartz("delayed", once, "once", "once", randomDelay, Duration.ofSeconds(10), false, run -> {
+            starts.add(Instant.now());
+            return CompletableFuture.completedFuture(JobOutcome.success("done"));
+        });
+        scheduler.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !starts.isEmpty());
+        // Quartz fires a trigger up to 2 ms before its time (QuartzSchedulerThread waits while more than 2 ms are
+        // left); the cron fire and the delayed one-shot fire may each be that early.
+        Instant earliest = at.toInstant().plus(drawn).minusMillis(5);
+        assertThat(starts.get(0)).as("started %s after the scheduled time", Duration.between(at.toInstant(), starts.get(0)))
+                .isAfterOrEqualTo(earliest);
+        assertThat(starts).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.jobs().get(0).lastRun().isPresent());
+        assertThat(scheduler.jobs().get(0).lastRun().orElseThrow().started()).isAfterOrEqualTo(earliest);
+        assertThat(log("delayed")).contains(" delayed started (schedule)\n").contains(" delayed: done after ");
+    }
+
+    @Test
+    void runNowDoesNotWaitForTheRandomDelay() throws Exception {
+        scheduler.close();
+        scheduler = new JobScheduler(dir.resolve("log"), dir.resolve("state"), Clock.systemDefaultZone(), () -> HALF,
+                Duration.ZERO);
+        // A scheduled run would wait 30 min (0.5 x 1h); svctl run starts at once (jobs.md, "Runs").
+        scheduler.schedule(job("renew", "echo renewed"), runner);
+        assertThat(scheduler.jobs().get(0).randomDelay()).isEqualTo(Duration.ofHours(1));
+        scheduler.start();
+        Instant asked = Instant.now();
+        CompletableFuture<JobRunResult> run = scheduler.runNow("renew");
+        await().atMost(Duration.ofSeconds(30)).until(run::isDone);
+        JobRunResult r = run.get();
+        assertThat(r.trigger()).isEqualTo("manual");
+        assertThat(r.result()).isEqualTo("exited 0");
+        assertThat(r.tail()).containsExactly("renewed");
+        assertThat(Duration.between(asked, r.started())).isLessThan(Duration.ofMinutes(1));
+    }
 }
