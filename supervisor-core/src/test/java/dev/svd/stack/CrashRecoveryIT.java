@@ -27,7 +27,7 @@ class CrashRecoveryIT {
     void gunicornKilledIsRestartedAndNginxAnswers502OnlyUntilItIsBack() throws Exception {
         try (ReferenceStack stack = ReferenceStack.prepare(dir)) {
             stack.startAndAwaitServing();
-            ProcessHandle master = stack.awaitMaster("/usr/bin/gunicorn");
+            ProcessHandle master = stack.awaitMaster("/venv/bin/gunicorn");
             await().atMost(Duration.ofSeconds(20)).until(() -> master.children().count() == 3);
             Set<Long> oldWorkers = master.children().map(ProcessHandle::pid).collect(Collectors.toSet());
 
@@ -45,7 +45,7 @@ class CrashRecoveryIT {
             for (int i = 0; i < 10; i++) {
                 assertThat(stack.https("/").status()).as("once gunicorn is back").isEqualTo(200);
             }
-            assertThat(stack.master("/usr/bin/gunicorn")).get().extracting(ProcessHandle::pid).isNotEqualTo(master.pid());
+            assertThat(stack.master("/venv/bin/gunicorn")).get().extracting(ProcessHandle::pid).isNotEqualTo(master.pid());
             assertThat(stack.lines("gunicorn: running -> starting")).as(stack.output())
                     .singleElement().asString().contains("killed by SIGKILL");
             assertThat(stack.lines("nginx: running ->")).as("nginx is not restarted with it\n" + stack.output()).isEmpty();

@@ -22,7 +22,7 @@ class SvdKilledIT {
     void restartedSvdRunsExactlyOneNginxAndOneGunicorn() throws Exception {
         try (ReferenceStack stack = ReferenceStack.prepare(dir)) {
             stack.startAndAwaitServing();
-            ProcessHandle oldGunicorn = stack.awaitMaster("/usr/bin/gunicorn");
+            ProcessHandle oldGunicorn = stack.awaitMaster("/venv/bin/gunicorn");
             ProcessHandle oldNginx = stack.awaitMaster("nginx: master");
             List<ProcessHandle> oldProcesses = stack.recorded();
 
@@ -35,7 +35,7 @@ class SvdKilledIT {
             long nginxMasters = stack.recorded().stream().filter(ReferenceStack::running)
                     .filter(p -> ReferenceStack.commandLine(p.pid()).contains("nginx: master")).count();
             long gunicornMasters = stack.svd().children().filter(ReferenceStack::running)
-                    .filter(p -> ReferenceStack.commandLine(p.pid()).contains("/usr/bin/gunicorn")).count();
+                    .filter(p -> ReferenceStack.commandLine(p.pid()).contains("/venv/bin/gunicorn")).count();
             assertThat(nginxMasters).isEqualTo(1);
             assertThat(gunicornMasters).isEqualTo(1);
             assertThat(stack.stdout()).contains("was left by an earlier svd")
