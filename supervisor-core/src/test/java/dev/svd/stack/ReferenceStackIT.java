@@ -102,6 +102,26 @@ class ReferenceStackIT {
         }
     }
 
+    @Test
+    void svctlStopOfTheStackLeavesNoProcessAndNoPortBehindAndSvdRunsOn() throws Exception {
+        try (ReferenceStack stack = ReferenceStack.prepare(dir)) {
+            stack.startAndAwaitServing();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> stack.recorded().stream().filter(ReferenceStack::running).count() >= 7);
+            List<ProcessHandle> processes = stack.recorded();
+
+            ReferenceStack.Svctl stop = stack.svctl("stop", "nginx", "gunicorn");
+            assertThat(stop.exit()).as(stop.err()).isZero();
+            assertThat(stop.out()).contains("nginx: stopped").contains("gunicorn: stopped");
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(processes)
+                    .as("processes that were below svd").noneMatch(ReferenceStack::running));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.of(stack.httpPort,
+                    stack.httpsPort, stack.appPort)).allMatch(ReferenceStack::bindable));
+            assertThat(stack.svd().isAlive()).as("svd itself runs on").isTrue();
+        }
+    }
+
     private static int indexOf(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {
