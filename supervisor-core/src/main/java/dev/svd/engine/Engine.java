@@ -30,10 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -73,11 +69,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final List<Runnable> deferredLogs = new ArrayList<>();
     /** Spawns asked for during a reconcile pass; null outside one. */
     private List<ServiceSpec> batch;
-    private final ExecutorService spawners = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "svd-spawn");
-        t.setDaemon(true);
-        return t;
-    });
+    private final BatchSpawner spawner;
     private final Probes probes;
     private final Goals goals;
     private final Reloader reloader;
@@ -102,6 +94,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.configSource = configSource;
         this.runner = runner;
         this.outputs = outputs;
+        this.spawner = new BatchSpawner(runner, outputs);
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.goals = new Goals(config);
@@ -173,11 +166,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     /** After each batch of work: the log lines it produced, and the process ledger. */
     private void flushLogs() {
+        runner.settle(); // the ledger first: until it is written, a killed svd leaves these processes unrecorded
         for (Runnable line : deferredLogs) {
             line.run();
         }
         deferredLogs.clear();
-        runner.settle();
     }
 
     // ---- applying the lifecycle -------------------------------------------------------------
@@ -228,24 +221,12 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             if (batch != null) {
                 batch.add(spec);
             } else {
-                spawned(spec, spawn(spec));
+                spawned(spec, spawner.spawn(spec));
             }
         } else if (effect instanceof Effect.SignalGroup s) {
             runner.signalGroup(s.pid(), s.signal());
         } else if (effect instanceof Effect.ArmTimer a) {
             timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
-        }
-    }
-
-    /** The pid, or the SpawnException that says why there is none. Any thread. */
-    private Object spawn(ServiceSpec spec) {
-        try {
-            return runner.spawn(spec, outputs.listenerFor(spec));
-        } catch (SpawnException e) {
-            return e;
-        } catch (RuntimeException e) {
-            log.error("{}: spawn failed unexpectedly", spec.name(), e);
-            return new SpawnException("internal error: " + e);
         }
     }
 
@@ -261,31 +242,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         }
     }
 
-    /**
-     * Spawns a batch on the spawn threads at once (about 2 ms each, mostly in fork/exec, so two
-     * cores halve a start of many services), then feeds the outcomes in order. The engine thread
-     * waits: nothing else happens to these services meanwhile.
-     */
+    /** Spawns a batch together (BatchSpawner), then feeds the outcomes in order; nothing else happens meanwhile. */
     private void spawnAll(List<ServiceSpec> specs) {
-        if (specs.size() == 1) {
-            spawned(specs.get(0), spawn(specs.get(0)));
-            return;
-        }
-        List<Future<Object>> outcomes = new ArrayList<>();
-        for (ServiceSpec spec : specs) {
-            outcomes.add(spawners.submit(() -> spawn(spec)));
-        }
+        List<Object> outcomes = spawner.spawnAll(specs);
         for (int i = 0; i < specs.size(); i++) {
-            Object outcome;
-            try {
-                outcome = outcomes.get(i).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                outcome = new SpawnException("svd is stopping");
-            } catch (ExecutionException e) {
-                outcome = new SpawnException("internal error: " + e.getCause());
-            }
-            spawned(specs.get(i), outcome);
+            spawned(specs.get(i), outcomes.get(i));
         }
     }
 
@@ -616,12 +577,12 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public void close() {
         thread.interrupt();
-        spawners.shutdownNow();
+        spawner.close();
         try {
             if (thread.isAlive() && thread != Thread.currentThread()) {
                 thread.join(CLOSE_WAIT.toMillis());
             }
-            spawners.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            spawner.close(CLOSE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

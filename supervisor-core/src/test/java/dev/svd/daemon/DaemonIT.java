@@ -200,6 +200,11 @@ class DaemonIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.recordedPids().size() == 2);
             web = Long.parseLong(Files.readString(dir.resolve("pids/web.pid")).trim());
             oldStubborn = Long.parseLong(Files.readString(dir.resolve("pids/stubborn.pid")).trim());
+            // The services may write their pids before svd has written them down (a few ms after the
+            // spawns); what svd recorded is what this test is about.
+            Path ledger = dir.resolve("state/processes");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(ledger)
+                    && Files.readString(ledger).contains("\t" + web + "\t") && Files.readString(ledger).contains("\t" + oldStubborn + "\t"));
             first.signal("KILL");
             first.awaitExit(Duration.ofSeconds(10));
             assertThat(SvdProcess.alive(web)).as("left running by the killed svd").isTrue();
