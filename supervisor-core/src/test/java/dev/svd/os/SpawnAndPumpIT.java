@@ -122,6 +122,23 @@ class SpawnAndPumpIT {
     }
 
     @Test
+    void aFloodOfSmallWritesThenQuietThenMoreLosesNothing() throws Exception {
+        // One write per 50-byte line: the pump takes such a pipe out of its epoll set while it
+        // floods and puts it back when it goes quiet (the pause), then it floods again.
+        String script = "import os, time\n"
+                + "line = b'x' * 49 + b'\\n'\n"
+                + "for _ in range(100000):\n"
+                + "    os.write(1, line)\n"
+                + "time.sleep(0.3)\n"
+                + "for _ in range(100000):\n"
+                + "    os.write(1, line)\n";
+        Counting out = new Counting();
+        spawn(out, "/usr/bin/python3", "-c", script);
+        assertThat(out.closed.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.stdout.get()).isEqualTo(200_000L * 50);
+    }
+
+    @Test
     void aFileThatCannotBeExecutedIsASpawnErrorWithTheKernelsReason() throws Exception {
         Path garbage = dir.resolve("garbage");
         Files.write(garbage, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
