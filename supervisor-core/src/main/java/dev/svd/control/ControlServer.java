@@ -2,6 +2,7 @@ package dev.svd.control;
 
 import dev.svd.certs.CertificateControl;
 import dev.svd.engine.SupervisorControl;
+import dev.svd.os.PeerCredentials;
 import dev.svd.protocol.CommandName;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
@@ -27,6 +28,7 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -245,7 +247,7 @@ public final class ControlServer implements AutoCloseable {
 
     private void admit(SocketChannel ch) throws IOException {
         UnixDomainPrincipal who = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        java.util.Optional<dev.svd.os.PeerCredentials.Credentials> ids = dev.svd.os.PeerCredentials.of(ch);
+        Optional<PeerCredentials.Credentials> ids = PeerCredentials.of(ch);
         Peer peer = new Peer(who.user().getName(), who.group().getName(), ids.map(c -> c.uid()).orElse(-1),
                 ids.map(c -> c.pid()).orElse(-1));
         if (active.incrementAndGet() > limits.maxClients()) {

@@ -208,7 +208,7 @@ final class OutputPump implements Runnable, AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("output on fd {} could not be handled", pipe.fd, e);
             }
-            growIfFull(pipe, (int) got);
+            afterRead(pipe, (int) got);
             return got;
         }
         if (got < 0) {
@@ -233,7 +233,7 @@ final class OutputPump implements Runnable, AutoCloseable {
     }
 
     /** Counts the rounds in a row with bytes, and makes a pipe that a read found full 1 MiB large. */
-    private void growIfFull(Pipe pipe, int got) {
+    private void afterRead(Pipe pipe, int got) {
         if (pipe.lastRound != round) {
             pipe.streak = pipe.lastRound == round - 1 ? pipe.streak + 1 : 1;
             pipe.lastRound = round;

@@ -3,9 +3,9 @@ package dev.svd.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.svd.config.ProbeCheck;
 import dev.svd.daemon.SvdProcess;
 import dev.svd.protocol.JsonObject;
+import dev.svd.testing.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificatesIT {
-    private static final String DOMAIN = "totheballpark.test";
+    private static final String DOMAIN = CertsFixture.DOMAIN;
     private static final String BAD = "unreachable." + DOMAIN;
     private static final Duration ISSUE = Duration.ofSeconds(60);
 
@@ -45,7 +45,7 @@ class CertificatesIT {
     @BeforeAll
     static void startPebbleAndSvd() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nginx workers
-        int[] ports = Pebble.freePorts(2);
+        int[] ports = Ports.freePorts(2);
         httpPort = ports[0];
         tlsPort = ports[1];
         pebble = Pebble.start(dir.resolve("pebble"), httpPort);
@@ -53,37 +53,13 @@ class CertificatesIT {
         // BAD resolves to an address nginx does not listen on: svd's pre-flight (to 127.0.0.1) passes, pebble's VA fails
         pebble.addA(BAD, "127.0.0.2");
 
-        Path nginx = Files.createDirectories(dir.resolve("nginx"));
-        Files.createDirectories(nginx.resolve("tmp"));
-        Files.createDirectories(nginx.resolve("logs"));
+        Path nginx = CertsFixture.nginxDirectory(dir);
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.createDirectories(www.resolve(".well-known/acme-challenge"));
         Files.writeString(www.resolve(".well-known/acme-challenge/health.txt"), "ok\n");
         Path state = dir.resolve("state");
         nginxConf = nginx.resolve("nginx.conf");
-        goodNginxConf = """
-                user root;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log notice;
-                events { worker_connections 64; }
-                http {
-                    access_log %1$s/logs/access.log;
-                    client_body_temp_path %1$s/tmp/body; proxy_temp_path %1$s/tmp/proxy; fastcgi_temp_path %1$s/tmp/fastcgi;
-                    uwsgi_temp_path %1$s/tmp/uwsgi; scgi_temp_path %1$s/tmp/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        location /.well-known/acme-challenge/ { root %3$s; default_type text/plain; }
-                        location / { return 301 https://$host$request_uri; }
-                    }
-                    server {
-                        listen 127.0.0.1:%4$d ssl;
-                        ssl_certificate     %5$s/certs/site/fullchain.pem;
-                        ssl_certificate_key %5$s/certs/site/privkey.pem;
-                        location / { return 200 "ok\\n"; }
-                    }
-                }
-                """.formatted(nginx, httpPort, www, tlsPort, state);
+        goodNginxConf = CertsFixture.nginxConf(nginx, httpPort, www, tlsPort, state);
         Files.writeString(nginxConf, goodNginxConf);
         Path conf = dir.resolve("svd.conf");
         Files.writeString(conf, """
@@ -113,26 +89,7 @@ class CertificatesIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        try {
-            if (svd != null) {
-                svd.signal("TERM"); // svd stops nginx (QUIT) itself
-                svd.awaitExit(Duration.ofSeconds(20));
-            }
-        } finally {
-            if (svd != null) {
-                svd.close();
-            }
-            Path pidFile = dir.resolve("nginx/nginx.pid");
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            }
-            if (pebble != null) {
-                pebble.close();
-            }
-        }
+        CertsFixture.stopAll(dir, svd, pebble);
     }
 
     @Test
@@ -182,11 +139,11 @@ class CertificatesIT {
         assertThat(forced.string("serial")).isNotEqualTo(before);
         assertThat(served().serial()).isEqualTo(forced.string("serial"));
 
-        int reloads = count(svd.stdout(), "(reload)");
+        int reloads = CertsFixture.count(svd.stdout(), "(reload)");
         JsonObject notDue = call("run", JsonObject.builder().put("name", "certificate-site").build()); // the scheduled job
         assertThat(notDue.boolOr("ok", false)).as(notDue.toString()).isTrue();
         assertThat(notDue.string("result")).startsWith("unchanged: not due").contains("nothing was reloaded");
-        assertThat(count(svd.stdout(), "(reload)")).isEqualTo(reloads);
+        assertThat(CertsFixture.count(svd.stdout(), "(reload)")).isEqualTo(reloads);
         assertThat(served().serial()).isEqualTo(forced.string("serial"));
     }
 
@@ -252,7 +209,7 @@ class CertificatesIT {
     // ---- helpers ----
 
     private static CertificateFile served() throws IOException {
-        return ServedCertificate.fetch(new ProbeCheck.HostPort("127.0.0.1", tlsPort), DOMAIN, Duration.ofSeconds(5));
+        return CertsFixture.served(tlsPort);
     }
 
     private static JsonObject certificate() throws Exception {
@@ -277,13 +234,5 @@ class CertificatesIT {
 
     private static SvdSocket socket() {
         return new SvdSocket(dir.resolve("svd.sock"));
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

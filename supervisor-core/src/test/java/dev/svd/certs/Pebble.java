@@ -2,10 +2,10 @@ package dev.svd.certs;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.svd.testing.Ports;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +60,7 @@ public final class Pebble implements AutoCloseable {
     public static Pebble start(Path dir, int httpPort) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         // acme, management, pebble's tls-alpn port (unused), dns, dns management
-        Pebble p = new Pebble(dir, freePorts(5));
+        Pebble p = new Pebble(dir, Ports.freePorts(5));
         try {
             p.startPrograms(httpPort);
         } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
@@ -202,24 +202,6 @@ public final class Pebble implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** {@code count} distinct ports that were free a moment ago, all bound at once so none repeats. */
-    public static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 }

@@ -3,9 +3,9 @@ package dev.svd.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.svd.config.ProbeCheck;
 import dev.svd.daemon.SvdProcess;
 import dev.svd.protocol.JsonObject;
+import dev.svd.testing.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PreflightIT {
-    private static final String DOMAIN = "totheballpark.test";
+    private static final String DOMAIN = CertsFixture.DOMAIN;
     private static final Duration ISSUE = Duration.ofSeconds(60);
 
     @TempDir
@@ -56,14 +56,12 @@ class PreflightIT {
     @BeforeAll
     static void startPebbleAndSvd() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nginx workers
-        int[] ports = Pebble.freePorts(2);
+        int[] ports = Ports.freePorts(2);
         httpPort = ports[0];
         tlsPort = ports[1];
         pebble = Pebble.start(dir.resolve("pebble"), httpPort);
 
-        Path nginx = Files.createDirectories(dir.resolve("nginx"));
-        Files.createDirectories(nginx.resolve("tmp"));
-        Files.createDirectories(nginx.resolve("logs"));
+        Path nginx = CertsFixture.nginxDirectory(dir);
         www = Files.createDirectories(dir.resolve("www"));
         elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         for (Path root : List.of(www, elsewhere)) { // nginx's ready probe passes whichever is served
@@ -74,29 +72,7 @@ class PreflightIT {
         serve(elsewhere); // from the start, nginx does not serve svd's webroot
         Path state = dir.resolve("state");
         Path nginxConf = nginx.resolve("nginx.conf");
-        Files.writeString(nginxConf, """
-                user root;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log notice;
-                events { worker_connections 64; }
-                http {
-                    access_log %1$s/logs/access.log;
-                    client_body_temp_path %1$s/tmp/body; proxy_temp_path %1$s/tmp/proxy; fastcgi_temp_path %1$s/tmp/fastcgi;
-                    uwsgi_temp_path %1$s/tmp/uwsgi; scgi_temp_path %1$s/tmp/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        location /.well-known/acme-challenge/ { root %3$s; default_type text/plain; }
-                        location / { return 301 https://$host$request_uri; }
-                    }
-                    server {
-                        listen 127.0.0.1:%4$d ssl;
-                        ssl_certificate     %5$s/certs/site/fullchain.pem;
-                        ssl_certificate_key %5$s/certs/site/privkey.pem;
-                        location / { return 200 "ok\\n"; }
-                    }
-                }
-                """.formatted(nginx, httpPort, served, tlsPort, state));
+        Files.writeString(nginxConf, CertsFixture.nginxConf(nginx, httpPort, served, tlsPort, state));
         Path conf = dir.resolve("svd.conf");
         Files.writeString(conf, """
                 svd { socket = "%1$s/svd.sock", log-dir = "%1$s/logs", state-dir = "%2$s" }
@@ -123,26 +99,7 @@ class PreflightIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        try {
-            if (svd != null) {
-                svd.signal("TERM"); // svd stops nginx (QUIT) itself
-                svd.awaitExit(Duration.ofSeconds(20));
-            }
-        } finally {
-            if (svd != null) {
-                svd.close();
-            }
-            Path pidFile = dir.resolve("nginx/nginx.pid");
-            if (Files.exists(pidFile)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            }
-            if (pebble != null) {
-                pebble.close();
-            }
-        }
+        CertsFixture.stopAll(dir, svd, pebble);
     }
 
     @Test
@@ -194,7 +151,7 @@ class PreflightIT {
         String serial = served().serial();
         Set<String> certbotLogs = certbotLogs();
         int orders = pebbleOrders();
-        int reloads = count(svd.stdout(), "(reload)");
+        int reloads = CertsFixture.count(svd.stdout(), "(reload)");
         Set<Long> workers = workers();
         assertThat(workers).isNotEmpty();
 
@@ -213,7 +170,7 @@ class PreflightIT {
         assertThat(pebbleOrders()).as(pebble.output()).isEqualTo(orders);
 
         // nginx as it was: same master and workers (a reload would replace the workers), not reloaded, same serial served
-        assertThat(count(svd.stdout(), "(reload)")).isEqualTo(reloads);
+        assertThat(CertsFixture.count(svd.stdout(), "(reload)")).isEqualTo(reloads);
         assertThat(nginxMaster()).isEqualTo(nginxMaster);
         assertThat(workers()).isEqualTo(workers);
         assertThat(served().serial()).isEqualTo(serial);
@@ -254,7 +211,7 @@ class PreflightIT {
     /** New orders pebble logged (its WFE logs each new-order request). */
     private static int pebbleOrders() throws IOException {
         String out = pebble.output();
-        return count(out, "POST /order-plz");
+        return CertsFixture.count(out, "POST /order-plz");
     }
 
     /** Tokens the pre-flight left in the webroot. */
@@ -271,7 +228,7 @@ class PreflightIT {
     }
 
     private static CertificateFile served() throws IOException {
-        return ServedCertificate.fetch(new ProbeCheck.HostPort("127.0.0.1", tlsPort), DOMAIN, Duration.ofSeconds(5));
+        return CertsFixture.served(tlsPort);
     }
 
     private static JsonObject certificate() throws Exception {
@@ -288,13 +245,5 @@ class PreflightIT {
 
     private static SvdSocket socket() {
         return new SvdSocket(dir.resolve("svd.sock"));
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

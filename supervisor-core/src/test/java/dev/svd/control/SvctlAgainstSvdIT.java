@@ -7,12 +7,11 @@ import dev.svd.daemon.SvdProcess;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonParser;
 import dev.svd.protocol.JsonValue;
+import dev.svd.testing.Ports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +87,7 @@ class SvctlAgainstSvdIT {
 
     @Test
     void statusShowsTheRealPidsOfRunningServicesAsATableAndAsJson() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         startSvd(sleeper("idle") + web("web", port), "");
         awaitRunning("idle", "web");
         long idle = recordedPid("idle");
@@ -144,7 +143,7 @@ class SvctlAgainstSvdIT {
 
     @Test
     void stopStartAndRestartOfSeveralServicesReplaceTheirRealProcesses() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         startSvd(sleeper("idle") + sleeper("other") + web("web", port), "");
         awaitRunning("idle", "other", "web");
         long idle = recordedPid("idle");
@@ -222,7 +221,7 @@ class SvctlAgainstSvdIT {
 
     @Test
     void startThatTimesOutWaitingForReadinessExits1AndNamesTheProbe() throws Exception {
-        int closed = freePort();
+        int closed = Ports.freePort();
         startSvd(sleeper("idle") + service("never", "echo $$ >> " + pids + "/never.pid; exec sleep 1000",
                 "ready { tcp { address = \"127.0.0.1:" + closed + "\" }, start-timeout = 1h }"), "");
         awaitRunning("idle");
@@ -483,7 +482,7 @@ class SvctlAgainstSvdIT {
 
     @Test
     void shutdownStopsEveryServiceAndEndsSvd() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         startSvd(sleeper("idle") + trapper("sig") + web("web", port), "");
         awaitRunning("idle", "sig", "web");
         List<Long> all = new ArrayList<>(recordedPids("idle"));
@@ -686,11 +685,6 @@ class SvctlAgainstSvdIT {
         assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static int http(int port) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/").openConnection();

@@ -7,8 +7,8 @@ import dev.svd.config.ServiceSpec;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import dev.svd.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,6 @@ class HealthIT {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private ServiceSpec api(int port, Path healthyFile) {
         return ServiceSpec.of("api", List.of("python3", SERVER.toString(), "--port", Integer.toString(port),
@@ -49,7 +44,7 @@ class HealthIT {
 
     @Test
     void dependentStartsOnlyOnceItsDependencyIsReady() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         Path healthy = dir.resolve("healthy");
         ServiceSpec api = api(port, healthy).withReady(Optional.of(http(port, 1, Duration.ofSeconds(60))));
         ServiceSpec web = ServiceSpec.of("web", List.of("/bin/sh", "-c", "date +%s%N > " + dir.resolve("web.started")
@@ -74,7 +69,7 @@ class HealthIT {
 
     @Test
     void notReadyWithinStartTimeoutFailsTheServiceWithTheLastProbe() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         ServiceSpec api = api(port, dir.resolve("never")).withReady(Optional.of(http(port, 1, Duration.ofSeconds(2))));
         try (RunningEngine r = new RunningEngine(dir, api).start()) {
             ServiceSnapshot s = r.awaitState("api", ServiceState.FAILED);
@@ -84,7 +79,7 @@ class HealthIT {
 
     @Test
     void livenessFailuresRestartTheServiceAfterTheThreshold() throws Exception {
-        int port = freePort();
+        int port = Ports.freePort();
         Path healthy = dir.resolve("healthy");
         Files.writeString(healthy, "");
         ServiceSpec api = api(port, healthy).withHealth(Optional.of(http(port, 3, Duration.ZERO)))

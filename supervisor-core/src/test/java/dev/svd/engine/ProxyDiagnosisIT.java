@@ -11,8 +11,8 @@ import dev.svd.config.StopSpec;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.Kernel;
+import dev.svd.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +43,6 @@ class ProxyDiagnosisIT {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static ProbeSpec http(int port, Duration interval, int failureThreshold) {
         return new ProbeSpec(new ProbeCheck.Http(URI.create("http://127.0.0.1:" + port + "/healthz"), Optional.empty(),
@@ -109,8 +104,8 @@ class ProxyDiagnosisIT {
 
     @Test
     void nginxBadGatewayNamesTheUpstreamThatIsNotReady() throws Exception {
-        int appPort = freePort();
-        int nginxPort = freePort();
+        int appPort = Ports.freePort();
+        int nginxPort = Ports.freePort();
         Path gate = dir.resolve("listen");
         Files.writeString(gate, "");
         try (RunningEngine r = new RunningEngine(dir, app(appPort, gate), nginx(nginxPort, appPort, 2)).start()) {
@@ -143,8 +138,8 @@ class ProxyDiagnosisIT {
 
     @Test
     void nginxBadGatewayNamesTheUpstreamThatIsNotRunning() throws Exception {
-        int appPort = freePort();
-        int nginxPort = freePort();
+        int appPort = Ports.freePort();
+        int nginxPort = Ports.freePort();
         ServiceSpec app = app(appPort, null).withRestart(RestartPolicy.NEVER);
         // a threshold nginx never reaches here: it keeps running and probing, so the last result shows
         try (RunningEngine r = new RunningEngine(dir, app, nginx(nginxPort, appPort, 1_000_000)).start()) {

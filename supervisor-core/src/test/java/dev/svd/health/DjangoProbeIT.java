@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.svd.config.ProbeCheck;
+import dev.svd.testing.Ports;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class DjangoProbeIT {
 
     @BeforeAll
     static void startGunicorn() {
-        port = TestServers.freePort();
+        port = Ports.freePort();
         servers.start(List.of("/usr/bin/gunicorn", "--chdir", TestServers.resource("django").toString(),
                 "--bind", "127.0.0.1:" + port, "--workers", "1", "baseball.wsgi:application"),
                 Map.of("PYTHONDONTWRITEBYTECODE", "1"), dir.resolve("gunicorn.out"), port);

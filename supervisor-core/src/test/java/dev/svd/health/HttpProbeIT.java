@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.svd.config.ProbeCheck;
 import dev.svd.config.ProbeCheck.HostPort;
 import dev.svd.lifecycle.Health;
+import dev.svd.testing.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,7 +40,7 @@ class HttpProbeIT {
 
     @Test
     void healthTogglesWithTheServerAnd503IsDiagnosed() throws Exception {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         Path healthy = Files.createFile(dir.resolve("healthy"));
         servers.probeServer(dir, port, "--healthy-file", healthy.toString());
         Probes.Results results = new Probes.Results();
@@ -62,7 +63,7 @@ class HttpProbeIT {
 
     @Test
     void thresholdsTurnResultsIntoHealthChangesAtTheInterval() throws Exception {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         Path healthy = Files.createFile(dir.resolve("healthy"));
         servers.probeServer(dir, port, "--healthy-file", healthy.toString());
         ProbeCounter counter = new ProbeCounter(2, 3);
@@ -92,7 +93,7 @@ class HttpProbeIT {
 
     @Test
     void aProbeSlowerThanItsIntervalDoesNotPileUp() throws Exception {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         Path log = dir.resolve("requests.log");
         servers.probeServer(dir, port, "--delay", "0.35", "--log", log.toString());
         Probes.Results results = new Probes.Results();
@@ -111,7 +112,7 @@ class HttpProbeIT {
 
     @Test
     void connectionRefusedNamesTheAddress() {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         Probes.Results http = new Probes.Results();
         Probes.Results tcp = new Probes.Results();
         prober.watch("web", ProbeKind.READY, spec(http("http://127.0.0.1:" + port + "/healthz"), Duration.ofMillis(100),
@@ -149,7 +150,7 @@ class HttpProbeIT {
 
     @Test
     void hostHeaderConnectToStatusAndBodyChecks() throws Exception {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         Path log = dir.resolve("requests.log");
         servers.probeServer(dir, port, "--log", log.toString());
         Probes.Results named = new Probes.Results();
@@ -178,7 +179,7 @@ class HttpProbeIT {
 
     @Test
     void cancelStopsTheResults() throws Exception {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         servers.probeServer(dir, port);
         Probes.Results results = new Probes.Results();
         ProbeHandle handle = prober.watch("web", ProbeKind.HEALTH, spec(new ProbeCheck.Tcp(new HostPort("127.0.0.1", port)),

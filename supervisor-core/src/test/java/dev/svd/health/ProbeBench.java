@@ -3,6 +3,7 @@ package dev.svd.health;
 import dev.svd.config.Origin;
 import dev.svd.config.ProbeCheck;
 import dev.svd.config.ProbeSpec;
+import dev.svd.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class ProbeBench {
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         Path dir = Files.createTempDirectory("svd-probe-bench");
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         try (TestServers servers = new TestServers()) {
             if (mode.equals("https")) {
                 Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",

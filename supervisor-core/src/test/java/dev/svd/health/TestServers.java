@@ -3,7 +3,6 @@ package dev.svd.health;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -22,15 +21,6 @@ import static org.awaitility.Awaitility.await;
  */
 final class TestServers implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
-
-    /** A loopback port that nothing listened on a moment ago. */
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** A file or directory of src/test/resources/health. */
     static Path resource(String name) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.svd.config.ProbeCheck;
 import dev.svd.config.ProbeCheck.HostPort;
+import dev.svd.testing.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ class TlsProbeIT {
     }
 
     private int tlsServer(String cert, Path log) {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         servers.probeServer(dir, port, "--cert", certs.resolve(cert + ".pem").toString(),
                 "--key", certs.resolve("leaf.key").toString(), "--log", log.toString());
         return port;
@@ -203,7 +204,7 @@ class TlsProbeIT {
 
     @Test
     void httpsToAPlainHttpPortSaysSo() {
-        int port = TestServers.freePort();
+        int port = Ports.freePort();
         servers.probeServer(dir, port);
 
         ProbeResult r = probeOnce(port, DOMAIN, trusting());

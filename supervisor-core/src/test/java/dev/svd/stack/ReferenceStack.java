@@ -3,6 +3,7 @@ package dev.svd.stack;
 import dev.svd.certs.Pebble;
 import dev.svd.certs.SvdSocket;
 import dev.svd.daemon.Svd;
+import dev.svd.testing.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +84,7 @@ final class ReferenceStack implements AutoCloseable {
      */
     static ReferenceStack prepare(Path dir) throws IOException, InterruptedException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ReferenceStack stack = new ReferenceStack(dir, freePorts(4));
+        ReferenceStack stack = new ReferenceStack(dir, Ports.freePorts(4));
         ProcessBuilder pb = new ProcessBuilder(stack.repo.resolve("conf/stack/prepare-stack").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.out").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -366,23 +367,6 @@ final class ReferenceStack implements AutoCloseable {
         }
         if (svd != null) {
             svd.destroyForcibly();
-        }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
         }
     }
 
