@@ -80,6 +80,24 @@ class DaemonIT {
     }
 
     @Test
+    void checkShowsTheEffectiveValuesOfTheProfilesAndWarnsAboutTheStopBudget() throws Exception {
+        Path pid = dir.resolve("g.pid");
+        Path conf = config("  app { command = [\"/usr/bin/gunicorn\", \"--pid\", \"" + pid + "\", \"x:app\"], profile = gunicorn }\n"
+                + "  web { command = [\"/usr/sbin/nginx\", \"-g\", \"daemon off;\"], profile = nginx, depends-on = [app] }\n");
+        try (SvdProcess svd = SvdProcess.start(dir, "--check", conf.toString())) {
+            assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
+            assertThat(svd.stdout())
+                    .contains("restart always, stop SIGTERM then SIGKILL after 30s, reload after `/usr/bin/gunicorn"
+                            + " --check-config --pid " + pid + " x:app` SIGHUP (confirm: new workers), start-seconds 1s,"
+                            + " profile gunicorn, reopen logs SIGUSR1, removes " + pid + " before start")
+                    .contains("restart always, stop SIGQUIT then SIGKILL after 10s, reload after `/usr/sbin/nginx -t -g"
+                            + " daemon off;` SIGHUP (confirm: new workers), start-seconds 1s, profile nginx,"
+                            + " reopen logs SIGUSR1, after app")
+                    .contains("warning: stopping may take up to 40s, more than svd.stop-budget 9s");
+        }
+    }
+
+    @Test
     void sigtermStopsEveryProcessAndExitsZero() throws Exception {
         String workers = "sleep 1000 & echo $! >> " + dir + "/pids/web.pid; (sleep 1000 & echo $! >> " + dir
                 + "/pids/web.pid);";
