@@ -14,7 +14,7 @@ import java.util.Optional;
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
             "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
-            "reopen-signal", "pid-file", "essential");
+            "reopen-signal", "pid-file", "essential", "on-leftover");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
     static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
@@ -28,6 +28,7 @@ final class ServiceReader {
     private static final Map<String, RestartPolicy> RESTART = new LinkedHashMap<>();
     private static final Map<String, Profile> PROFILES = new LinkedHashMap<>();
     private static final Map<String, ReloadSpec.Confirm> CONFIRMS = new LinkedHashMap<>();
+    private static final Map<String, LeftoverPolicy> LEFTOVER = new LinkedHashMap<>();
 
     static {
         for (RestartPolicy p : RestartPolicy.values()) {
@@ -38,6 +39,9 @@ final class ServiceReader {
         }
         for (ReloadSpec.Confirm c : ReloadSpec.Confirm.values()) {
             CONFIRMS.put(c.configName(), c);
+        }
+        for (LeftoverPolicy p : LeftoverPolicy.values()) {
+            LEFTOVER.put(p.configName(), p);
         }
     }
 
@@ -70,6 +74,7 @@ final class ServiceReader {
                 r.has("reopen-signal") ? Optional.of(r.signal("reopen-signal", Signal.USR1)) : profile.reopenSignal(),
                 r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
                 r.bool("essential", false),
+                r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
                 r.origin());
     }
 

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * @param reopenSignal sent to the main process when svd reopens its logs (SIGUSR1 to svd)
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
+ * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
  */
 public record ServiceSpec(
         String name,
@@ -43,6 +44,7 @@ public record ServiceSpec(
         Optional<Signal> reopenSignal,
         Optional<Path> pidFile,
         boolean essential,
+        LeftoverPolicy onLeftover,
         Origin origin) {
 
     public ServiceSpec {
@@ -57,7 +59,7 @@ public record ServiceSpec(
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                Origin.UNKNOWN);
+                LeftoverPolicy.STOP, Origin.UNKNOWN);
     }
 
     /** A copy with the changes {@code edit} makes to a builder. */
@@ -65,6 +67,22 @@ public record ServiceSpec(
         Builder b = new Builder(this);
         edit.accept(b);
         return b.build();
+    }
+
+    /**
+     * What the process runs, as a short digest of command, directory, environment and user: a
+     * restarted svd adopts a leftover process only if this is unchanged.
+     */
+    public String launchDigest() {
+        String launch = String.join("\0", command) + "\n" + directory.map(Path::toString).orElse("") + "\n"
+                + new java.util.TreeMap<>(environment) + "\n" + user.orElse("");
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(launch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     public ServiceSpec withRestart(RestartPolicy r) {
@@ -124,6 +142,7 @@ public record ServiceSpec(
         public Optional<Signal> reopenSignal;
         public Optional<Path> pidFile;
         public boolean essential;
+        public LeftoverPolicy onLeftover;
         public Origin origin;
 
         Builder(ServiceSpec s) {
@@ -146,13 +165,14 @@ public record ServiceSpec(
             reopenSignal = s.reopenSignal;
             pidFile = s.pidFile;
             essential = s.essential;
+            onLeftover = s.onLeftover;
             origin = s.origin;
         }
 
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    origin);
+                    onLeftover, origin);
         }
     }
 }

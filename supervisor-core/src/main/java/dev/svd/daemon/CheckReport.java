@@ -32,6 +32,9 @@ final class CheckReport {
             if (s.essential()) {
                 b.append(", essential");
             }
+            if (s.onLeftover() == dev.svd.config.LeftoverPolicy.ADOPT) {
+                b.append(", adopts leftovers");
+            }
             if (!s.dependsOn().isEmpty()) {
                 b.append(", after ").append(String.join(", ", s.dependsOn()));
             }

@@ -19,6 +19,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.health.Prober;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.Kernel;
+import dev.svd.os.ProcFs;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
 import dev.svd.schedule.JobOutcome;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,11 @@ final class Daemon {
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
-        ledger.stopLeftovers(leftoverGrace(config));
+        Path fifoDir = config.daemon().stateDir().resolve("output");
+        List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
+        List<ProcessLedger.Leftover> adopted = LeftoverTriage.adoptable(leftovers, config, fifoDir);
+        adopted.forEach(l -> ledger.added(l.service(), l.pgid(), l.launchDigest().orElseThrow()));
+        ledger.stop(LeftoverTriage.toStop(leftovers, adopted), leftoverGrace(config));
         ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "svd-log-remover");
             t.setDaemon(true);
@@ -78,7 +84,7 @@ final class Daemon {
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
         CommandRunner commands = new CommandRunner(processes);
         Prober prober = new Prober(commands);
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands),
+        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], commands,
                 config.daemon().stateDir(), Clock.systemUTC());
@@ -107,6 +113,7 @@ final class Daemon {
         SignalBridge.install(servicesAndJobs, engine[0]::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
+        adopted.forEach(l -> engine[0].adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
         engine[0].start();
         certs.start();
         jobs.start();
@@ -116,7 +123,7 @@ final class Daemon {
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
         certs.close();
-        boolean stragglers = processes.killAdoptedProcesses() > 0;
+        boolean stragglers = processes.killStrayChildren() > 0;
         engine[0].close();
         prober.close();
         commands.close();

@@ -21,6 +21,7 @@ import dev.svd.logs.OutputStream;
 import dev.svd.os.SpawnException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -112,6 +113,28 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     public void start() {
         thread.start();
         offer(() -> goals.wantAll(services.keySet()));
+    }
+
+    /**
+     * Before {@link #start()}: service {@code name} takes over {@code pid}, a process group a killed
+     * svd left running ({@code on-leftover = adopt}), started at {@code startTime} (clock ticks
+     * since boot). If it cannot, the group is killed and the service starts afresh.
+     */
+    public void adopt(String name, int pid, long startTime, Instant startedAt) {
+        offer(() -> {
+            ServiceSpec spec = config.services().get(name);
+            try {
+                runner.adopt(spec, pid, startTime, outputs.listenerFor(spec));
+            } catch (SpawnException e) {
+                log.warn("{}: cannot adopt process group {}: {}; killing it", name, pid, e.getMessage());
+                runner.signalGroup(pid, Signal.KILL);
+                return;
+            }
+            goals.wantAll(List.of(name)); // before start() wants every service: not stopped as unwanted meanwhile
+            pidOwners.put(pid, name);
+            apply(name, new Event.Adopted(pid, startedAt));
+            probes.started(spec, pid);
+        });
     }
 
     /** Called by the reaper when a main process has ended and its group is empty. Any thread. */

@@ -1,5 +1,6 @@
 package dev.svd.engine;
 
+import dev.svd.config.LeftoverPolicy;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.os.CommandRunner;
@@ -30,15 +31,18 @@ public final class OsProcessRunner implements ProcessRunner {
     private final Processes processes;
     private final ProcessLedger ledger;
     private final CommandRunner commands;
+    private final Path fifoDir;
 
-    public OsProcessRunner(Processes processes, ProcessLedger ledger) {
-        this(processes, ledger, new CommandRunner(processes));
+    /** @param fifoDir where the named pipes of services with {@code on-leftover = adopt} live */
+    public OsProcessRunner(Processes processes, ProcessLedger ledger, Path fifoDir) {
+        this(processes, ledger, new CommandRunner(processes), fifoDir);
     }
 
-    public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands) {
+    public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands, Path fifoDir) {
         this.processes = processes;
         this.ledger = ledger;
         this.commands = commands;
+        this.fifoDir = fifoDir;
     }
 
     @Override
@@ -55,10 +59,22 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
-        int pid = processes.spawn(new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
-                spec.user()), output);
+        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
+                spec.user());
+        if (spec.onLeftover() == LeftoverPolicy.ADOPT) {
+            int pid = processes.spawnAdoptable(request, output, fifoDir);
+            ledger.added(spec.name(), pid, spec.launchDigest());
+            return pid;
+        }
+        int pid = processes.spawn(request, output);
         ledger.added(spec.name(), pid);
         return pid;
+    }
+
+    @Override
+    public void adopt(ServiceSpec spec, int pid, long startTime, OutputListener output) throws SpawnException {
+        processes.adopt(spec.name(), pid, startTime, fifoDir, output);
+        ledger.added(spec.name(), pid, spec.launchDigest());
     }
 
     /** Nothing of this service runs while svd starts it, so any pid file is stale. */

@@ -17,6 +17,14 @@ public interface ProcessRunner {
     /** Spawns the service's main process in its own process group; returns its pid. */
     int spawn(ServiceSpec spec, OutputListener output) throws SpawnException;
 
+    /**
+     * Takes over {@code pid}, which a killed svd left running for this service and which started
+     * at {@code startTime} (clock ticks since boot): its output and its end come to svd again.
+     */
+    default void adopt(ServiceSpec spec, int pid, long startTime, OutputListener output) throws SpawnException {
+        throw new SpawnException("this runner cannot adopt processes");
+    }
+
     /** Sends {@code signal} to the group led by {@code pid}. */
     void signalGroup(int pid, Signal signal);
 

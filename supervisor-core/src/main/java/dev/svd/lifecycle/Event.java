@@ -16,6 +16,12 @@ public sealed interface Event {
     /** The engine spawned the process asked for by a {@link Effect.Spawn}. */
     record Spawned(int pid, Instant at) implements Event {}
 
+    /**
+     * A process group a killed svd left running was taken over as this service's process
+     * ({@code on-leftover = adopt}); it started at {@code startedAt}.
+     */
+    record Adopted(int pid, Instant startedAt) implements Event {}
+
     /** The process could not be spawned (missing binary, bad directory, no permission). */
     record SpawnFailed(String cause) implements Event {}
 

@@ -44,6 +44,8 @@ public final class Lifecycle {
             return onRestart(s, spec, now);
         } else if (event instanceof Spawned e) {
             return onSpawned(s, spec, e);
+        } else if (event instanceof Event.Adopted e) {
+            return onAdopted(s, spec, e);
         } else if (event instanceof SpawnFailed e) {
             return onSpawnFailed(s, e);
         } else if (event instanceof ProcessExited e) {
@@ -130,6 +132,27 @@ public final class Lifecycle {
         d.reason = "pid " + e.pid() + ", waiting " + human(spec.startSeconds());
         effects.add(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
         return d.stay(effects.toArray(Effect[]::new));
+    }
+
+    /**
+     * A leftover process taken over before anything started: running at once (it has been up since
+     * {@code startedAt}), ready only once its readiness probe passes again.
+     */
+    private Transition onAdopted(ServiceSnapshot s, ServiceSpec spec, Event.Adopted e) {
+        if (s.state() != ServiceState.STOPPED) {
+            return unchanged(s); // only a service svd has not started yet can take over a leftover
+        }
+        Draft d = new Draft(s);
+        d.pid = e.pid();
+        d.startedAt = e.startedAt();
+        d.generation++;
+        d.ready = spec.ready().isEmpty();
+        d.recentStarts = new ArrayList<>();
+        d.crashes = 0;
+        List<Effect> effects = new ArrayList<>();
+        spec.ready().ifPresent(r -> effects.add(new ArmTimer(TimerKind.READY_TIMEOUT, r.startTimeout(), d.generation)));
+        return d.move(ServiceState.RUNNING, "pid " + e.pid() + ", adopted from an earlier svd",
+                effects.toArray(Effect[]::new));
     }
 
     private Transition onSpawnFailed(ServiceSnapshot s, SpawnFailed e) {

@@ -27,7 +27,7 @@ public enum ServiceState {
     private Set<ServiceState> next;
 
     static {
-        STOPPED.next = EnumSet.of(STARTING, FAILED);
+        STOPPED.next = EnumSet.of(STARTING, RUNNING, FAILED); // RUNNING: a leftover adopted
         STARTING.next = EnumSet.of(RUNNING, STARTING, BACKOFF, STOPPING, STOPPED, EXITED, FAILED);
         RUNNING.next = EnumSet.of(STARTING, BACKOFF, STOPPING, STOPPED, EXITED, FAILED);
         BACKOFF.next = EnumSet.of(STARTING, STOPPED, FAILED);

@@ -6,7 +6,8 @@ import com.sun.jna.Native;
 
 /**
  * The few libc calls svd needs and the JDK does not offer: kill(2) for any signal and process
- * groups, waitid(2) with the exact status, prctl(2) for the child subreaper, pthread_sigmask(3).
+ * groups, waitid(2) with the exact status, prctl(2) for the child subreaper, pthread_sigmask(3),
+ * mkfifo(3) and open(2) for the named pipes of adoptable services, pidfd_open(2) to watch them.
  * Package-private: only {@code dev.svd.os} talks to the kernel.
  */
 interface LibC extends Library {
@@ -43,6 +44,18 @@ interface LibC extends Library {
 
     /** For SO_PEERCRED: {@code optlen} is in and out (one int). */
     int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen) throws LastErrorException;
+
+    int O_WRONLY = 1;
+    int O_NONBLOCK = 04000;
+    int O_CLOEXEC = 02000000;
+    /** pidfd_open(2), the same number on x86_64 and aarch64; called through syscall(2) (glibc < 2.36 has no wrapper). */
+    long SYS_PIDFD_OPEN = 434;
+
+    int mkfifo(String path, int mode) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
+
+    long syscall(long number, Object... args) throws LastErrorException;
 
     /** sigset_t is 1024 bits in glibc. */
     int pthread_sigmask(int how, long[] set, long[] oldset);

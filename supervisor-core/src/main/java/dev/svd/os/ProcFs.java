@@ -74,6 +74,37 @@ public final class ProcFs {
         return false;
     }
 
+    /** When a process whose {@link #startTime} is {@code ticks} started: boot time (/proc/stat btime) plus ticks at 100 Hz. */
+    public static java.time.Instant startInstant(long ticks) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+                if (line.startsWith("btime ")) {
+                    long boot = Long.parseLong(line.substring(6).trim());
+                    return java.time.Instant.ofEpochSecond(boot).plusMillis(ticks * 10);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through
+        }
+        return java.time.Instant.now();
+    }
+
+    /**
+     * The wait status (as waitpid(2) gives it) of {@code pid}, if it is a zombie that started at
+     * {@code startTime}: field 52 of /proc/PID/stat. Empty once its parent has reaped it.
+     */
+    public static java.util.OptionalInt zombieWaitStatus(int pid, long startTime) {
+        String stat = stat(pid);
+        if (stat == null) {
+            return java.util.OptionalInt.empty();
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        if (!isZombie(f[0]) || f.length < 50 || Long.parseLong(f[19]) != startTime) {
+            return java.util.OptionalInt.empty();
+        }
+        return java.util.OptionalInt.of(Integer.parseInt(f[49]));
+    }
+
     /** Whether {@code pid} exists and is not a zombie. */
     public static boolean liveProcess(int pid) {
         String stat = stat(pid);

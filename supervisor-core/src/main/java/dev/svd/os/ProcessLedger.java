@@ -32,8 +32,11 @@ public final class ProcessLedger {
     private final String identity;
     private final Map<Integer, String> entries = new LinkedHashMap<>();
 
-    /** One group left by an earlier svd. */
-    public record Leftover(String service, int pgid, boolean leaderAlive) {}
+    /**
+     * One group left by an earlier svd: its leader's pid (the group id) and start time, and for a
+     * service that may be adopted, the {@code ServiceSpec.launchDigest} it was spawned with.
+     */
+    public record Leftover(String service, int pgid, boolean leaderAlive, long startTime, Optional<String> launchDigest) {}
 
     public ProcessLedger(Path stateDir) {
         this.file = stateDir.resolve("processes");
@@ -44,6 +47,12 @@ public final class ProcessLedger {
 
     public synchronized void added(String service, int pid) {
         entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
+        dirty = true;
+    }
+
+    /** A process that a later svd may adopt if the service's launch digest is still {@code launchDigest}. */
+    public synchronized void added(String service, int pid, String launchDigest) {
+        entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid) + "\t" + launchDigest);
         dirty = true;
     }
 
@@ -97,7 +106,7 @@ public final class ProcessLedger {
         }
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split("\t");
-            if (f.length != 3) {
+            if (f.length != 3 && f.length != 4) {
                 continue;
             }
             int pid = Integer.parseInt(f[1]);
@@ -109,23 +118,30 @@ public final class ProcessLedger {
             }
             boolean leader = sameStart && ProcFs.liveProcess(pid);
             if (leader || groupAlive(pid)) {
-                out.add(new Leftover(f[0], pid, leader));
+                out.add(new Leftover(f[0], pid, leader, Long.parseLong(f[2]),
+                        f.length == 4 ? Optional.of(f[3]) : Optional.empty()));
             }
         }
         return out;
     }
 
-    /**
-     * Stops what an earlier svd left: SIGTERM to each group, SIGKILL to what remains after
-     * {@code grace}; returns once every group is gone (or after one more second of SIGKILL).
-     * Polls, but only here, once, before svd starts anything.
-     */
+    /** Stops every leftover ({@link #stop}). */
     public List<Leftover> stopLeftovers(Duration grace) {
         List<Leftover> found = leftovers();
+        stop(found, grace);
+        return found;
+    }
+
+    /**
+     * Stops groups an earlier svd left: SIGTERM to each group, SIGKILL to what remains after
+     * {@code grace}; returns once every group is gone (or after one more second of SIGKILL), and
+     * writes the ledger anew with only what this svd added (adopted processes). Polls, but only
+     * here, once, before svd starts anything.
+     */
+    public synchronized void stop(List<Leftover> found, Duration grace) {
         if (found.isEmpty()) {
-            entries.clear();
             write();
-            return found;
+            return;
         }
         for (Leftover l : found) {
             log.warn("{}: process group {} was left by an earlier svd; stopping it", l.service(), l.pgid());
@@ -143,9 +159,7 @@ public final class ProcessLedger {
             }
             awaitGone(found, Duration.ofSeconds(1));
         }
-        entries.clear();
         write();
-        return found;
     }
 
     /** A group with a member that is not a zombie (zombies wait for an init that may reap late). */

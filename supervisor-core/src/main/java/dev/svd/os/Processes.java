@@ -2,6 +2,7 @@ package dev.svd.os;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ExitStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,13 @@ public final class Processes implements AutoCloseable {
     private final Reaper.Reaped sink = this::reaped;
     private final ScheduledExecutorService clearTimer;
     private final OutputPump pump;
+    private final Map<Integer, Adopted> adopted = new ConcurrentHashMap<>();
+    private final PidWatch adoptedWatch = new PidWatch(this::adoptedEnded);
+    /** How often the rest of an adopted process's group is looked for while it is being killed. */
+    private static final Duration ADOPTED_CLEAR_POLL = Duration.ofMillis(20);
+
+    /** A leftover of an earlier svd taken over as a service's main process: not svd's child. */
+    private record Adopted(int pid, String service, long startTime, ProcessExit exit) {}
 
     /** A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's waiter). */
     private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit) {
@@ -83,11 +91,25 @@ public final class Processes implements AutoCloseable {
 
     /** Like {@link #spawn(SpawnRequest, OutputListener)}, but its exit goes to {@code exit}, not to svd's engine. */
     public int spawn(SpawnRequest req, OutputListener output, ProcessExit exit) throws SpawnException {
+        return spawn(req, output, exit, null);
+    }
+
+    /**
+     * Like {@link #spawn(SpawnRequest, OutputListener)}, with stdout and stderr on the service's
+     * named pipes in {@code fifoDir} ({@link OutputFifos}), so that an svd started after this one
+     * was killed can {@link #adopt} the process and read on.
+     */
+    public int spawnAdoptable(SpawnRequest req, OutputListener output, Path fifoDir) throws SpawnException {
+        return spawn(req, output, onExit, new OutputFifos(fifoDir, req.service()));
+    }
+
+    private int spawn(SpawnRequest req, OutputListener output, ProcessExit exit, OutputFifos fifos) throws SpawnException {
         Map<String, String> env = childCommand.environment(req);
         ChildCommand.Exec exec = childCommand.exec(req, env);
+        Spawner.Stdio stdio = fifos == null ? Spawner.Stdio.pipes() : fifos.createAndOpen();
         // Not under spawnLock, so that several threads can spawn at once (200 services at start):
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
-        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory());
+        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio);
         int pid = started.pid();
         pump.register(started.stdout(), started.stderr(), output);
         Child child = new Child(pid, req.service(), new ExitStatus[1], exit);
@@ -105,6 +127,69 @@ public final class Processes implements AutoCloseable {
         return pid;
     }
 
+    /** Whether {@code pid} writes into {@code service}'s named pipes in {@code fifoDir}, so that svd can adopt it. */
+    public static boolean writesIntoFifos(String service, int pid, Path fifoDir) {
+        return new OutputFifos(fifoDir, service).writtenBy(pid);
+    }
+
+    /**
+     * Takes over {@code pid}, a process an earlier svd spawned with {@link #spawnAdoptable} and
+     * that started at {@code startTime} ({@link ProcFs#startTime}): its output goes to {@code
+     * output} again, and its end is reported like a child's once its group is empty, with the exact
+     * status if svd sees it before its parent reaps it, else {@link ExitStatus#unknown}.
+     */
+    public void adopt(String service, int pid, long startTime, Path fifoDir, OutputListener output) throws SpawnException {
+        int[] readers = new OutputFifos(fifoDir, service).openReaders();
+        adopted.put(pid, new Adopted(pid, service, startTime, onExit));
+        if (!adoptedWatch.watch(pid)) {
+            adopted.remove(pid);
+            SpawnCalls.close(readers[0]);
+            SpawnCalls.close(readers[1]);
+            throw new SpawnException("pid " + pid + " cannot be watched (it ended, or this kernel has no pidfd_open)");
+        }
+        pump.register(readers[0], readers[1], output);
+    }
+
+    /** On the watch thread: an adopted process ended. */
+    private void adoptedEnded(int pid) {
+        Adopted a = adopted.get(pid);
+        if (a == null) {
+            return;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        ExitStatus status = ProcFs.zombieWaitStatus(pid, a.startTime()).stream()
+                .mapToObj(w -> (w & 0x7f) == 0 ? ExitStatus.exited((w >> 8) & 0xff, now) : ExitStatus.killed(w & 0x7f, now))
+                .findFirst().orElse(ExitStatus.unknown(now));
+        if (ProcFs.groupHasLiveMembers(pid)) {
+            log.debug("{}: adopted pid {} {}; killing the rest of its process group", a.service(), pid, status);
+            Kernel.signalGroup(pid, Signal.KILL);
+        }
+        clearAdopted(a, status, System.nanoTime() + GROUP_CLEAR_BOUND.toNanos());
+    }
+
+    /**
+     * Reports an adopted process's end once no live process is left in its group. Its members are
+     * not svd's children, so no reap says when they are gone: looked for every 20 ms, only here.
+     */
+    private void clearAdopted(Adopted a, ExitStatus status, long deadline) {
+        boolean rest = ProcFs.groupHasLiveMembers(a.pid());
+        if (rest && System.nanoTime() < deadline) {
+            try {
+                clearTimer.schedule(() -> clearAdopted(a, status, deadline), ADOPTED_CLEAR_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing: report now rather than never
+            }
+        }
+        if (rest) {
+            log.warn("{}: process group {} still has processes {} after SIGKILL; reporting the exit anyway",
+                    a.service(), a.pid(), GROUP_CLEAR_BOUND);
+        }
+        if (adopted.remove(a.pid()) != null) {
+            a.exit().exited(a.pid(), status);
+        }
+    }
+
     /** Signals the whole process group led by {@code pid}; falls back to the pid alone if the group is not formed yet. */
     public boolean signalGroup(int pid, Signal signal) {
         return Kernel.signalGroup(pid, signal) || Kernel.signalProcess(pid, signal);
@@ -119,6 +204,7 @@ public final class Processes implements AutoCloseable {
         synchronized (spawnLock) {
             List<Integer> pids = new ArrayList<>(children.keySet());
             pids.addAll(clearing.keySet());
+            pids.addAll(adopted.keySet());
             return pids;
         }
     }
@@ -184,10 +270,10 @@ public final class Processes implements AutoCloseable {
 
     /**
      * SIGKILLs every child of svd that is not a live main process: processes that left their
-     * service's process group (setsid daemons) and were adopted after their parent died. Returns
-     * how many it found. svd calls this last, so nothing of any service survives it.
+     * service's process group (setsid daemons) and were reparented to svd after their parent died.
+     * Returns how many it found. svd calls this last, so nothing of any service survives it.
      */
-    public int killAdoptedProcesses() {
+    public int killStrayChildren() {
         int self = Kernel.pid();
         List<Integer> mains = livePids();
         int found = 0;
@@ -205,6 +291,7 @@ public final class Processes implements AutoCloseable {
     public void close() {
         reaper.detach(sink); // first: a reap after this goes nowhere, so nothing schedules on the timer
         clearTimer.shutdownNow();
+        adoptedWatch.close();
         pump.close();
     }
 }

@@ -14,13 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * Starts a program with posix_spawn(3), so that it begins exactly as a service should, with no
  * wrapper program: in its own session and process group (POSIX_SPAWN_SETSID), no signal blocked,
  * every signal at its default disposition (a JVM thread blocks SIGQUIT and ignores others), stdin
- * on /dev/null, stdout and stderr on two fresh pipes, no other descriptor of svd's, in its working
+ * on /dev/null, stdout and stderr on two fresh pipes (or the named pipes of {@link OutputFifos}),
+ * no other descriptor of svd's, in its working
  * directory. glibc's posix_spawn reports a failed exec as an error number, so a missing program is
  * a spawn error, never "exited 127". See docs/decisions/0002-own-spawner-and-pump.md.
  */
 final class Spawner {
     /** A started process and the read ends of its stdout and stderr pipes (non-blocking, close-on-exec). */
     record Started(int pid, int stdout, int stderr) {}
+
+    /** Both ends of the child's stdout and stderr pipes; the spawn closes the write ends. */
+    record Stdio(int stdoutRead, int stdoutWrite, int stderrRead, int stderrWrite) {
+        /** Two fresh anonymous pipes, close-on-exec. */
+        static Stdio pipes() throws SpawnException {
+            int[] out = pipe();
+            try {
+                int[] err = pipe();
+                return new Stdio(out[0], out[1], err[0], err[1]);
+            } catch (SpawnException e) {
+                closeAll(out[0], out[1]);
+                throw e;
+            }
+        }
+    }
 
     /**
      * Environments in native memory, by content: most services share svd's environment, and
@@ -37,14 +53,12 @@ final class Spawner {
      * {@code env} and the working directory {@code dir}.
      */
     static Started spawn(String program, List<String> argv, Map<String, String> env, Path dir) throws SpawnException {
-        int[] out = pipe();
-        int[] err;
-        try {
-            err = pipe();
-        } catch (SpawnException e) {
-            closeAll(out[0], out[1]);
-            throw e;
-        }
+        return spawn(program, argv, env, dir, Stdio.pipes());
+    }
+
+    /** Like {@link #spawn(String, List, Map, Path)}, with stdout and stderr on the given pipes. */
+    static Started spawn(String program, List<String> argv, Map<String, String> env, Path dir, Stdio stdio)
+            throws SpawnException {
         Memory actions = new Memory(SpawnCalls.FILE_ACTIONS_BYTES);
         Memory attr = new Memory(SpawnCalls.ATTR_BYTES);
         Memory noSignals = new Memory(SpawnCalls.SIGSET_BYTES);
@@ -55,8 +69,8 @@ final class Spawner {
         SpawnCalls.posix_spawnattr_init(attr);
         try {
             SpawnCalls.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", SpawnCalls.O_RDONLY, 0);
-            SpawnCalls.posix_spawn_file_actions_adddup2(actions, out[1], 1);
-            SpawnCalls.posix_spawn_file_actions_adddup2(actions, err[1], 2);
+            SpawnCalls.posix_spawn_file_actions_adddup2(actions, stdio.stdoutWrite(), 1);
+            SpawnCalls.posix_spawn_file_actions_adddup2(actions, stdio.stderrWrite(), 2);
             SpawnCalls.posix_spawn_file_actions_addchdir_np(actions, dir.toString());
             SpawnCalls.posix_spawn_file_actions_addclosefrom_np(actions, 3);
             SpawnCalls.sigemptyset(noSignals);
@@ -69,16 +83,16 @@ final class Spawner {
         } finally {
             SpawnCalls.posix_spawn_file_actions_destroy(actions);
             SpawnCalls.posix_spawnattr_destroy(attr);
-            closeAll(out[1], err[1]);
+            closeAll(stdio.stdoutWrite(), stdio.stderrWrite());
         }
         if (rc != 0) {
-            closeAll(out[0], err[0]);
+            closeAll(stdio.stdoutRead(), stdio.stderrRead());
             throw new SpawnException(argv.get(0) + ": " + SpawnCalls.strerror(rc).toLowerCase(java.util.Locale.ROOT)
                     + " (posix_spawn " + program + " in " + dir + ")");
         }
-        SpawnCalls.fcntl(out[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
-        SpawnCalls.fcntl(err[0], SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
-        return new Started(pid.getValue(), out[0], err[0]);
+        SpawnCalls.fcntl(stdio.stdoutRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
+        SpawnCalls.fcntl(stdio.stderrRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
+        return new Started(pid.getValue(), stdio.stdoutRead(), stdio.stderrRead());
     }
 
     private static int[] pipe() throws SpawnException {

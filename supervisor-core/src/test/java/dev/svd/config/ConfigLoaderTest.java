@@ -39,7 +39,7 @@ class ConfigLoaderTest {
                     directory = "%s"
                     environment { DJANGO_SETTINGS_MODULE = "baseball.settings", WORKERS = 3 }
                     user = "www-data"
-                    restart = on-failure
+                    restart = on-failure, on-leftover = adopt
                     stop { signal = TERM, timeout = 30s }
                     backoff { initial = 200ms, max = 1m, stable-after = 20s }
                     start-limit { burst = 3, interval = 2 minutes }
@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                 new BackoffSpec(Duration.ofMillis(200), Duration.ofMinutes(1), Duration.ofSeconds(20)),
                 new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false),
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                new Origin(dir.resolve("svd.conf").toString(), 3)));
+                LeftoverPolicy.ADOPT, new Origin(dir.resolve("svd.conf").toString(), 3)));
         ServiceSpec nginx = spec.services().get("nginx");
         assertThat(nginx.stop()).isEqualTo(new StopSpec(Signal.QUIT, Duration.ofSeconds(10)));
         assertThat(nginx.reload()).isEqualTo(ReloadSpec.DEFAULT);
@@ -83,7 +83,7 @@ class ConfigLoaderTest {
                 Map.of(), Optional.empty(), RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                new Origin(dir.resolve("svd.conf").toString(), 1)));
+                LeftoverPolicy.STOP, new Origin(dir.resolve("svd.conf").toString(), 1)));
     }
 
     @Test
@@ -211,6 +211,6 @@ class ConfigLoaderTest {
                 files.at(5) + "services.web.backoff.initail: unknown key (did you mean \"initial\"?)",
                 files.at(6) + "services.web.colour: unknown key (expected one of command, directory, environment,"
                         + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
-                        + " profile, reopen-signal, pid-file, essential)");
+                        + " profile, reopen-signal, pid-file, essential, on-leftover)");
     }
 }

@@ -52,7 +52,7 @@ final class RunningEngine implements AutoCloseable {
                 new DaemonSpec(dir.resolve("svd.sock"), dir.resolve("log"), dir.resolve("state"), stopBudget), map, order);
         Engine[] self = new Engine[1];
         processes = new Processes((pid, status) -> self[0].processExited(pid, status));
-        ProcessRunner os = new OsProcessRunner(processes, new dev.svd.os.ProcessLedger(dir));
+        ProcessRunner os = new OsProcessRunner(processes, new dev.svd.os.ProcessLedger(dir), dir.resolve("output"));
         ProcessRunner recording = new ProcessRunner() {
             @Override
             public int spawn(ServiceSpec spec, dev.svd.os.OutputListener output) throws dev.svd.os.SpawnException {

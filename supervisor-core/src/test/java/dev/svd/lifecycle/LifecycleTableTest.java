@@ -30,16 +30,16 @@ class LifecycleTableTest {
      * no effects. Spec: the defaults (restart = always, start-seconds = 1s), except "exited" (never).
      */
     static final String TABLE = """
-            snapshot        start    op-start stop     restart  spawned  spawn-failed exit     stale-exit start-timer backoff-timer stop-timer stale-timer
-            stopped         starting starting -        starting -        -            -        -          -           -             -          -
-            starting        -        -        stopping stopping -        -            starting -          running     -             -          -
-            running         -        -        stopping stopping -        -            starting -          -           -             -          -
-            backoff         -        starting stopped  starting -        -            -        -          -           starting      -          -
-            stopping        stopping stopping -        stopping -        -            stopped  -          -           -             stopping   -
-            stopping-killed stopping stopping -        stopping -        -            stopped  -          -           -             -          -
-            restarting      -        -        stopping -        -        -            starting -          -           -             stopping   -
-            exited          starting starting stopped  starting -        -            -        -          -           -             -          -
-            failed          -        starting stopped  starting -        -            -        -          -           -             -          -
+            snapshot        start    op-start stop     restart  spawned  spawn-failed exit     stale-exit start-timer backoff-timer stop-timer stale-timer adopted
+            stopped         starting starting -        starting -        -            -        -          -           -             -          -           running
+            starting        -        -        stopping stopping -        -            starting -          running     -             -          -           -
+            running         -        -        stopping stopping -        -            starting -          -           -             -          -           -
+            backoff         -        starting stopped  starting -        -            -        -          -           starting      -          -           -
+            stopping        stopping stopping -        stopping -        -            stopped  -          -           -             stopping   -           -
+            stopping-killed stopping stopping -        stopping -        -            stopped  -          -           -             -          -           -
+            restarting      -        -        stopping -        -        -            starting -          -           -             stopping   -           -
+            exited          starting starting stopped  starting -        -            -        -          -           -             -          -           -
+            failed          -        starting stopped  starting -        -            -        -          -           -             -          -           -
             """;
 
     /** A representative event of one kind, made for the snapshot it is about to meet. */
@@ -116,7 +116,8 @@ class LifecycleTableTest {
                 new Probe("backoff-timer", s -> List.of(new Event.TimerFired(TimerKind.BACKOFF, s.generation()))),
                 new Probe("stop-timer", s -> List.of(new Event.TimerFired(TimerKind.STOP_TIMEOUT, s.generation()))),
                 new Probe("stale-timer", s -> Arrays.stream(TimerKind.values())
-                        .map(k -> (Event) new Event.TimerFired(k, s.generation() - 1)).toList()));
+                        .map(k -> (Event) new Event.TimerFired(k, s.generation() - 1)).toList()),
+                new Probe("adopted", s -> List.of(new Event.Adopted(7100, Scenario.T0))));
     }
 
     static Stream<Arguments> everyPair() {

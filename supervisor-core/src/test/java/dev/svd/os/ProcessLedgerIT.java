@@ -39,7 +39,40 @@ class ProcessLedgerIT {
         ledger.added("web", pid);
         ledger.flush();
         List<ProcessLedger.Leftover> found = new ProcessLedger(dir).leftovers();
-        assertThat(found).containsExactly(new ProcessLedger.Leftover("web", pid, true));
+        assertThat(found).containsExactly(new ProcessLedger.Leftover("web", pid, true, ProcFs.startTime(pid),
+                java.util.Optional.empty()));
+    }
+
+    @Test
+    void anAdoptableGroupCarriesTheLaunchDigestItWasSpawnedWith() throws Exception {
+        int pid = startGroupLeader();
+        ProcessLedger ledger = new ProcessLedger(dir);
+        ledger.added("nginx", pid, "0123456789abcdef");
+        ledger.flush();
+        assertThat(new ProcessLedger(dir).leftovers()).containsExactly(new ProcessLedger.Leftover("nginx", pid, true,
+                ProcFs.startTime(pid), java.util.Optional.of("0123456789abcdef")));
+    }
+
+    @Test
+    void stoppingSomeLeftoversKeepsWhatThisSvdRecordedAndStopsOnlyThose() throws Exception {
+        int kept = startGroupLeader();
+        Process other = new ProcessBuilder("setsid", "sleep", "1000").start();
+        try {
+            ProcessLedger old = new ProcessLedger(dir);
+            old.added("nginx", kept, "0123456789abcdef");
+            old.added("web", (int) other.pid());
+            old.flush();
+            ProcessLedger next = new ProcessLedger(dir);
+            List<ProcessLedger.Leftover> found = next.leftovers();
+            next.added("nginx", kept, "0123456789abcdef"); // adopted
+            next.stop(found.stream().filter(l -> l.service().equals("web")).toList(), Duration.ofSeconds(5));
+
+            assertThat(other.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the stopped leftover").isTrue();
+            assertThat(leader.isAlive()).as("the adopted one").isTrue();
+            assertThat(new ProcessLedger(dir).leftovers()).extracting(ProcessLedger.Leftover::pgid).containsExactly(kept);
+        } finally {
+            other.destroyForcibly();
+        }
     }
 
     @Test
@@ -73,11 +106,13 @@ class ProcessLedgerIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(memberPid) && !Files.readString(memberPid).isBlank());
         int member = Integer.parseInt(Files.readString(memberPid).trim());
+        long start = ProcFs.startTime(pgid);
         leader.destroyForcibly();
         leader.waitFor();
         try {
             ProcessLedger next = new ProcessLedger(dir);
-            assertThat(next.leftovers()).containsExactly(new ProcessLedger.Leftover("job", pgid, false));
+            assertThat(next.leftovers()).containsExactly(new ProcessLedger.Leftover("job", pgid, false, start,
+                    java.util.Optional.empty()));
             next.stopLeftovers(Duration.ofSeconds(5));
             assertThat(ProcFs.liveProcess(member)).as("the member was stopped").isFalse();
         } finally {

@@ -60,6 +60,7 @@ final class ReferenceStack implements AutoCloseable {
     private final Path repo;
     private URI acmeServer;
     private Optional<Path> acmeCa = Optional.empty();
+    private Optional<String> onLeftover = Optional.empty();
     private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
     private final ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stack-process-recorder");
@@ -106,6 +107,7 @@ final class ReferenceStack implements AutoCloseable {
                 "SVD_STACK_CERTBOT_WORK", dir.resolve("letsencrypt/work").toString(),
                 "SVD_STACK_CERTBOT_LOGS", dir.resolve("letsencrypt/logs").toString()));
         acmeCa.ifPresent(ca -> env.put("SVD_STACK_ACME_CA", ca.toString()));
+        onLeftover.ifPresent(policy -> env.put("SVD_STACK_ON_LEFTOVER", policy));
         return env;
     }
 
@@ -113,6 +115,11 @@ final class ReferenceStack implements AutoCloseable {
     void useAcmeServer(URI directory, Path ca) {
         acmeServer = directory;
         acmeCa = Optional.of(ca);
+    }
+
+    /** {@code on-leftover} of gunicorn and nginx ({@code stop} when not set); before {@link #start()}. */
+    void onLeftover(String policy) {
+        onLeftover = Optional.of(policy);
     }
 
     /** svd's control socket, for requests without a svctl JVM each. */
