@@ -83,14 +83,15 @@ final class Daemon {
         });
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
         CommandRunner commands = new CommandRunner(processes);
+        CommandRunner recordedCommands = new CommandRunner(processes, ledger); // jobs and certbot: a killed svd's are stopped
         Prober prober = new Prober(commands);
         engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
-        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], commands,
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
         JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
-        config.jobs().values().forEach(job -> jobs.schedule(job, commands));
+        config.jobs().values().forEach(job -> jobs.schedule(job, recordedCommands));
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
@@ -127,6 +128,7 @@ final class Daemon {
         engine[0].close();
         prober.close();
         commands.close();
+        recordedCommands.close();
         processes.close();
         outputs.closeAll();
         remover.shutdown();

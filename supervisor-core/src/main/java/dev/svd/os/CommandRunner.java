@@ -27,6 +27,7 @@ public final class CommandRunner implements AutoCloseable {
     private static final Duration DRAIN_BOUND = Duration.ofSeconds(1);
 
     private final Processes processes;
+    private final ProcessLedger ledger;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "svd-command-timeout");
         t.setDaemon(true);
@@ -49,8 +50,18 @@ public final class CommandRunner implements AutoCloseable {
         }
     }
 
+    /** For short commands (probes, checks): their timeouts end them, and nothing records them. */
     public CommandRunner(Processes processes) {
+        this(processes, null);
+    }
+
+    /**
+     * For long ones (jobs, certbot): each run's process group is in {@code ledger} while it runs,
+     * so an svd started after this one was killed stops what is left of it before it starts anything.
+     */
+    public CommandRunner(Processes processes, ProcessLedger ledger) {
         this.processes = processes;
+        this.ledger = ledger;
     }
 
     /**
@@ -83,11 +94,13 @@ public final class CommandRunner implements AutoCloseable {
             }
         };
         ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+        boolean[] ended = {false}; // guarded by ledger: an exit reported before the run was recorded is not recorded
         try {
             pid = processes.spawn(req, capture, (p, status) -> {
                 if (timer[0] != null) {
                     timer[0].cancel(false);
                 }
+                forget(p, ended);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 if (!drained.isDone()) {
                     try {
@@ -101,6 +114,7 @@ public final class CommandRunner implements AutoCloseable {
         } catch (SpawnException e) {
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
         }
+        record(req.service(), pid, ended);
         timer[0] = timeouts.schedule(() -> {
             timedOut[0] = true;
             processes.signalGroup(pid, Signal.KILL);
@@ -114,6 +128,27 @@ public final class CommandRunner implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    private void record(String what, int pid, boolean[] ended) {
+        if (ledger != null) {
+            synchronized (ledger) {
+                if (!ended[0]) {
+                    ledger.added(what, pid);
+                    ledger.flush();
+                }
+            }
+        }
+    }
+
+    private void forget(int pid, boolean[] ended) {
+        if (ledger != null) {
+            synchronized (ledger) {
+                ended[0] = true;
+                ledger.removed(pid);
+                ledger.flush();
+            }
+        }
     }
 
     @Override

@@ -26,6 +26,14 @@ class JobsDaemonIT {
         return conf;
     }
 
+    /** Starts a run of job {@code name} through the control socket as svctl would, without waiting for its answer. */
+    private Process startRun(String name) throws Exception {
+        return new ProcessBuilder("/bin/sh", "-c", "printf '%s\\n' '{\"v\":1,\"id\":\"1\",\"cmd\":\"run\","
+                + "\"args\":{\"name\":\"" + name + "\"}}' | python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX);"
+                + " s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read()); print(s.makefile().readline())' "
+                + dir + "/svd.sock").redirectErrorStream(true).start();
+    }
+
     @Test
     void aPersistentJobMissedWhileSvdWasDownRunsAfterStart() throws Exception {
         Instant yesterday = Instant.now().minus(Duration.ofDays(1));
@@ -50,11 +58,7 @@ class JobsDaemonIT {
                 + dir + "/pids/slow.pid; wait\"] }\n");
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
             await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 1);
-            // Start the run through the control socket as svctl would, without waiting for its answer.
-            Process run = new ProcessBuilder("/bin/sh", "-c", "printf '%s\\n' '{\"v\":1,\"id\":\"1\",\"cmd\":\"run\","
-                    + "\"args\":{\"name\":\"slow\"}}' | python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX);"
-                    + " s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read()); print(s.makefile().readline())' "
-                    + dir + "/svd.sock").redirectErrorStream(true).start();
+            Process run = startRun("slow");
             await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 2);
             long stopAsked = System.nanoTime();
             svd.signal("TERM");
@@ -66,6 +70,36 @@ class JobsDaemonIT {
             assertThat(svd.stdout()).contains("job slow: failed: killed: svd is stopping after");
             assertThat(Files.readString(dir.resolve("log/job-slow.log"))).contains(" slow: killed: svd is stopping after");
             run.destroy();
+        }
+    }
+
+    @Test
+    void aJobLeftRunningByAKilledSvdIsStoppedBeforeTheNextSvdStartsAnything() throws Exception {
+        Path conf = config("  slow { schedule = \"@daily\", command = [\"/bin/sh\", \"-c\", \"echo $$ >> "
+                + dir + "/pids/slow.pid; exec sleep 1000\"] }\n");
+        long job;
+        SvdProcess first = SvdProcess.start(dir, "--config", conf.toString());
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.recordedPids().size() == 1);
+            startRun("slow").getOutputStream().close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(dir.resolve("pids/slow.pid"))
+                    && !Files.readString(dir.resolve("pids/slow.pid")).isBlank());
+            job = Long.parseLong(Files.readString(dir.resolve("pids/slow.pid")).trim());
+            Path ledger = dir.resolve("state/processes");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(ledger).contains("job-slow\t" + job + "\t"));
+            first.signal("KILL");
+            first.awaitExit(Duration.ofSeconds(10));
+            assertThat(SvdProcess.alive(job)).as("left running by the killed svd").isTrue();
+        } catch (Throwable t) {
+            first.close();
+            throw t;
+        }
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readAllLines(dir.resolve("pids/idle.pid")).size() == 2);
+            assertThat(svd.stdout()).contains("job-slow: process group " + job + " was left by an earlier svd; stopping it");
+            assertThat(SvdProcess.alive(job)).as("stopped before the services started again").isFalse();
+            svd.signal("TERM");
+            assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(0);
         }
     }
 }
