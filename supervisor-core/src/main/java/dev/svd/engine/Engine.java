@@ -128,6 +128,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             } catch (SpawnException e) {
                 log.warn("{}: cannot adopt process group {}: {}; killing it", name, pid, e.getMessage());
                 runner.signalGroup(pid, Signal.KILL);
+                runner.exited(pid);
                 return;
             }
             goals.wantAll(List.of(name)); // before start() wants every service: not stopped as unwanted meanwhile
