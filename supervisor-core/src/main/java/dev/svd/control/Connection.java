@@ -2,6 +2,8 @@ package dev.svd.control;
 
 import dev.svd.protocol.CommandName;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.protocol.JsonArray;
+import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonTypeException;
 import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.ProtocolException;
@@ -177,7 +179,24 @@ final class Connection implements Runnable {
             return e.rawCode() + " " + e.message();
         }
         String result = response.result().toJson();
-        return "ok " + (result.length() > 500 ? result.substring(0, 500) + "..." : result);
+        return verdict(response.result()) + " " + (result.length() > 500 ? result.substring(0, 500) + "..." : result);
+    }
+
+    /**
+     * A request can succeed while what it asked for did not (a start that timed out, a job run that
+     * failed): {@code ok} only if every per-service result (and the result itself) says ok,
+     * {@code failed} if none does, {@code partial} in between, so grepping the audit for
+     * {@code outcome=ok} finds only what worked.
+     */
+    private static String verdict(JsonObject result) {
+        if (!result.boolOr("ok", true)) {
+            return "failed";
+        }
+        if (!(result.get("results") instanceof JsonArray results) || results.size() == 0) {
+            return "ok";
+        }
+        long ok = results.items().stream().filter(r -> r instanceof JsonObject o && o.boolOr("ok", false)).count();
+        return ok == results.size() ? "ok" : ok == 0 ? "failed" : "partial";
     }
 
     private static String knownCommands() {

@@ -126,7 +126,7 @@ class ControlServerIT {
         assertThat(engine.service("db").orElseThrow().state().label()).isEqualTo("running");
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo(
                 "audit: user=" + System.getProperty("user.name") + " uid=" + uid() + " group=" + groupName()
-                        + " pid=" + ProcessHandle.current().pid() + " cmd=start args={\"names\":[\"db\",\"nope\"],\"timeout_ms\":5000} outcome=ok "
+                        + " pid=" + ProcessHandle.current().pid() + " cmd=start args={\"names\":[\"db\",\"nope\"],\"timeout_ms\":5000} outcome=partial "
                         + r.toJson()));
     }
 

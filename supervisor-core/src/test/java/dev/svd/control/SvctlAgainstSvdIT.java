@@ -234,7 +234,7 @@ class SvctlAgainstSvdIT {
         assertThat(start.err()).startsWith("svctl: never: start timed out after 2s (")
                 .contains("; not ready: last probe: ").contains("127.0.0.1:" + closed);
         assertThat(gone(pid)).as("the process is left to its start-timeout").isFalse();
-        assertAudited("start", "{\"names\":[\"never\"],\"timeout_ms\":2000}", "ok {\"results\":[{\"service\":\"never\","
+        assertAudited("start", "{\"names\":[\"never\"],\"timeout_ms\":2000}", "failed {\"results\":[{\"service\":\"never\","
                 + "\"ok\":false,\"error\":\"TIMEOUT\"");
     }
 
