@@ -39,6 +39,11 @@ final class LogsHandler implements RequestHandler {
             throw new RequestException(ErrorCode.BAD_REQUEST, "args.stream: expected stdout or stderr (was " + streamName + ")");
         }
         if (control.service(name).isEmpty()) {
+            String job = name.startsWith("job-") ? name.substring(4) : name;
+            if (control.jobs().stream().anyMatch(j -> j.name().equals(job))) {
+                throw new RequestException(ErrorCode.NO_SUCH_SERVICE, name + " is a job, not a service: its output is in"
+                        + " job-" + job + ".log in svd's log-dir, and 'svctl run " + job + "' shows a run's last lines");
+            }
             throw new RequestException(ErrorCode.NO_SUCH_SERVICE, "no service named " + name);
         }
         List<String> tail = lines == 0 ? List.of() : control.tail(name, (int) lines, stream);

@@ -208,6 +208,19 @@ class ControlServerIT {
     }
 
     @Test
+    void logsOfAJobSayWhereItsOutputIs() throws Exception {
+        engine.withJobs = true;
+        try (RawClient c = RawClient.connect(socket)) {
+            for (String name : List.of("renew", "job-renew")) {
+                JsonObject error = c.call("logs", args("{\"name\":\"" + name + "\"}")).object("error");
+                assertThat(error.string("code")).isEqualTo("NO_SUCH_SERVICE");
+                assertThat(error.string("message")).isEqualTo(name + " is a job, not a service: its output is in"
+                        + " job-renew.log in svd's log-dir, and 'svctl run renew' shows a run's last lines");
+            }
+        }
+    }
+
+    @Test
     void followedLogsStreamNewLinesUntilTheClientHangsUp() throws Exception {
         try (RawClient c = RawClient.connect(socket)) {
             c.sendLine("{\"v\":1,\"id\":\"f\",\"cmd\":\"logs\",\"args\":{\"name\":\"web\",\"lines\":1,\"follow\":true}}");
