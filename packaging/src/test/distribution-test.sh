@@ -36,7 +36,7 @@ check "svctl's class path has no daemon library" lacks "nuprocess|jna|config-|lo
 # svd: the command it would exec, with an argument holding a space.
 dry=$(SVD_LAUNCHER_DRYRUN=1 SVD_JAVA_OPTS='-Dsvd.test=1 -Dsvd.other=2' "$home/bin/svd" --config "my svd.conf")
 for want in "'-XX:+UseSerialGC'" "'-Xmx64m'" "'-Xss512k'" "'-XX:TieredStopAtLevel=1'" "'-XX:CICompilerCount=1'" \
-    "'-XX:MaxMetaspaceSize=64m'" "'-XX:+ExitOnOutOfMemoryError'" "'-Djna.platform.library.path='" "'-Dsvd.home=$home'" "'--add-exports' 'java.base/sun.nio.ch=ALL-UNNAMED'" \
+    "'-XX:MaxMetaspaceSize=64m'" "'-XX:+ExitOnOutOfMemoryError'" "'-XX:StringTableSize=4096'" "'-XX:SymbolTableSize=4096'" "'-Djna.platform.library.path='" "'-Dsvd.home=$home'" "'--add-exports' 'java.base/sun.nio.ch=ALL-UNNAMED'" \
     "'-Dsvd.test=1' '-Dsvd.other=2'" "'dev.svd.daemon.Svd' '--config' 'my svd.conf'" "$home/lib/jna-"; do
     check "svd command has $want" grep -qF -- "$want" <<<"$dry"
 done
@@ -75,6 +75,26 @@ dry=$(SVD_LAUNCHER_DRYRUN=1 "$home/bin/svctl")
 check "svctl uses its archive" has "-XX:(SharedArchiveFile|AOTCache)=$home/lib/cds/svctl-" "$dry"
 dry=$(SVCTL_CDS=off SVD_LAUNCHER_DRYRUN=1 "$home/bin/svctl")
 check "SVCTL_CDS=off runs without" lacks "SharedArchiveFile|AOTCache" "$dry"
+
+# svd's own archive, for the java the launcher picks: made by SVD_CDS=train (at package or install
+# time; never shipped), chosen by the launcher, and mapped by that JVM with the launcher's flags.
+# On JDK 25 it is an AOT cache made without method profiles and cached code (docs/packaging.md).
+dry=$(SVD_LAUNCHER_DRYRUN=1 "$home/bin/svd")
+java_home=$(sed -n "s|^'\([^']*\)/bin/java' .*|\1|p" <<<"$dry")
+major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release")
+SVD_CDS=train "$home/bin/svd" >"$work/train.out" 2>&1 || :
+check "SVD_CDS=train made svd's archive for JDK $major ($(tr '\n' ' ' <"$work/train.out" | head -c 300))" \
+    has "^svd-.*\.(jsa|aot)$" "$(ls "$home/lib/cds")"
+dry=$(SVD_LAUNCHER_DRYRUN=1 "$home/bin/svd")
+check "svd uses its archive" has "'-XX:(SharedArchiveFile|AOTCache)=$home/lib/cds/svd-" "$dry"
+if ((major == 25)); then
+    check "JDK 25: svd runs without replaying training data" has "'-XX:-AOTReplayTraining'" "$dry"
+fi
+log_tag=cds; ((major >= 25)) && log_tag=aot
+check "JDK $major: svd's JVM maps the archive" has "Opened (archive|AOT cache) $home/lib/cds/svd-" \
+    "$(SVD_JAVA_OPTS="-Xlog:$log_tag=info" "$home/bin/svd" --version 2>&1)"
+dry=$(SVD_CDS=off SVD_LAUNCHER_DRYRUN=1 "$home/bin/svd")
+check "SVD_CDS=off runs svd without" lacks "SharedArchiveFile|AOTCache" "$dry"
 
 # svd --check on the demo configuration, once the daemon's main class exists.
 mkdir -p "$work/demo/www"
