@@ -28,8 +28,18 @@ class ProcessLedgerIT {
 
     /** A process that leads its own group and session, as svd's services do. */
     private int startGroupLeader() throws Exception {
-        leader = new ProcessBuilder("setsid", "sleep", "1000").start();
+        leader = groupLeader();
         return (int) leader.pid();
+    }
+
+    /**
+     * setsid sleep, returned once its group exists: setsid(2) runs a moment after start() returns,
+     * and a group signalled before that is not there to receive it (svd's spawns are leaders at once).
+     */
+    private static Process groupLeader() throws Exception {
+        Process p = new ProcessBuilder("setsid", "sleep", "1000").start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Kernel.groupAlive((int) p.pid()));
+        return p;
     }
 
     @Test
@@ -56,7 +66,7 @@ class ProcessLedgerIT {
     @Test
     void stoppingSomeLeftoversKeepsWhatThisSvdRecordedAndStopsOnlyThose() throws Exception {
         int kept = startGroupLeader();
-        Process other = new ProcessBuilder("setsid", "sleep", "1000").start();
+        Process other = groupLeader();
         try {
             ProcessLedger old = new ProcessLedger(dir);
             old.added("nginx", kept, "0123456789abcdef");
