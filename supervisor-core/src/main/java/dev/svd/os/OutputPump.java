@@ -91,7 +91,9 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** Opens when the pump thread has blocked its signals and made its signalfd (or failed to). */
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile String failure;
+    /** Set once, under {@link #wakeLock}, so that no write to the eventfd comes after close() closed it. */
     private volatile boolean closing;
+    private final Object wakeLock = new Object();
     /** Made by the pump thread when it starts. */
     private PipeSignals signals;
     /**
@@ -151,12 +153,19 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** Takes ownership of the two read ends: from now on their bytes go to {@code listener}. Any thread. */
     void register(int stdout, int stderr, OutputListener listener) {
         Capture capture = new Capture(listener);
-        for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture),
-                new Pipe(stderr, OutputStream.STDERR, capture)}) {
-            pipes.put(pipe.fd, pipe);
-            arriving.add(pipe);
+        synchronized (wakeLock) {
+            if (closing) {
+                PumpCalls.close(stdout);
+                PumpCalls.close(stderr);
+                return;
+            }
+            for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture),
+                    new Pipe(stderr, OutputStream.STDERR, capture)}) {
+                pipes.put(pipe.fd, pipe);
+                arriving.add(pipe);
+            }
+            poke();
         }
-        poke();
     }
 
     private void poke() {
@@ -374,22 +383,25 @@ final class OutputPump implements Runnable, AutoCloseable {
 
     /**
      * Ends the pump thread (waiting up to two seconds for it to finish its round); the pipes still
-     * open are closed and their listeners not told. Once; any thread but the pump's.
+     * open are closed and their listeners not told, and pipes registered afterwards are closed at
+     * once. Any thread but the pump's; a second call does nothing.
      */
     @Override
     public void close() {
-        if (closing) {
-            return;
+        synchronized (wakeLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            poke();
         }
-        closing = true;
-        poke();
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!thread.isAlive()) {
-            PumpCalls.close(wake);
+            PumpCalls.close(wake); // nobody writes to it any more: register() checks closing under the lock
         }
     }
 }

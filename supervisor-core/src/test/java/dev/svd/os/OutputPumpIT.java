@@ -176,4 +176,16 @@ class OutputPumpIT {
         assertThat(errno.get()).as("errno").isEqualTo(32); // EPIPE
         assertThat(out.isClosed()).as("listeners are not told at svd's close").isFalse();
     }
+
+    @Test
+    void aPipeRegisteredAfterTheCloseIsClosedAtOnce() {
+        pump.close();
+        CountingListener out = new CountingListener();
+        int[][] fds = capture(out);
+
+        Memory line = new Memory(1);
+        line.setByte(0, (byte) '\n');
+        assertThat(PumpCalls.write(fds[0][1], line, 1)).as("write without a reader").isNegative();
+        assertThat(PumpCalls.write(fds[1][1], line, 1)).as("write without a reader").isNegative();
+    }
 }
