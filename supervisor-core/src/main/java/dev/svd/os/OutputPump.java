@@ -198,12 +198,13 @@ final class OutputPump implements Runnable, AutoCloseable {
         try {
             pump();
         } finally {
-            // Closing a pipe also disarms it, so no signal can reach this thread's id once it ends
-            // (a reused id would get a real-time signal it does not block: the end of svd). The
-            // eventfd stays open for close() to write to; close() closes it.
+            // Closing a pipe also disarms it; the signals still queued are taken, so none is
+            // pending when this thread ends (see PipeSignals). The eventfd stays open for
+            // close() to write to; close() closes it.
             for (Pipe pipe : pipes.values()) {
                 PumpCalls.close(pipe.fd);
             }
+            signals.take(fd -> { }, () -> { }); // none left pending on this thread (see PipeSignals)
             signals.close();
             PumpCalls.close(epoll);
         }

@@ -21,9 +21,19 @@ final class PipeSignals implements AutoCloseable {
     private final Memory owner = new Memory(8);
     private final Memory records = new Memory((long) RECORDS * PumpCalls.SIGINFO_BYTES);
 
-    /** Blocks the signals on the calling thread, which all armed pipes will signal; throws if it cannot. */
+    /**
+     * Blocks the signals on the calling thread, which all armed pipes will signal; throws if it
+     * cannot. Their disposition becomes "ignore" for the whole process: a signal still pending on
+     * the pump thread when it ends (a pipe written just before svd's close) is delivered once the
+     * JVM restores the thread's original mask, and at the default action a real-time signal ends
+     * the process (seen: a test JVM ended with exit code 166 = 128 + SIGRTMIN+4). A blocked signal
+     * is never ignored at sending (kernel/signal.c, sig_ignored), so the signalfd still gets every
+     * one. Children do not inherit this: posix_spawn resets every signal to its default (Spawner).
+     */
     PipeSignals() {
         signal = PumpCalls.__libc_current_sigrtmin() + 4;
+        PumpCalls.signal(signal, PumpCalls.SIG_IGN);
+        PumpCalls.signal(PumpCalls.SIGIO, PumpCalls.SIG_IGN);
         Memory mask = new Memory(PumpCalls.SIGSET_BYTES);
         PumpCalls.sigemptyset(mask);
         PumpCalls.sigaddset(mask, signal);

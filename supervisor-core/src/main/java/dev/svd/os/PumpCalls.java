@@ -71,6 +71,11 @@ final class PumpCalls {
 
     static native int pthread_sigmask(int how, Pointer set, Pointer old);
 
+    /** SIG_IGN as a handler for {@link #signal}. */
+    static final Pointer SIG_IGN = new Pointer(1);
+
+    static native Pointer signal(int signal, Pointer handler);
+
     static native int signalfd(int fd, Pointer mask, int flags);
 
     static native int close(int fd);

@@ -188,4 +188,43 @@ class OutputPumpIT {
         assertThat(PumpCalls.write(fds[0][1], line, 1)).as("write without a reader").isNegative();
         assertThat(PumpCalls.write(fds[1][1], line, 1)).as("write without a reader").isNegative();
     }
+
+    @Test
+    void closingPumpsWhileArmedPipesAreWrittenLeavesTheJvmRunning() throws Exception {
+        // A signal still queued on a pump thread when it ends used to end the JVM (exit 166 =
+        // 128 + SIGRTMIN+4, the JVM restores the thread's first signal mask at its end): if this
+        // test's JVM dies, failsafe reports it as crashed.
+        Memory line = new Memory(1);
+        line.setByte(0, (byte) '\n');
+        for (int i = 0; i < 40; i++) {
+            OutputPump other = new OutputPump();
+            List<int[]> pipes = new ArrayList<>();
+            for (int c = 0; c < 10; c++) {
+                int[] out = pipe();
+                int[] err = pipe();
+                other.register(out[0], err[0], new CountingListener());
+                pipes.add(out);
+                pipes.add(err);
+            }
+            await().atMost(WAIT).until(() -> {
+                for (int[] fds : pipes) {
+                    if (!armed(fds[0])) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            Thread writer = new Thread(() -> {
+                for (int round = 0; round < 20; round++) {
+                    for (int[] fds : pipes) {
+                        PumpCalls.write(fds[1], line, 1);
+                    }
+                }
+            });
+            writer.start();
+            other.close();
+            writer.join();
+        }
+        assertThat(Thread.currentThread().isAlive()).isTrue();
+    }
 }
