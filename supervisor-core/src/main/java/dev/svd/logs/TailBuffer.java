@@ -30,10 +30,12 @@ final class TailBuffer {
      * The most raw bytes a stream defers; grown to only as output arrives. A count keeps the last
      * {@code capacity} lines (20 KB of 100-byte lines at the default 200) and must leave room for
      * two 64 KiB reads: at 128 KiB every such chunk paid a count (add() 4.3 us per chunk), at
-     * 192 KiB every other one does (2.5 us; 256 KiB: 1.9 us). A chunk larger than this (the pump
-     * reads up to 1 MiB from a busy service) is counted back in place for its last lines only.
+     * 192 KiB every other one does (2.5 us; 256 KiB: 1.9 us). Of a chunk larger than this (the
+     * pump reads up to 256 KiB at once) only the end is copied (see {@link #deferLastLines}).
      */
     static final int DEFER_LIMIT = 192 * 1024;
+    /** The end of a chunk too large to defer that is copied first: 200 lines of up to 160 bytes. */
+    static final int LAST_LINES_FIRST_TRY = 32 * 1024;
 
     private final int capacity;
     private final int deferLimit;
@@ -67,17 +69,54 @@ final class TailBuffer {
         if (capacity == 0) {
             return;
         }
-        if (deferredLength + (to - from) > deferLimit) {
-            // Full: count back in our own heap copy, never in the caller's (direct) buffer, where
-            // counting costs four times as much on C1 while copying a chunk costs under a microsecond.
-            settleDeferred();
-        }
         if (deferredLength + (to - from) <= deferLimit) {
             defer(chunk, from, to);
-        } else {
+            return;
+        }
+        // Full. Usually the chunk's own end holds more lines than we keep: then all before them
+        // goes unread, deferred bytes included.
+        if (deferLastLines(chunk, from, to)) {
+            return;
+        }
+        // Count back in our own heap copy, never in the caller's (direct) buffer, where counting
+        // costs four times as much on C1 while copying a chunk costs under a microsecond.
+        settleDeferred();
+        if (deferredLength + (to - from) <= deferLimit) {
+            defer(chunk, from, to);
+        } else if (!deferLastLines(chunk, from, to)) {
             splitDeferred();
             split(chunk, from, to);
         }
+    }
+
+    /**
+     * A chunk that does not fit after the deferred bytes (the pump reads up to 256 KiB at once):
+     * copies the end of it after them, first {@link #LAST_LINES_FIRST_TRY} bytes, then as much as fits,
+     * and when the copy holds more than {@code capacity} lines keeps only what follows the newline
+     * before them (everything earlier, deferred or in the chunk, is older than the lines kept).
+     * Returns false, with the deferred bytes as they were, when even the larger copy holds too few
+     * lines (long lines): then the chunk is cut in place. Counting in our heap copy instead of the
+     * caller's direct buffer: per 256 KiB chunk of 100-byte lines 4 us instead of 21 us on C1
+     * (docs/benchmarks.md).
+     */
+    private boolean deferLastLines(ByteBuffer chunk, int from, int to) {
+        int room = deferLimit - deferredLength;
+        if (deferred.capacity() < deferLimit) {
+            deferred = ByteBuffer.wrap(Arrays.copyOf(deferred.array(), deferLimit));
+        }
+        for (int copy = Math.min(room, LAST_LINES_FIRST_TRY); copy > 0; copy = copy < room ? room : 0) {
+            int end = deferredLength + copy;
+            chunk.get(to - copy, deferred.array(), deferredLength, copy);
+            int beforeOldest = Newlines.nthPrevious(deferred.array(), deferredLength, end, capacity + 1);
+            if (beforeOldest >= 0) {
+                int kept = end - (beforeOldest + 1);
+                forgetAll();
+                System.arraycopy(deferred.array(), beforeOldest + 1, deferred.array(), 0, kept);
+                deferredLength = kept;
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -4,18 +4,33 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import dev.svd.logs.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries every child's stdout and stderr to its {@link OutputListener}: one thread, one epoll
- * set, level-triggered, no timeout (an idle svd never wakes here), up to four reads per ready
- * pipe into one reused 256 KiB native buffer. A pipe that a read finds full is enlarged
- * (F_SETPIPE_SZ, to 1 MiB; the kernel may refuse past the user's pipe quota, then it stays as it
- * is), so a busy writer blocks less and each wake-up moves more bytes. A stream ends only at end of file: every byte written
+ * Carries every child's stdout and stderr to its {@link OutputListener}: one thread, no timeout
+ * when idle (an idle svd never wakes here), up to four reads per pipe and round into one reused
+ * 256 KiB native buffer. A pipe that a read finds full is enlarged (F_SETPIPE_SZ, to 1 MiB; the
+ * kernel may refuse past the user's pipe quota, then it stays as it is), so a busy writer blocks
+ * less and each wake-up moves more bytes. A stream ends only at end of file: every byte written
  * before the last writer closed its end is delivered, however large the pipe.
+ *
+ * <p>Pipes are never polled (no epoll, poll or select on them): once a pipe has been polled, the
+ * kernel makes every later write to it call a wake-up, for good (fs/pipe.c, {@code poll_usage}),
+ * which cost a writer of one line per write 12% of its time here. Instead a quiet pipe is
+ * <em>armed</em> ({@link PipeSignals}): its next write or its end of file queues a signal naming
+ * it to this thread, read through a signalfd in the pump's epoll set. An armed pipe that signals
+ * is disarmed and becomes <em>active</em>: read once per round until it has been empty for a few
+ * rounds in a row, then armed again (decisions/0002, "2026-11-25: pipes are never polled").
  */
 final class OutputPump implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
@@ -24,9 +39,11 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** Reads per ready pipe and wake-up at most, so one busy service cannot starve the others. */
     private static final int READS_PER_WAKE = 4;
     private static final int LARGE_PIPE = 1 << 20;
-    private static final int MAX_EVENTS = 64;
-    /** epoll data of the eventfd that ends the loop; pipe descriptors are never negative. */
+    private static final int MAX_EVENTS = 8;
+    /** epoll data of the eventfd that brings new pipes or ends the loop. */
     private static final long WAKE = -1;
+    /** epoll data of the signalfd of armed pipes. */
+    private static final long SIGNALS = -2;
 
     /** One child's two pipes and where their bytes go; the pump thread alone changes {@code open}. */
     private static final class Capture {
@@ -48,8 +65,10 @@ final class OutputPump implements Runnable, AutoCloseable {
         /** The last round whose read got bytes, and how many rounds in a row did. */
         long lastRound = -2;
         int streak;
-        /** Out of the epoll set and read every round (see {@link OutputPump#flooding}). */
-        boolean flooding;
+        /** Rounds in a row whose read found the pipe empty, while active. */
+        int emptyRounds;
+        /** O_ASYNC is set: the next write or end of file queues a signal (else it is active). */
+        boolean armed;
         boolean open = true;
 
         Pipe(int fd, OutputStream stream, Capture capture) {
@@ -62,24 +81,36 @@ final class OutputPump implements Runnable, AutoCloseable {
     private final int epoll;
     private final int wake;
     private final Map<Integer, Pipe> pipes = new ConcurrentHashMap<>();
+    /** Registered and not yet taken up by the pump thread. */
+    private final Queue<Pipe> arriving = new ConcurrentLinkedQueue<>();
     private final Memory readBuffer = new Memory(READ_BYTES);
     private final ByteBuffer chunk = readBuffer.getByteBuffer(0, READ_BYTES);
     private final Memory events = new Memory((long) MAX_EVENTS * PumpCalls.EPOLL_EVENT_BYTES);
+    private final Memory counter = new Memory(8);
     private final Thread thread;
+    /** Opens when the pump thread has blocked its signals and made its signalfd (or failed to). */
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile String failure;
+    /** Set once, under {@link #wakeLock}, so that no write to the eventfd comes after close() closed it. */
     private volatile boolean closing;
+    private final Object wakeLock = new Object();
+    /** Made by the pump thread when it starts. */
+    private PipeSignals signals;
     /**
-     * Pipes that had bytes in {@link #FLOOD_STREAK} rounds in a row: taken out of the epoll set and
-     * read once every round until a read finds them empty. A registered epoll watch costs the
-     * writer on every write (a C reader of a one-line-per-write flood: blocking reads 1.7 s, epoll
-     * 2.1-2.3 s, reads without epoll between short pauses 1.9 s); a pipe read anyway needs no
-     * watch. Pump thread only.
+     * Pipes that are not armed: read once every round (pump thread only). A pipe becomes active
+     * when it arrives or signals, and is armed again after {@link #QUIET_ROUNDS} rounds in a row
+     * that found it empty, or {@link #QUIET_ROUNDS_AFTER_FLOOD} after a flood, so a flood that
+     * pauses for a moment (its writer descheduled on a busy machine) is not armed in the middle:
+     * every write to an armed pipe queues a signal until the pump disarms it.
      */
-    private final java.util.List<Pipe> flooding = new java.util.ArrayList<>();
+    private final List<Pipe> active = new ArrayList<>();
     private long round;
     private static final int FLOOD_STREAK = 4;
-    /** Bytes read in the current round of epoll events (pump thread only). */
+    private static final int QUIET_ROUNDS = 2;
+    private static final int QUIET_ROUNDS_AFTER_FLOOD = 20;
+    /** Bytes read in the current round (pump thread only). */
     private long roundBytes;
-    /** Below this many bytes in a round, the pump waits {@link #COALESCE_NANOS} before the next round. */
+    /** Below this many bytes in a round with active pipes, the pump waits {@link #COALESCE_NANOS} before the next round. */
     private static final long COALESCE_BELOW = 16 << 10;
     /**
      * Measured with PumpThroughput (512 MiB, one write per 100-byte line): 0 -> 520,000 reads and
@@ -93,28 +124,54 @@ final class OutputPump implements Runnable, AutoCloseable {
         if (epoll < 0) {
             throw new IllegalStateException("epoll_create1 failed: errno " + Native.getLastError());
         }
-        wake = PumpCalls.eventfd(0, PumpCalls.EFD_CLOEXEC);
+        wake = PumpCalls.eventfd(0, PumpCalls.EFD_CLOEXEC | PumpCalls.EFD_NONBLOCK);
         if (wake < 0 || !add(wake, WAKE)) {
             throw new IllegalStateException("eventfd for the output pump failed: errno " + Native.getLastError());
         }
         thread = new Thread(this, "svd-pump");
         thread.setDaemon(true);
         thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            PumpCalls.close(wake);
+            PumpCalls.close(epoll);
+            throw new IllegalStateException(failure);
+        }
     }
 
     /** Takes ownership of the two read ends: from now on their bytes go to {@code listener}. Any thread. */
     void register(int stdout, int stderr, OutputListener listener) {
         Capture capture = new Capture(listener);
-        for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture),
-                new Pipe(stderr, OutputStream.STDERR, capture)}) {
-            pipes.put(pipe.fd, pipe);
-            if (!add(pipe.fd, pipe.fd)) {
-                log.error("cannot watch the {} pipe (errno {}); its output is lost", pipe.stream, Native.getLastError());
-                pipes.remove(pipe.fd);
-                PumpCalls.close(pipe.fd);
-                capture.open--;
+        synchronized (wakeLock) {
+            if (closing) {
+                PumpCalls.close(stdout);
+                PumpCalls.close(stderr);
+                return;
             }
+            for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture),
+                    new Pipe(stderr, OutputStream.STDERR, capture)}) {
+                pipes.put(pipe.fd, pipe);
+                arriving.add(pipe);
+            }
+            poke();
         }
+    }
+
+    private void poke() {
+        Memory one = new Memory(8);
+        one.setLong(0, 1);
+        PumpCalls.write(wake, one, 8);
     }
 
     private boolean add(int fd, long data) {
@@ -126,9 +183,37 @@ final class OutputPump implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        try {
+            signals = new PipeSignals();
+            if (!add(signals.fd(), SIGNALS)) {
+                signals.close();
+                throw new IllegalStateException("cannot watch the output pump's signalfd: errno " + Native.getLastError());
+            }
+        } catch (IllegalStateException e) {
+            failure = e.getMessage();
+            return;
+        } finally {
+            ready.countDown();
+        }
+        try {
+            pump();
+        } finally {
+            // Closing a pipe also disarms it; the signals still queued are taken, so none is
+            // pending when this thread ends (see PipeSignals). The eventfd stays open for
+            // close() to write to; close() closes it.
+            for (Pipe pipe : pipes.values()) {
+                PumpCalls.close(pipe.fd);
+            }
+            signals.take(fd -> { }, () -> { }); // none left pending on this thread (see PipeSignals)
+            signals.close();
+            PumpCalls.close(epoll);
+        }
+    }
+
+    private void pump() {
         while (!closing) {
-            // Blocks only when no pipe floods: an idle svd never wakes here.
-            int n = PumpCalls.epoll_wait(epoll, events, MAX_EVENTS, flooding.isEmpty() ? -1 : 0);
+            // Blocks only when no pipe is active: an idle svd never wakes here.
+            int n = PumpCalls.epoll_wait(epoll, events, MAX_EVENTS, active.isEmpty() ? -1 : 0);
             if (n < 0) {
                 int errno = Native.getLastError();
                 if (errno != PumpCalls.EINTR) {
@@ -139,59 +224,103 @@ final class OutputPump implements Runnable, AutoCloseable {
             }
             roundBytes = 0;
             round++;
-            readFlooding();
             for (int i = 0; i < n; i++) {
                 long data = events.getLong((long) i * PumpCalls.EPOLL_EVENT_BYTES + PumpCalls.EPOLL_DATA_OFFSET);
                 if (data == WAKE) {
-                    continue;
-                }
-                Pipe pipe = pipes.get((int) data);
-                if (pipe == null || pipe.flooding) {
-                    continue;
-                }
-                for (int r = 0; r < READS_PER_WAKE && readOnce(pipe) == READ_BYTES; r++) {
-                    // a full buffer: the pipe may hold more
-                }
-                if (pipe.open && pipe.streak >= FLOOD_STREAK
-                        && PumpCalls.epoll_ctl(epoll, PumpCalls.EPOLL_CTL_DEL, pipe.fd, null) == 0) {
-                    pipe.flooding = true;
-                    flooding.add(pipe);
+                    PumpCalls.read(wake, counter, 8);
+                    takeArrivals();
+                } else if (data == SIGNALS) {
+                    takeSignals();
                 }
             }
-            if (roundBytes > 0 && roundBytes < COALESCE_BELOW) {
-                // Small reads: a writer of many small lines. Reading each as it comes costs a
-                // wake-up of this thread per line, and the writer a wake-up call per write;
-                // letting lines gather for a moment moves them in one read instead.
-                java.util.concurrent.locks.LockSupport.parkNanos(COALESCE_NANOS);
+            readActive();
+            if (!active.isEmpty() && roundBytes < COALESCE_BELOW) {
+                // Small reads, or none: a writer of many small lines, or a pipe about to be armed.
+                // Reading each line as it comes costs a read per line; letting lines gather for a
+                // moment moves them in one read instead.
+                LockSupport.parkNanos(COALESCE_NANOS);
             }
         }
-        for (Pipe pipe : pipes.values()) {
-            PumpCalls.close(pipe.fd);
-        }
-        PumpCalls.close(wake);
-        PumpCalls.close(epoll);
     }
 
-    /** Reads each flooding pipe; one that is empty goes back to the epoll set, one that ended is gone. */
-    private void readFlooding() {
-        for (java.util.Iterator<Pipe> it = flooding.iterator(); it.hasNext(); ) {
+    /** New pipes: their signal goes to this thread; they start active (the child may have written already). */
+    private void takeArrivals() {
+        for (Pipe pipe; (pipe = arriving.poll()) != null; ) {
+            if (!signals.own(pipe.fd)) {
+                log.error("cannot watch the {} pipe (errno {}); its output is lost", pipe.stream, Native.getLastError());
+                close(pipe);
+                continue;
+            }
+            active.add(pipe);
+        }
+    }
+
+    /** Armed pipes that signalled become active; when signals were lost (a full queue), all of them. */
+    private void takeSignals() {
+        signals.take(fd -> {
+            Pipe pipe = pipes.get(fd);
+            if (pipe != null) {
+                activate(pipe);
+            }
+        }, () -> pipes.values().forEach(this::activate));
+    }
+
+    /**
+     * Disarms an armed pipe and reads it from now on every round. A signal for a pipe that is no
+     * longer armed (queued before it was disarmed, or for a descriptor since reused) changes nothing.
+     */
+    private void activate(Pipe pipe) {
+        if (pipe.armed && pipe.open) {
+            PipeSignals.disarm(pipe.fd);
+            pipe.armed = false;
+            pipe.emptyRounds = 0;
+            active.add(pipe);
+        }
+    }
+
+    /** Reads each active pipe; one that stayed empty long enough is armed, one that ended is gone. */
+    private void readActive() {
+        for (Iterator<Pipe> it = active.iterator(); it.hasNext(); ) {
             Pipe pipe = it.next();
             long got = readOnce(pipe);
-            if (got == READ_BYTES) {
-                readOnce(pipe); // a full buffer: the pipe may hold more
+            for (int r = 1; r < READS_PER_WAKE && got == READ_BYTES; r++) {
+                got = readOnce(pipe); // a full buffer: the pipe may hold more
             }
             if (!pipe.open) {
                 it.remove();
-            } else if (got < 0) {
+            } else if (pipe.lastRound == round) {
+                pipe.emptyRounds = 0; // bytes in this round
+            } else if (++pipe.emptyRounds >= quietRounds(pipe) && (arm(pipe) || !pipe.open)) {
                 it.remove();
-                pipe.flooding = false;
-                pipe.streak = 0;
-                if (!add(pipe.fd, pipe.fd)) {
-                    log.error("cannot watch the {} pipe again (errno {}); its output is lost", pipe.stream,
-                            Native.getLastError());
-                }
             }
         }
+    }
+
+    private static int quietRounds(Pipe pipe) {
+        return pipe.streak >= FLOOD_STREAK ? QUIET_ROUNDS_AFTER_FLOOD : QUIET_ROUNDS;
+    }
+
+    /**
+     * Sets O_ASYNC, then reads once more: bytes written between the last empty read and the arming
+     * queued no signal. Returns whether the pipe is armed now (false: it had bytes or ended).
+     */
+    private boolean arm(Pipe pipe) {
+        if (!PipeSignals.arm(pipe.fd)) {
+            log.warn("cannot arm the {} pipe (errno {}); it is read every round", pipe.stream, Native.getLastError());
+            pipe.emptyRounds = 0;
+            return false;
+        }
+        pipe.armed = true;
+        long got = readOnce(pipe);
+        if (got < 0) {
+            return true;
+        }
+        if (pipe.open) {
+            PipeSignals.disarm(pipe.fd);
+            pipe.armed = false;
+            pipe.emptyRounds = 0;
+        }
+        return false;
     }
 
     /**
@@ -218,9 +347,16 @@ final class OutputPump implements Runnable, AutoCloseable {
             }
             log.warn("reading the {} pipe failed with errno {}; treating it as closed", pipe.stream, errno);
         }
+        close(pipe);
+        return 0;
+    }
+
+    /** The pipe ended (or cannot be watched): closed, and its listener told once both of its pipes are. */
+    private void close(Pipe pipe) {
         pipes.remove(pipe.fd);
         pipe.open = false;
-        PumpCalls.close(pipe.fd); // also leaves the epoll set
+        pipe.armed = false;
+        PumpCalls.close(pipe.fd); // also disarms it
         Capture capture = pipe.capture;
         if (--capture.open == 0) {
             try {
@@ -229,7 +365,6 @@ final class OutputPump implements Runnable, AutoCloseable {
                 log.error("end of output could not be handled", e);
             }
         }
-        return 0;
     }
 
     /** Counts the rounds in a row with bytes, and makes a pipe that a read found full 1 MiB large. */
@@ -247,12 +382,27 @@ final class OutputPump implements Runnable, AutoCloseable {
         }
     }
 
-    /** Ends the pump thread; the pipes still open are closed and their listeners not told. */
+    /**
+     * Ends the pump thread (waiting up to two seconds for it to finish its round); the pipes still
+     * open are closed and their listeners not told, and pipes registered afterwards are closed at
+     * once. Any thread but the pump's; a second call does nothing.
+     */
     @Override
     public void close() {
-        closing = true;
-        Memory one = new Memory(8);
-        one.setLong(0, 1);
-        PumpCalls.write(wake, one, 8);
+        synchronized (wakeLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            poke();
+        }
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            PumpCalls.close(wake); // nobody writes to it any more: register() checks closing under the lock
+        }
     }
 }

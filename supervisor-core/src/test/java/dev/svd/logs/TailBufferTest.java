@@ -38,6 +38,34 @@ class TailBufferTest {
     }
 
     @Test
+    void aReadLargerThanTheDeferredRoomKeepsItsLastLinesWhetherTheyFitTheFirstCopyOrNot() {
+        // 256 KiB direct chunks, as the pump reads them: 100-byte lines fit the first 32 KiB copy,
+        // 300-byte lines (200 of them are 60 KB) need the second, 1000-byte lines (200 KB) neither.
+        for (int length : new int[] {100, 300, 1000}) {
+            TailBuffer tail = new TailBuffer(200);
+            add(tail, "deferred before\npartial ");
+            StringBuilder text = new StringBuilder();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; text.length() < 256 * 1024 - 2 * length; i++) {
+                String line = String.format("%06d", i) + "x".repeat(length - 7);
+                text.append(line).append('\n');
+                expected.add(line);
+            }
+            text.append("unfinished");
+            byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 10);
+            direct.position(10);
+            direct.put(bytes);
+            tail.add(direct, 10, 10 + bytes.length);
+            add(tail, " end\n");
+
+            List<String> last = new ArrayList<>(expected.subList(expected.size() - 199, expected.size()));
+            last.add("unfinished end");
+            assertThat(tail.last(200)).as("lines of %d bytes", length).isEqualTo(last);
+        }
+    }
+
+    @Test
     void randomChunksGiveTheSameTailAsSplittingEverythingAtOnceWhetherCutNowOrLater() {
         Random random = new Random(11);
         for (int round = 0; round < 1000; round++) {

@@ -2,8 +2,6 @@ package dev.svd.os;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ExitStatus;
-import dev.svd.logs.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,9 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,24 +47,6 @@ class SpawnAndPumpIT {
         processes.close();
     }
 
-    /** Counts the bytes of each stream and opens a latch when both pipes reached end of file. */
-    private static final class Counting implements OutputListener {
-        final AtomicLong stdout = new AtomicLong();
-        final AtomicLong stderr = new AtomicLong();
-        final CountDownLatch closed = new CountDownLatch(1);
-
-        @Override
-        public void output(OutputStream stream, ByteBuffer bytes) {
-            (stream == OutputStream.STDOUT ? stdout : stderr).addAndGet(bytes.remaining());
-            bytes.position(bytes.limit());
-        }
-
-        @Override
-        public void closed() {
-            closed.countDown();
-        }
-    }
-
     private int spawn(OutputListener output, String... command) throws SpawnException {
         int pid = processes.spawn(new SpawnRequest("t", List.of(command), Optional.of(dir), Map.of(), Optional.empty()),
                 output);
@@ -78,7 +56,7 @@ class SpawnAndPumpIT {
 
     @Test
     void childHasOnlyStdinStdoutStderrItsOwnSessionAndStdinOnDevNull() throws Exception {
-        int pid = spawn(new Counting(), "/bin/sleep", "1000");
+        int pid = spawn(new CountingListener(), "/bin/sleep", "1000");
         List<String> fds;
         try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             fds = list.map(p -> p.getFileName().toString()).sorted().toList();
@@ -103,7 +81,7 @@ class SpawnAndPumpIT {
                 + "for _ in range(128):\n"
                 + "    os.write(1, chunk)\n"
                 + "os.write(2, b'e' * 1000)\n";
-        Counting out = new Counting();
+        CountingListener out = new CountingListener();
         int pid = spawn(out, "/usr/bin/python3", "-c", script);
         assertThat(out.closed.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.stdout.get()).isEqualTo(8L << 20);
@@ -114,7 +92,7 @@ class SpawnAndPumpIT {
 
     @Test
     void aFastWriterThroughTheDefaultPipeLosesNothing() throws Exception {
-        Counting out = new Counting();
+        CountingListener out = new CountingListener();
         spawn(out, "/bin/sh", "-c", "head -c 33554432 /dev/zero; head -c 12345 /dev/zero >&2");
         assertThat(out.closed.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.stdout.get()).isEqualTo(32L << 20);
@@ -123,8 +101,8 @@ class SpawnAndPumpIT {
 
     @Test
     void aFloodOfSmallWritesThenQuietThenMoreLosesNothing() throws Exception {
-        // One write per 50-byte line: the pump takes such a pipe out of its epoll set while it
-        // floods and puts it back when it goes quiet (the pause), then it floods again.
+        // One write per 50-byte line: the pump reads such a pipe every round while it floods and
+        // arms it when it goes quiet (the pause); the next write's signal makes it read it again.
         String script = "import os, time\n"
                 + "line = b'x' * 49 + b'\\n'\n"
                 + "for _ in range(100000):\n"
@@ -132,7 +110,7 @@ class SpawnAndPumpIT {
                 + "time.sleep(0.3)\n"
                 + "for _ in range(100000):\n"
                 + "    os.write(1, line)\n";
-        Counting out = new Counting();
+        CountingListener out = new CountingListener();
         spawn(out, "/usr/bin/python3", "-c", script);
         assertThat(out.closed.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out.stdout.get()).isEqualTo(200_000L * 50);
@@ -143,7 +121,7 @@ class SpawnAndPumpIT {
         Path garbage = dir.resolve("garbage");
         Files.write(garbage, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
         Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThatThrownBy(() -> spawn(new Counting(), garbage.toString()))
+        assertThatThrownBy(() -> spawn(new CountingListener(), garbage.toString()))
                 .isInstanceOf(SpawnException.class)
                 .hasMessageContaining("exec format error");
     }
