@@ -223,6 +223,21 @@ def wait_bytes(files_fn, stamps, deadline_after_end=5.0, timeout=120.0):
     return int(rows["start"]), done, size, drain
 
 
+def start_writer(stamps, go, stale):
+    """Once the writer is up and waiting (its "ready" stamp), deletes the previous reader's output
+    and lets the writer go. Every reader, the floor included, thus starts right after the same
+    deletion: this VM hands freed guest memory back to the host within a second or two, and a file
+    written into handed-back memory costs 3-5 times as much (docs/benchmarks.md), so a reader that
+    started later after a deletion (svd's JVM start) would pay for the machine, not for itself."""
+    if procs.wait_until(lambda: os.path.exists(stamps) and "ready" in open(stamps).read(), 30.0, 0.002) is None:
+        raise RuntimeError("output: the writer never got ready")
+    for f in stale:
+        if os.path.exists(f):
+            os.remove(f)
+    stale.clear()
+    open(go, "w").close()
+
+
 def scenario_output():
     reps = 1 if QUICK else 3
     writer = os.path.join(BIN, "writer")
@@ -233,18 +248,21 @@ def scenario_output():
         drains = {"svd": [], "supervisord": []}
         threads = {}
         cpu = {"floor": [], "svd": [], "supervisord": []}
+        stale = []  # the previous reader's 512 MiB: deleted by start_writer, right before the next go
         for rep in range(reps):
             # Floor: writer | cat > file
             d = workdir("output", "floor")
             stamps, target = os.path.join(d, "stamps"), os.path.join(d, "out.log")
-            for p in (stamps, target):
+            go = os.path.join(d, "go")
+            for p in (stamps, target, go):
                 if os.path.exists(p):
                     os.remove(p)
             log(f"output: {mode} rep {rep + 1}/{reps}: floor")
             with open(target, "wb") as f:
-                w = REG.spawn([writer, mode, str(LINES), stamps], stdout=subprocess.PIPE)
+                w = REG.spawn([writer, mode, str(LINES), stamps, go], stdout=subprocess.PIPE)
                 c = REG.spawn(["cat"], stdin=w.stdout, stdout=f)
                 w.stdout.close()
+                start_writer(stamps, go, stale)
                 start, done, size, _ = wait_bytes(lambda: [target], stamps)
                 w.wait(30)
                 # cat's own CPU time (from its rusage): far less disturbed by a busy machine than
@@ -252,20 +270,20 @@ def scenario_output():
                 _, _, ru = os.wait4(c.pid, 0)
                 cpu["floor"].append(round((ru.ru_utime + ru.ru_stime) * 1000))
             runs["floor"].append(BYTES / ((done - start) / 1e9) / 1e6 if done else None)
-            os.remove(target)
+            stale.append(target)
             for sup in supervisors("output"):
-                stamps = os.path.join(sup.dir, "stamps")
-                if os.path.exists(stamps):
-                    os.remove(stamps)
-                for f in sup.log_files("writer"):
-                    os.remove(f)
-                sup.configure({"writer": [writer, mode, str(LINES), stamps]}, start_seconds="0s",
+                stamps, go = os.path.join(sup.dir, "stamps"), os.path.join(sup.dir, "go")
+                for p in [stamps, go] + sup.log_files("writer"):
+                    if os.path.exists(p):
+                        os.remove(p)
+                sup.configure({"writer": [writer, mode, str(LINES), stamps, go]}, start_seconds="0s",
                               restart="never", console=False, max_size="1GiB")
                 log(f"output: {mode} rep {rep + 1}/{reps}: {sup.label}")
                 proc = launch(sup)
                 try:
                     if procs.wait_until(lambda: os.path.exists(stamps), 30.0, 0.002) is None:
                         raise RuntimeError(f"{sup.label}: writer never started:\n{tail(sup.stdout)}")
+                    start_writer(stamps, go, stale)
                     th0 = procs.thread_cpu_ns(proc.pid)
                     start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps)
                     th1 = procs.thread_cpu_ns(proc.pid)
@@ -289,8 +307,7 @@ def scenario_output():
                 else:
                     runs[sup.label].append(None)
                     notes[sup.label] = f"LOST BYTES: {size} of {BYTES} arrived"
-                for f in sup.log_files("writer"):
-                    os.remove(f)
+                stale.extend(sup.log_files("writer"))
         res = {}
         for k, v in runs.items():
             vals = [x for x in v if x is not None]

@@ -1,7 +1,9 @@
-/* writer MODE LINES STAMPFILE: writes LINES lines of 100 bytes (99 printable + '\n') to stdout,
- * MODE "chunk": the byte stream in 64 KiB write(2)s; MODE "line": one write(2) per line.
+/* writer MODE LINES STAMPFILE [GOFILE]: writes LINES lines of 100 bytes (99 printable + '\n') to
+ * stdout, MODE "chunk": the byte stream in 64 KiB write(2)s; MODE "line": one write(2) per line.
  * Appends "start NS" before the first write and "end NS" after the last to STAMPFILE
- * (CLOCK_REALTIME). Exit 0 when every byte was written. */
+ * (CLOCK_REALTIME). With GOFILE: appends "ready NS" first, then waits (1 ms naps: a fixture that
+ * must stay alive) until GOFILE exists, so every reader starts at the same point of the harness.
+ * Exit 0 when every byte was written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,8 +43,8 @@ static void write_all(const char *p, size_t len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4 || (strcmp(argv[1], "chunk") && strcmp(argv[1], "line"))) {
-        fprintf(stderr, "usage: writer chunk|line LINES STAMPFILE\n");
+    if ((argc != 4 && argc != 5) || (strcmp(argv[1], "chunk") && strcmp(argv[1], "line"))) {
+        fprintf(stderr, "usage: writer chunk|line LINES STAMPFILE [GOFILE]\n");
         return 64;
     }
     long long lines = atoll(argv[2]);
@@ -52,6 +54,11 @@ int main(int argc, char **argv) {
     static char pattern[CHUNK + 2 * LINE];
     for (size_t i = 0; i < sizeof pattern; i++)
         pattern[i] = (i % LINE == LINE - 1) ? '\n' : (char)('a' + (i % LINE) % 26);
+    if (argc == 5) {
+        stamp(argv[3], "ready");
+        struct timespec nap = {0, 1000000};
+        while (access(argv[4], F_OK) != 0) nanosleep(&nap, NULL);
+    }
     stamp(argv[3], "start");
     if (argv[1][0] == 'c') {
         for (long long off = 0; off < total; off += CHUNK) {
