@@ -87,6 +87,10 @@ final class OutputPump implements Runnable, AutoCloseable {
     private final ByteBuffer chunk = readBuffer.getByteBuffer(0, READ_BYTES);
     private final Memory events = new Memory((long) MAX_EVENTS * PumpCalls.EPOLL_EVENT_BYTES);
     private final Memory counter = new Memory(8);
+    /** The 1 written to the eventfd (under {@link #wakeLock}). */
+    private final Memory one = new Memory(8);
+    /** The eventfd was written for pipes that arrived and the pump has not taken them yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean arrivalsPoked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread thread;
     /** Opens when the pump thread has blocked its signals and made its signalfd (or failed to). */
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -120,6 +124,7 @@ final class OutputPump implements Runnable, AutoCloseable {
     private static final long COALESCE_NANOS = 50_000;
 
     OutputPump() {
+        one.setLong(0, 1);
         epoll = PumpCalls.epoll_create1(PumpCalls.EPOLL_CLOEXEC);
         if (epoll < 0) {
             throw new IllegalStateException("epoll_create1 failed: errno " + Native.getLastError());
@@ -164,13 +169,15 @@ final class OutputPump implements Runnable, AutoCloseable {
                 pipes.put(pipe.fd, pipe);
                 arriving.add(pipe);
             }
-            poke();
+            // One wake-up for a burst of registrations (200 services at start), not one each.
+            if (arrivalsPoked.compareAndSet(false, true)) {
+                poke();
+            }
         }
     }
 
+    /** Under {@link #wakeLock}. */
     private void poke() {
-        Memory one = new Memory(8);
-        one.setLong(0, 1);
         PumpCalls.write(wake, one, 8);
     }
 
@@ -228,6 +235,7 @@ final class OutputPump implements Runnable, AutoCloseable {
                 long data = events.getLong((long) i * PumpCalls.EPOLL_EVENT_BYTES + PumpCalls.EPOLL_DATA_OFFSET);
                 if (data == WAKE) {
                     PumpCalls.read(wake, counter, 8);
+                    arrivalsPoked.set(false); // before taking them: a pipe that arrives after this pokes again
                     takeArrivals();
                 } else if (data == SIGNALS) {
                     takeSignals();
@@ -243,7 +251,12 @@ final class OutputPump implements Runnable, AutoCloseable {
         }
     }
 
-    /** New pipes: their signal goes to this thread; they start active (the child may have written already). */
+    /**
+     * New pipes: their signal goes to this thread, and they start armed; {@link #arm} reads once
+     * after arming, so what the child wrote already makes the pipe active at once. Most services
+     * are quiet at start: arming them now spares the pump reading hundreds of empty pipes for a
+     * few rounds each while svd starts them (and competing with the spawns for the cores).
+     */
     private void takeArrivals() {
         for (Pipe pipe; (pipe = arriving.poll()) != null; ) {
             if (!signals.own(pipe.fd)) {
@@ -251,7 +264,9 @@ final class OutputPump implements Runnable, AutoCloseable {
                 close(pipe);
                 continue;
             }
-            active.add(pipe);
+            if (!arm(pipe) && pipe.open) {
+                active.add(pipe); // it had bytes, or cannot be armed: read every round
+            }
         }
     }
 
