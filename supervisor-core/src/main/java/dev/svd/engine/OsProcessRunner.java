@@ -71,10 +71,10 @@ public final class OsProcessRunner implements ProcessRunner {
         return pid;
     }
 
+    /** The ledger already holds {@code pid}: svd's start kept it there while it stopped the other leftovers. */
     @Override
     public void adopt(ServiceSpec spec, int pid, long startTime, OutputListener output) throws SpawnException {
         processes.adopt(spec.name(), pid, startTime, fifoDir, output);
-        ledger.added(spec.name(), pid, spec.launchDigest());
     }
 
     /** Nothing of this service runs while svd starts it, so any pid file is stale. */
