@@ -57,6 +57,11 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     @Override
+    public java.util.Set<Integer> holdingListeners(int pid, java.util.Collection<Integer> workers) {
+        return ProcFs.holdingListeningSockets(pid, workers);
+    }
+
+    @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
         SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),

@@ -37,6 +37,14 @@ public interface ProcessRunner {
     /** The direct children of {@code pid} (a master's workers). */
     List<Integer> children(int pid);
 
+    /**
+     * Which of {@code workers} (children of {@code pid}) still hold a listening socket, so may still
+     * accept a new connection. A runner that cannot tell says none.
+     */
+    default java.util.Set<Integer> holdingListeners(int pid, java.util.Collection<Integer> workers) {
+        return java.util.Set.of();
+    }
+
     /** The engine finished a batch of work: write down what the batch changed. */
     default void settle() {
     }
