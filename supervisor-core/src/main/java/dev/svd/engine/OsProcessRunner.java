@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     @Override
-    public java.util.Set<Integer> holdingListeners(int pid, java.util.Collection<Integer> workers) {
+    public Set<Integer> holdingListeners(int pid, Collection<Integer> workers) {
         return ProcFs.holdingListeningSockets(pid, workers);
     }
 

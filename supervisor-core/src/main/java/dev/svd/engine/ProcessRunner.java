@@ -5,7 +5,9 @@ import dev.svd.config.Signal;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import dev.svd.os.SpawnException;
 
@@ -41,8 +43,8 @@ public interface ProcessRunner {
      * Which of {@code workers} (children of {@code pid}) still hold a listening socket, so may still
      * accept a new connection. A runner that cannot tell says none.
      */
-    default java.util.Set<Integer> holdingListeners(int pid, java.util.Collection<Integer> workers) {
-        return java.util.Set.of();
+    default Set<Integer> holdingListeners(int pid, Collection<Integer> workers) {
+        return Set.of();
     }
 
     /** The engine finished a batch of work: write down what the batch changed. */

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +103,7 @@ final class Reloader {
      */
     private List<AutoCloseable> watchForFailure(String name, int pid, String mark, Set<Integer> before, long t0,
                                                 ReloadSpec reload, CompletableFuture<ActionResult> done) {
-        java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean seen = new AtomicBoolean();
         Consumer<String> sink = line -> {
             if (line.contains(mark) && seen.compareAndSet(false, true)) {
                 inbox.accept(() -> failedWith(name, pid, line.strip(), before, t0, reload, done));
@@ -177,7 +179,7 @@ final class Reloader {
     }
 
     private static String sorted(Set<Integer> pids) {
-        return pids.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+        return pids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
     private static void close(AutoCloseable watch) {

@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Reads process facts from /proc (proc(5)). Stateless; any thread. */
@@ -144,7 +146,7 @@ public final class ProcFs {
      */
     public static Set<Integer> holdingListeningSockets(int netPid, Collection<Integer> pids) {
         Set<Integer> holding = new HashSet<>();
-        java.util.Map<Integer, Set<Long>> sockets = new java.util.HashMap<>();
+        Map<Integer, Set<Long>> sockets = new HashMap<>();
         for (int pid : pids) {
             if (!liveProcess(pid)) {
                 continue;
