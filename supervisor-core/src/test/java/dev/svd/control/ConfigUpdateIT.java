@@ -258,6 +258,24 @@ class ConfigUpdateIT {
         assertThat(result.boolOr("ok", false)).isTrue();
     }
 
+    @Test
+    void aRestartThatFailsIsReportedAsFailedWithItsCauseAndExit1() throws Exception {
+        startSvd(App.FIRST, false);
+        awaitRunning(List.of("base", "app"));
+        String broken = app(App.FIRST).replaceFirst("start-seconds = 0s,", "start-seconds = 5s, start-limit { burst = 1 },")
+                .replace(" sleep 1000 & c=$!;", " exit 3; sleep 1000 & c=$!;");
+        Files.writeString(conf, Files.readString(conf).replace(app(App.FIRST), broken));
+
+        SvctlProcess.Result update = svctl.run("update");
+
+        assertThat(update.exit()).as(update.out()).isEqualTo(1);
+        assertThat(update.out()).isEqualTo("restart failed: app (command, start-seconds, start-limit)\nunchanged: base\n");
+        assertThat(update.err()).startsWith("svctl: app: ").contains("exited 3");
+        assertThat(state("app")).isEqualTo("failed");
+        assertThat(svctl.run("reread").out()).as("the new spec is in place all the same")
+                .isEqualTo("would leave alone: base, app\nno changes\n");
+    }
+
     // ---- point 6: what else a stop or start did -------------------------------------------------
 
     @Test
