@@ -456,11 +456,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
      * The services an action started or stopped besides its own, as published when it ended:
      * {@code done} names what happened to one (null: it got no further than its state).
      */
-    private List<ActionResult.Related> related(Map<String, String> services, Function<ServiceSnapshot, String> done,
+    private List<ActionResult.Related> related(Map<String, String> touched, Function<ServiceSnapshot, String> done,
                                                Function<String, String> why) {
         List<ActionResult.Related> out = new ArrayList<>();
         Map<String, ServiceSnapshot> now = published;
-        services.forEach((name, via) -> {
+        touched.forEach((name, via) -> {
             ServiceSnapshot s = now.get(name);
             String what = s == null ? "removed" : Optional.ofNullable(done.apply(s)).orElse(s.state().label());
             out.add(new ActionResult.Related(name, what, why.apply(via), s));
