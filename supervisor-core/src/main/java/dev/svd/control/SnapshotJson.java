@@ -2,12 +2,16 @@ package dev.svd.control;
 
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.ConfigChange;
+import dev.svd.engine.ServiceChange;
 import dev.svd.engine.ServiceEvent;
 import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The wire form of the engine's records. The member names are a contract (docs/protocol.md);
@@ -42,6 +46,17 @@ final class SnapshotJson {
                 .put("state", r.after() == null ? null : JsonValue.of(r.after().state().label()))
                 .put("pid", r.after() != null && r.after().pid() > 0 ? JsonValue.of(r.after().pid()) : null);
         b.put("took_ms", r.took() == null ? null : JsonValue.of(r.took().toMillis()));
+        List<JsonValue> also = new ArrayList<>();
+        for (ActionResult.Related x : r.also()) {
+            also.add(JsonObject.builder()
+                    .put("service", x.service())
+                    .put("message", x.message())
+                    .put("why", x.why())
+                    .put("state", x.after() == null ? null : JsonValue.of(x.after().state().label()))
+                    .put("pid", x.after() != null && x.after().pid() > 0 ? JsonValue.of(x.after().pid()) : null)
+                    .build());
+        }
+        b.put("also", new JsonArray(also));
         return b.build();
     }
 
@@ -57,12 +72,26 @@ final class SnapshotJson {
     }
 
     static JsonObject change(ConfigChange c) {
+        List<JsonValue> changes = new ArrayList<>();
+        boolean ok = true;
+        for (ServiceChange sc : c.changes()) {
+            ok = ok && (sc.result() == null || sc.result().ok());
+            changes.add(JsonObject.builder()
+                    .put("service", sc.service())
+                    .putStrings("settings", sc.settings())
+                    .putStrings("pending", sc.pending())
+                    .put("action", sc.action().wireName())
+                    .put("result", sc.result() == null ? null : action(sc.result()))
+                    .build());
+        }
         return JsonObject.builder()
                 .putStrings("added", c.added())
                 .putStrings("removed", c.removed())
                 .putStrings("changed", c.changed())
                 .putStrings("unchanged", c.unchanged())
                 .putStrings("problems", c.problems())
+                .put("changes", new JsonArray(changes))
+                .put("ok", ok)
                 .build();
     }
 }

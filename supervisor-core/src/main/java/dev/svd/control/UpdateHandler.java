@@ -12,7 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code update}: reads the config again and applies it (start added services, stop removed ones,
- * restart changed ones); answers what changed, or CONFIG_INVALID and nothing changes.
+ * apply changed ones, restarting those that need it, see Engine.update); answers what changed and
+ * how, once the restarts ended, or CONFIG_INVALID and nothing changes.
  */
 final class UpdateHandler implements RequestHandler {
     /** Stopping and starting many services may take a while; beyond this the client is told. */

@@ -2,14 +2,38 @@ package dev.svd.engine;
 
 import dev.svd.lifecycle.ServiceSnapshot;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The answer to one operator action on one service. {@code error} is null on success, else one of
  * the protocol's error codes ({@code NO_SUCH_SERVICE}, {@code NOT_RUNNING}, {@code TIMEOUT},
  * {@code SPAWN_FAILED}, {@code FAILED}); {@code message} says what happened in operator words.
+ * {@code also} lists the other services the action stopped or started because of their
+ * dependencies (a stop stops the dependents, a start starts what the service depends on).
  */
-public record ActionResult(String service, String error, String message, ServiceSnapshot after, Duration took) {
+public record ActionResult(String service, String error, String message, ServiceSnapshot after, Duration took,
+                           List<Related> also) {
+    public ActionResult {
+        also = List.copyOf(also);
+    }
+
+    public ActionResult(String service, String error, String message, ServiceSnapshot after, Duration took) {
+        this(service, error, message, after, took, List.of());
+    }
+
     public boolean ok() {
         return error == null;
     }
+
+    ActionResult withAlso(List<Related> related) {
+        return new ActionResult(service, error, message, after, took, related);
+    }
+
+    /**
+     * Another service an action stopped or started: {@code message} is what happened to it
+     * ({@code stopped}, {@code started}, or its state when it got no further), {@code why} names the
+     * dependency ({@code depends on gunicorn}, {@code nginx depends on it}); {@code after} is its
+     * snapshot when the action ended.
+     */
+    public record Related(String service, String message, String why, ServiceSnapshot after) {}
 }

@@ -336,7 +336,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                 if (active && goals.dependentsDown(name, services)) {
                     apply(name, new Event.StopRequested());
                 } else if (!s.state().hasProcess() && s.state() != ServiceState.BACKOFF) {
-                    settleReplacement(name);
+                    settleRemoval(name);
                 }
             } else if (goals.wanted(name) && goals.dependenciesUp(name, services)) {
                 boolean byOperator = goals.takeOperatorStart(name);
@@ -347,29 +347,17 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         }
     }
 
-    /** A changed or removed service is down: swap in its new spec, or forget it. */
-    private void settleReplacement(String name) {
-        Optional<ServiceSpec> replacement = goals.takeReplacement(name);
-        if (replacement == null) {
+    /** A removed service is down: forget it. */
+    private void settleRemoval(String name) {
+        if (!goals.takeRemoval(name)) {
             return;
         }
-        if (replacement.isPresent()) {
-            config = withService(config, replacement.get());
-            services.put(name, ServiceSnapshot.initial(name));
-        } else {
-            services.remove(name);
-            outputs.remove(name);
-            Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
-            rest.remove(name);
-            config = config.withServices(rest, goals.order());
-        }
+        services.remove(name);
+        outputs.remove(name);
+        Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
+        rest.remove(name);
+        config = config.withServices(rest, goals.order());
         dirty = true;
-    }
-
-    private static SupervisorSpec withService(SupervisorSpec c, ServiceSpec spec) {
-        Map<String, ServiceSpec> all = new LinkedHashMap<>(c.services());
-        all.put(spec.name(), spec);
-        return c.withServices(all, c.startOrder());
     }
 
     private boolean allDown() {
@@ -426,16 +414,58 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     @Override
     public CompletableFuture<ActionResult> start(String name, Duration timeout) {
-        return act(name, timeout, "start", () -> goals.operatorStart(name),
-                s -> s.state() == ServiceState.RUNNING && s.ready() ? "started" : null,
-                Engine::failedOrExited);
+        Map<String, String> alsoStarted = new LinkedHashMap<>(); // dependency -> its dependent; engine thread
+        return act(name, timeout, "start", () -> {
+            goals.dependenciesOf(name).forEach((dep, dependent) -> {
+                ServiceSnapshot s = services.get(dep);
+                if (s != null && !upAndReady(s)) {
+                    alsoStarted.put(dep, dependent);
+                }
+            });
+            goals.operatorStart(name);
+        }, s -> upAndReady(s) ? "started" : null, Engine::failedOrExited)
+                .thenApply(r -> r.withAlso(related(alsoStarted, s -> upAndReady(s) ? "started" : null,
+                        dependent -> dependent + " depends on it")));
     }
 
     @Override
     public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
-        return act(name, timeout, "stop", () -> goals.operatorStop(name),
-                s -> s.state().hasProcess() || s.state() == ServiceState.BACKOFF ? null : "stopped: " + s.reason(),
-                s -> null);
+        Map<String, String> alsoStopped = new LinkedHashMap<>(); // dependent -> what it depends on; engine thread
+        return act(name, timeout, "stop", () -> {
+            goals.dependentsOf(name).forEach((dependent, dep) -> {
+                ServiceSnapshot s = services.get(dependent);
+                if (s != null && active(s)) {
+                    alsoStopped.put(dependent, dep);
+                }
+            });
+            goals.operatorStop(name);
+        }, s -> active(s) ? null : "stopped: " + s.reason(), s -> null)
+                .thenApply(r -> r.withAlso(related(alsoStopped, s -> active(s) ? null : "stopped",
+                        dep -> "depends on " + dep)));
+    }
+
+    private static boolean upAndReady(ServiceSnapshot s) {
+        return s.state() == ServiceState.RUNNING && s.ready();
+    }
+
+    private static boolean active(ServiceSnapshot s) {
+        return s.state().hasProcess() || s.state() == ServiceState.BACKOFF;
+    }
+
+    /**
+     * The services an action started or stopped besides its own, as published when it ended:
+     * {@code done} names what happened to one (null: it got no further than its state).
+     */
+    private List<ActionResult.Related> related(Map<String, String> touched, Function<ServiceSnapshot, String> done,
+                                               Function<String, String> why) {
+        List<ActionResult.Related> out = new ArrayList<>();
+        Map<String, ServiceSnapshot> now = published;
+        touched.forEach((name, via) -> {
+            ServiceSnapshot s = now.get(name);
+            String what = s == null ? "removed" : Optional.ofNullable(done.apply(s)).orElse(s.state().label());
+            out.add(new ActionResult.Related(name, what, why.apply(via), s));
+        });
+        return out;
     }
 
     @Override
@@ -507,12 +537,25 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public ConfigChange reread() {
         try {
-            return ConfigDiff.between(config, configSource.load());
+            Map<String, ServiceSnapshot> now = published;
+            return ConfigDiff.between(config, configSource.load(), name -> now.get(name) != null && runs(now.get(name)));
         } catch (ConfigException e) {
             return ConfigDiff.invalid(e.problems().stream().map(ConfigProblem::toString).toList());
         }
     }
 
+    /** Whether a service has a process that is not on its way down: one a config change may restart. */
+    private static boolean runs(ServiceSnapshot s) {
+        return s.state().hasProcess() && s.state() != ServiceState.STOPPING;
+    }
+
+    /**
+     * Swaps in every changed spec at once (docs/svctl.md, update): a service whose command,
+     * directory, environment or user changed is restarted like {@code svctl restart} (its old process
+     * stopped with its old stop settings, its dependents left running); probe changes are watched
+     * afresh; every other setting is read where it is used. A service without a process gets its new
+     * spec at its next start. Completes once every restart has ended (or failed, or timed out).
+     */
     @Override
     public CompletableFuture<ConfigChange> update() {
         SupervisorSpec next;
@@ -524,25 +567,80 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         }
         CompletableFuture<ConfigChange> done = new CompletableFuture<>();
         offer(() -> {
-            ConfigChange change = ConfigDiff.between(config, next);
+            ConfigChange change = ConfigDiff.between(config, next,
+                    name -> !shuttingDown && goals.wanted(name) && runs(services.get(name)));
+            List<CompletableFuture<ActionResult>> restarts = new ArrayList<>();
+            for (ServiceChange c : change.changes()) {
+                // before the swap: the old process is stopped with the stop settings it was started with
+                restarts.add(c.action() == ServiceChange.Action.RESTART ? restartForUpdate(c.service())
+                        : CompletableFuture.completedFuture(null));
+            }
             for (String name : change.added()) {
                 services.put(name, ServiceSnapshot.initial(name));
             }
             config = withServices(config, next, change);
             goals.update(next, change, shuttingDown);
+            for (ServiceChange c : change.changes()) {
+                if (c.action() == ServiceChange.Action.WITHOUT_RESTART) {
+                    rewatch(c);
+                }
+            }
             log.info("config updated: added {}, removed {}, changed {}, unchanged {}", change.added(), change.removed(),
-                    change.changed(), change.unchanged().size());
+                    change.changes().stream().map(c -> c.service() + " " + c.settings() + " " + c.action().wireName()
+                            + (c.pending().isEmpty() ? "" : " pending " + c.pending())).toList(),
+                    change.unchanged().size());
             dirty = true;
-            done.complete(change);
+            CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).whenComplete((ignored, e) -> {
+                List<ServiceChange> results = new ArrayList<>();
+                for (int i = 0; i < restarts.size(); i++) {
+                    results.add(change.changes().get(i).withResult(restarts.get(i).getNow(null)));
+                }
+                done.complete(change.withChanges(results));
+            });
         });
         return done;
     }
 
-    /** The running config plus added services; changed and removed ones are swapped once they are down. */
+    /** How long {@code update} waits for each restart it started; {@code svctl status} shows the rest. */
+    static final Duration UPDATE_RESTART_WAIT = Duration.ofMinutes(2);
+
+    private CompletableFuture<ActionResult> restartForUpdate(String name) {
+        ServiceSnapshot before = services.get(name);
+        Instant requested = clock.instant();
+        apply(name, new Event.RestartRequested());
+        CompletableFuture<ActionResult> future = new CompletableFuture<>();
+        waiters.await(before, UPDATE_RESTART_WAIT, "restart", s -> s.state() == ServiceState.RUNNING && s.ready()
+                && s.startedAt() != null && !s.startedAt().isBefore(requested) ? "restarted" : null,
+                Engine::failedOrExited, future);
+        return future;
+    }
+
+    /** A changed probe of a running process: watch it afresh with the new spec. */
+    private void rewatch(ServiceChange c) {
+        boolean ready = c.settings().contains("ready");
+        boolean health = c.settings().contains("health");
+        ServiceSnapshot s = services.get(c.service());
+        if (!(ready || health) || s == null || s.pid() == 0 || !runs(s)) {
+            return;
+        }
+        if (!probes.respecced(config.services().get(c.service()), s.pid(), ready, health)) {
+            apply(c.service(), new Event.ReadyPassed(s.pid())); // the new spec has no readiness probe to wait for
+        }
+    }
+
+    /**
+     * The running config with the new specs of added and changed services; removed ones stay until
+     * they are down. A changed service keeps its old {@code log} settings: its log file stays open
+     * for svd's life (LoggedOutputs), so a changed {@code log} is reported as pending.
+     */
     private static SupervisorSpec withServices(SupervisorSpec current, SupervisorSpec next, ConfigChange change) {
         Map<String, ServiceSpec> all = new LinkedHashMap<>(current.services());
         for (String name : change.added()) {
             all.put(name, next.services().get(name));
+        }
+        for (ServiceChange c : change.changes()) {
+            ServiceSpec old = current.services().get(c.service());
+            all.put(c.service(), next.services().get(c.service()).with(b -> b.log = old.log()));
         }
         return next.withServices(all, next.startOrder());
     }

@@ -11,19 +11,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the operator wants up, and the dependency graph that orders it: a service starts once all
- * it depends on runs and is ready, and stops once nothing running depends on it. Also holds the changed and
+ * it depends on runs and is ready, and stops once nothing running depends on it. Also holds the
  * removed services of a config update until they are down. Engine thread only.
  */
 final class Goals {
     private final Set<String> wanted = new HashSet<>();
     private final Set<String> operatorStarts = new HashSet<>();
     private final Map<String, List<String>> dependsOn = new HashMap<>();
-    private final Map<String, Optional<ServiceSpec>> replacements = new HashMap<>();
+    private final Set<String> removals = new HashSet<>();
     private List<String> order;
 
     Goals(SupervisorSpec config) {
@@ -42,7 +41,7 @@ final class Goals {
     }
 
     boolean mustBeDown(String name) {
-        return !wanted.contains(name) || replacements.containsKey(name);
+        return !wanted.contains(name) || removals.contains(name);
     }
 
     void wantAll(Collection<String> names) {
@@ -113,7 +112,10 @@ final class Goals {
         return out;
     }
 
-    /** A new config: added services become wanted, changed and removed ones wait to go down first. */
+    /**
+     * A new config: added services become wanted, removed ones wait to go down first; changed
+     * ones take their new dependencies at once (the engine swaps their specs).
+     */
     void update(SupervisorSpec next, ConfigChange change, boolean shuttingDown) {
         for (String name : change.added()) {
             dependsOn.put(name, next.services().get(name).dependsOn());
@@ -123,10 +125,9 @@ final class Goals {
         }
         for (String name : change.changed()) {
             dependsOn.put(name, next.services().get(name).dependsOn());
-            replacements.put(name, Optional.of(next.services().get(name)));
         }
         for (String name : change.removed()) {
-            replacements.put(name, Optional.empty());
+            removals.add(name);
             wanted.remove(name);
         }
         List<String> all = new ArrayList<>(next.startOrder());
@@ -134,15 +135,51 @@ final class Goals {
         order = List.copyOf(all);
     }
 
-    /** Null when {@code name} has no pending replacement; else the new spec, or empty when it was removed. */
-    Optional<ServiceSpec> takeReplacement(String name) {
-        Optional<ServiceSpec> r = replacements.remove(name);
-        if (r != null && r.isEmpty()) {
-            dependsOn.remove(name);
-            List<String> rest = new ArrayList<>(order);
-            rest.remove(name);
-            order = List.copyOf(rest);
+    /**
+     * Everything that depends on {@code name}, directly or not, each with the service it depends
+     * on that leads there (nearest first): what stopping {@code name} stops too.
+     */
+    Map<String, String> dependentsOf(String name) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.poll();
+            for (String d : dependents(n)) {
+                if (!d.equals(name) && out.putIfAbsent(d, n) == null) {
+                    todo.add(d);
+                }
+            }
         }
-        return r;
+        return out;
+    }
+
+    /**
+     * Everything {@code name} depends on, directly or not, each with the service that depends on
+     * it on the way (nearest first): what starting {@code name} starts too.
+     */
+    Map<String, String> dependenciesOf(String name) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.poll();
+            for (String d : dependsOn.getOrDefault(n, List.of())) {
+                if (!d.equals(name) && out.putIfAbsent(d, n) == null) {
+                    todo.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True once when {@code name} was removed by an update and may now be forgotten. */
+    boolean takeRemoval(String name) {
+        if (!removals.remove(name)) {
+            return false;
+        }
+        dependsOn.remove(name);
+        List<String> rest = new ArrayList<>(order);
+        rest.remove(name);
+        order = List.copyOf(rest);
+        return true;
     }
 }

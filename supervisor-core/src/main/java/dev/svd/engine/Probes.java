@@ -78,4 +78,33 @@ final class Probes {
     boolean hasHealthProbe(String service) {
         return health.containsKey(service);
     }
+
+    /**
+     * A config update changed {@code spec}'s probes while process {@code pid} runs: the health probe
+     * is watched afresh with the new spec, and so is the ready probe if readiness has not passed yet
+     * (once it passed, the new ready probe is used at the next start). Returns false when the
+     * process waits for readiness and the new spec has no ready probe any more.
+     */
+    boolean respecced(ServiceSpec spec, int pid, boolean readyChanged, boolean healthChanged) {
+        String name = spec.name();
+        if (prober == null) {
+            return true;
+        }
+        ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
+        if (healthChanged) {
+            Watch old = health.remove(name);
+            if (old != null) {
+                old.handle().cancel();
+            }
+            spec.health().ifPresent(p -> health.put(name, watch(name, pid, ProbeKind.HEALTH, p, ctx)));
+        }
+        if (readyChanged && ready.containsKey(name)) {
+            readyDone(name);
+            if (spec.ready().isEmpty()) {
+                return false;
+            }
+            ready.put(name, watch(name, pid, ProbeKind.READY, spec.ready().get(), ctx));
+        }
+        return true;
+    }
 }

@@ -121,7 +121,7 @@ class ControlServerIT {
         JsonObject r = result(call("start", "{\"names\":[\"db\",\"nope\"],\"timeout_ms\":5000}"));
         List<JsonObject> results = objects(r.array("results"));
         assertThat(results.get(0).toJson()).isEqualTo("{\"service\":\"db\",\"ok\":true,\"error\":null,"
-                + "\"message\":\"started\",\"state\":\"running\",\"pid\":5000,\"took_ms\":12}");
+                + "\"message\":\"started\",\"state\":\"running\",\"pid\":5000,\"took_ms\":12,\"also\":[]}");
         assertThat(results.get(1).string("error")).isEqualTo("NO_SUCH_SERVICE");
         assertThat(engine.service("db").orElseThrow().state().label()).isEqualTo("running");
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo(
@@ -283,7 +283,9 @@ class ControlServerIT {
     @Test
     void rereadAndUpdateReportChangesOrEveryProblem() throws Exception {
         assertThat(result(call("reread", "{}")).toJson()).isEqualTo(
-                "{\"added\":[\"cache\"],\"removed\":[],\"changed\":[\"web\"],\"unchanged\":[\"db\"],\"problems\":[]}");
+                "{\"added\":[\"cache\"],\"removed\":[],\"changed\":[\"web\"],\"unchanged\":[\"db\"],\"problems\":[],"
+                + "\"changes\":[{\"service\":\"web\",\"settings\":[],\"pending\":[],\"action\":\"restart\",\"result\":null}],"
+                + "\"ok\":true}");
         assertThat(result(call("update", "{}")).strings("added")).containsExactly("cache");
         engine.nextChange = new ConfigChange(List.of(), List.of(), List.of(), List.of(),
                 List.of("/etc/svd/svd.conf:3: a", "/etc/svd/svd.conf:9: b"));

@@ -405,7 +405,7 @@ class SvctlAgainstSvdIT {
         SvctlProcess.Result reread = svctl.run("reread");
 
         assertThat(reread.exit()).as(reread.err()).isZero();
-        assertThat(reread.out()).isEqualTo("would add: added\nwould remove: removeme\nwould restart: changeme\n"
+        assertThat(reread.out()).isEqualTo("would add: added\nwould remove: removeme\nwould restart: changeme (command)\n"
                 + "would leave alone: idle\n");
         assertThat(statusAll().keySet()).as("reread changes nothing").containsExactly("idle", "changeme", "removeme");
         assertThat(pidOf("changeme")).isEqualTo(changeme);
@@ -414,7 +414,8 @@ class SvctlAgainstSvdIT {
         SvctlProcess.Result update = svctl.run("update");
 
         assertThat(update.exit()).as(update.err()).isZero();
-        assertThat(update.out()).isEqualTo("added: added\nremoved: removeme\nrestarted: changeme\nunchanged: idle\n");
+        assertThat(update.out()).isEqualTo("added: added\nremoved: removeme\nrestarted: changeme (command; pid "
+                + pidOf("changeme") + ")\nunchanged: idle\n");
         await().atMost(BOUND).untilAsserted(() -> {
             Map<String, JsonObject> all = statusAll();
             assertThat(all.keySet()).containsExactly("idle", "changeme", "added");

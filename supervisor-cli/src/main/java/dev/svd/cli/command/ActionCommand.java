@@ -23,7 +23,12 @@ import java.util.List;
 abstract class ActionCommand implements Command {
     @Override
     public String synopsis() {
-        return name() + " NAME... [--timeout DUR]";
+        return name() + " NAME... [--timeout DUR] [--json]";
+    }
+
+    @Override
+    public String[] flags() {
+        return new String[] {"--json"};
     }
 
     @Override
@@ -35,7 +40,11 @@ abstract class ActionCommand implements Command {
     String actionDetails(String reached) {
         return "Returns when every named service is " + reached + ", or its timeout passed.\n"
                 + "  --timeout DUR   how long to wait for each, e.g. 30s or 2m (default: svd's, 60s)\n"
-                + "Prints one line per service. Exit: 0 all succeeded, 1 one failed, 4 a name is not configured.\n";
+                + "  --json          print svd's answer as one line: {\"results\":[{\"service\",\"ok\",\"error\",\n"
+                + "                  \"message\",\"state\",\"pid\",\"took_ms\",\"also\"}]} (docs/svctl.md)\n"
+                + "Prints one line per service, and one per other service a stop stopped or a start started\n"
+                + "because of a dependency (\"nginx: stopped (depends on gunicorn)\").\n"
+                + "Exit: 0 all succeeded, 1 one failed, 4 a name is not configured.\n";
     }
 
     @Override
@@ -48,7 +57,27 @@ abstract class ActionCommand implements Command {
         if (timeout != null) {
             request.put("timeout_ms", Durations.parseMillis(timeout, "--timeout"));
         }
-        return printResults(inv.call(name(), request.build()), inv);
+        Response r = inv.call(name(), request.build());
+        if (args.flag("--json") && r.ok()) {
+            inv.out().println(r.result().toJson());
+            return exitCode(r.result().array("results"));
+        }
+        return printResults(r, inv);
+    }
+
+    /** The worst exit code of the results, printing nothing (--json). */
+    static int exitCode(JsonArray results) {
+        int code = ExitCodes.OK;
+        for (JsonValue v : results == null ? List.<JsonValue>of() : results.items()) {
+            JsonObject o = (JsonObject) v;
+            if (!o.boolOr("ok", false)) {
+                String raw = o.string("error");
+                ErrorCode ec = raw == null ? ErrorCode.FAILED : ErrorCode.lookup(raw);
+                code = ErrorTable.worse(code, ErrorTable.exitCode(new ProtocolError(ec, raw == null ? "FAILED" : raw,
+                        "", null)));
+            }
+        }
+        return code;
     }
 
     /** Prints per-service results: successes on stdout, failures on stderr; returns the worst exit code. */
@@ -57,7 +86,14 @@ abstract class ActionCommand implements Command {
             return inv.fail(r.error());
         }
         JsonArray results = r.result().array("results");
-        List<JsonValue> items = results == null ? List.of() : results.items();
+        return printResults(results == null ? List.of() : results.items(), inv);
+    }
+
+    /**
+     * Prints each result and, after it, the other services it stopped or started
+     * ({@code nginx: stopped (depends on gunicorn)}) on stdout; returns the worst exit code.
+     */
+    static int printResults(List<? extends JsonValue> items, Invocation inv) {
         int code = ExitCodes.OK;
         for (JsonValue v : items) {
             JsonObject o = (JsonObject) v;
@@ -88,6 +124,11 @@ abstract class ActionCommand implements Command {
                     text = service + ": " + text;
                 }
                 code = ErrorTable.worse(code, inv.fail(new ProtocolError(ec, raw == null ? "FAILED" : raw, text, null)));
+            }
+            JsonArray also = o.array("also");
+            for (JsonValue a : also == null ? List.<JsonValue>of() : also.items()) {
+                JsonObject x = (JsonObject) a;
+                inv.out().println(x.requireString("service") + ": " + x.string("message") + " (" + x.string("why") + ")");
             }
         }
         return code;
