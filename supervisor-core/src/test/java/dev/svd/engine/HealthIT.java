@@ -39,7 +39,7 @@ class HealthIT {
         return new ProbeSpec(new ProbeCheck.Http(URI.create("http://127.0.0.1:" + port + "/healthz"), Optional.empty(),
                 List.of(new ProbeCheck.StatusRange(200, 399)), Optional.empty(), ProbeCheck.Tls.DEFAULT, Optional.empty()),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO, failureThreshold, 1, startTimeout,
-                Origin.UNKNOWN);
+                Duration.ZERO, Origin.UNKNOWN);
     }
 
     @Test

@@ -48,7 +48,7 @@ class ProxyDiagnosisIT {
         return new ProbeSpec(new ProbeCheck.Http(URI.create("http://127.0.0.1:" + port + "/healthz"), Optional.empty(),
                 List.of(new ProbeCheck.StatusRange(200, 399)), Optional.empty(), ProbeCheck.Tls.DEFAULT, Optional.empty()),
                 interval, Duration.ofSeconds(2), Duration.ZERO, failureThreshold, 1, Duration.ofSeconds(60),
-                Origin.UNKNOWN);
+                Duration.ZERO, Origin.UNKNOWN);
     }
 
     /**
