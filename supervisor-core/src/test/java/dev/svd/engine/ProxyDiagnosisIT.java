@@ -52,6 +52,16 @@ class ProxyDiagnosisIT {
     }
 
     /**
+     * nginx's liveness probe: a start period, so a slow machine's nginx that has not bound within
+     * 2 x 200 ms is not restarted in a loop (issue 11); once it passed, every failure counts.
+     */
+    private static ProbeSpec liveness(int port, int failureThreshold) {
+        ProbeSpec p = http(port, Duration.ofMillis(200), failureThreshold);
+        return new ProbeSpec(p.check(), p.interval(), p.timeout(), p.initialDelay(), p.failureThreshold(),
+                p.successThreshold(), p.startTimeout(), Duration.ofMinutes(2), p.origin());
+    }
+
+    /**
      * The upstream: probe_server.py (GET /healthz answers 200), started once {@code gate} exists, so
      * the test can have a process that runs but does not listen yet: not ready, and nginx gets
      * "connection refused" from it, a 502.
@@ -99,7 +109,7 @@ class ProxyDiagnosisIT {
                 .withDependsOn(List.of("app"))
                 .withStop(new StopSpec(Signal.QUIT, Duration.ofSeconds(4)))
                 .withStartLimit(new StartLimitSpec(100, Duration.ofSeconds(60)))
-                .withHealth(Optional.of(http(port, Duration.ofMillis(200), failureThreshold)));
+                .withHealth(Optional.of(liveness(port, failureThreshold)));
     }
 
     @Test
