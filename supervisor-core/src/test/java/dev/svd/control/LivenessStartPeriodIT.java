@@ -90,15 +90,23 @@ class LivenessStartPeriodIT {
      * (b) A {@code sleep} whose tcp liveness probe is refused from its first second and never
      * passes, with the default start-seconds (1 s): after the start period (2 s) and three failures
      * it is restarted, like a crash; the second process too, and the start limit (2 starts) makes it
-     * failed. It stayed running and unhealthy forever before issue 11.
+     * failed. It stayed running and unhealthy forever before issue 11. {@code early} has no start
+     * period: its probe turns unhealthy while it is still starting (start-seconds), and that
+     * restarts it too.
      */
     @Test
     void aProcessThatNeverPassesIsRestartedAfterTheStartPeriodUntilTheStartLimit() throws Exception {
         int closed = Ports.freePort();
+        String limit = " start-limit { burst = 2, interval = 10m }";
         startSvd(service("dead", "echo $$ >> " + pids + "/dead.pid; exec sleep 1000",
-                "health { tcp { address = \"127.0.0.1:" + closed + "\" }, interval = 200ms, start-period = 2s },"
-                        + " start-limit { burst = 2, interval = 10m }"));
+                "health { tcp { address = \"127.0.0.1:" + closed + "\" }, interval = 200ms, start-period = 2s }," + limit)
+                + service("early", "echo $$ >> " + pids + "/early.pid; exec sleep 1000", "start-seconds = 60s,"
+                + " health { tcp { address = \"127.0.0.1:" + closed + "\" }, interval = 200ms, start-period = 0s }," + limit));
 
+        await().atMost(BOUND).until(() -> "failed".equals(status("early").string("state")));
+        assertThat(status("early").string("reason")).startsWith("health check failed: connection refused")
+                .contains("start limit hit: 2 starts");
+        assertThat(svd.stdout()).containsPattern("early: starting -> stopping \\(health check failed: connection refused");
         await().atMost(BOUND).until(() -> "failed".equals(status("dead").string("state")));
         JsonObject failed = status("dead");
         assertThat(failed.string("reason")).startsWith("health check failed: connection refused: nothing listens on"

@@ -159,7 +159,8 @@ class HttpProbeIT {
             assertThat(r.diagnosis()).isEqualTo("no answer from http://127.0.0.1:" + silent.getLocalPort()
                     + "/healthz within 300ms (connected to 127.0.0.1:" + silent.getLocalPort()
                     + ", request sent): the service is stuck or overloaded");
-            assertThat(r.latency()).isBetween(Duration.ofMillis(290), Duration.ofMillis(600));
+            // no upper bound: how late the timeout's result comes depends on the machine (issue 11)
+            assertThat(r.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
         }
     }
 
