@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class ProbeReader {
     static final List<String> CHECKS = List.of("http", "tcp", "exec");
     static final List<String> TIMING_KEYS = List.of("interval", "timeout", "initial-delay", "failure-threshold",
-            "success-threshold", "start-timeout");
+            "success-threshold", "start-timeout", "start-period");
     static final List<String> HTTP_KEYS = List.of("url", "host", "expect", "body-contains", "tls", "connect-to");
     static final List<String> TLS_KEYS = List.of("verify", "ca-file", "sni");
     static final List<String> TCP_KEYS = List.of("address");
@@ -66,8 +66,12 @@ final class ProbeReader {
                 r.problem("start-timeout", "applies to ready { ... } only: a liveness probe restarts after"
                         + " failure-threshold failures instead");
             }
+            Duration startPeriod = ready ? Duration.ZERO : r.duration("start-period", ProbeSpec.DEFAULT_START_PERIOD);
+            if (ready && r.has("start-period")) {
+                r.problem("start-period", "applies to health { ... } only: readiness has start-timeout instead");
+            }
             return check.map(c -> new ProbeSpec(c, interval, timeout, initialDelay, failures, successes, startTimeout,
-                    r.origin()));
+                    startPeriod, r.origin()));
         });
     }
 

@@ -11,11 +11,16 @@ import java.time.Duration;
  * @param failureThreshold  consecutive failures before the result counts (liveness: restart)
  * @param successThreshold  consecutive successes before the result counts
  * @param startTimeout      readiness only: a service not ready after this long fails its start
+ * @param startPeriod       liveness only: failures before the first pass within this long after the
+ *                          process started do not count (Docker's HEALTHCHECK --start-period); zero for readiness
  */
 public record ProbeSpec(ProbeCheck check, Duration interval, Duration timeout, Duration initialDelay,
-                        int failureThreshold, int successThreshold, Duration startTimeout, Origin origin) {
+                        int failureThreshold, int successThreshold, Duration startTimeout, Duration startPeriod,
+                        Origin origin) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READY_INTERVAL = Duration.ofMillis(250);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for a Django app under gunicorn to import on a slow machine; docs/health.md. */
+    public static final Duration DEFAULT_START_PERIOD = Duration.ofSeconds(30);
 }

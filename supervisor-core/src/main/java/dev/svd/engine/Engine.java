@@ -134,7 +134,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             goals.wantAll(List.of(name)); // before start() wants every service: not stopped as unwanted meanwhile
             pidOwners.put(pid, name);
             apply(name, new Event.Adopted(pid, startedAt));
-            probes.started(spec, pid);
+            probes.started(spec, pid, startedAt);
         });
     }
 
@@ -259,8 +259,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         String name = spec.name();
         if (outcome instanceof Integer pid) {
             pidOwners.put(pid, name);
-            apply(name, new Event.Spawned(pid, clock.instant()));
-            probes.started(spec, pid);
+            Instant at = clock.instant();
+            apply(name, new Event.Spawned(pid, at));
+            probes.started(spec, pid, at);
         } else {
             apply(name, new Event.SpawnFailed(((SpawnException) outcome).getMessage()));
         }
@@ -282,7 +283,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             return; // for a process that is gone, or a probe since cancelled
         }
         String detail = HealthText.detail(result, config.services().get(name), services);
-        Optional<Health> changed = counter.get().record(result.ok());
+        Optional<Health> changed = counter.get().record(result.ok(), result.at());
         Health health = s.health();
         boolean judgesHealth = kind == ProbeKind.HEALTH || !probes.hasHealthProbe(name);
         if (changed.isPresent() && judgesHealth) {

@@ -8,6 +8,7 @@ import dev.svd.health.ProbeHandle;
 import dev.svd.health.ProbeKind;
 import dev.svd.health.ProbeResult;
 import dev.svd.health.Prober;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,20 +37,25 @@ final class Probes {
         this.results = results;
     }
 
-    /** A new process of {@code spec} was spawned: probe it. */
-    void started(ServiceSpec spec, int pid) {
+    /**
+     * A new process of {@code spec} was spawned (or adopted) and started at {@code startedAt}: probe
+     * it. Its liveness start period runs from {@code startedAt}.
+     */
+    void started(ServiceSpec spec, int pid, Instant startedAt) {
         stopped(spec.name());
         if (prober == null) {
             return;
         }
         ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
-        spec.ready().ifPresent(p -> ready.put(spec.name(), watch(spec.name(), pid, ProbeKind.READY, p, ctx)));
-        spec.health().ifPresent(p -> health.put(spec.name(), watch(spec.name(), pid, ProbeKind.HEALTH, p, ctx)));
+        spec.ready().ifPresent(p -> ready.put(spec.name(), watch(spec.name(), pid, ProbeKind.READY, p, ctx,
+                new ProbeCounter(p.successThreshold(), p.failureThreshold()))));
+        spec.health().ifPresent(p -> health.put(spec.name(), watch(spec.name(), pid, ProbeKind.HEALTH, p, ctx,
+                new ProbeCounter(p.successThreshold(), p.failureThreshold(), startedAt.plus(p.startPeriod())))));
     }
 
-    private Watch watch(String service, int pid, ProbeKind kind, ProbeSpec spec, ProbeContext ctx) {
+    private Watch watch(String service, int pid, ProbeKind kind, ProbeSpec spec, ProbeContext ctx, ProbeCounter counter) {
         ProbeHandle h = prober.watch(service, kind, spec, ctx, r -> results.result(service, pid, kind, r));
-        return new Watch(pid, h, new ProbeCounter(spec.successThreshold(), spec.failureThreshold()));
+        return new Watch(pid, h, counter);
     }
 
     /** Readiness passed: the ready probe has done its job. */

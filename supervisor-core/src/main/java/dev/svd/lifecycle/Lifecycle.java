@@ -173,6 +173,7 @@ public final class Lifecycle {
         d.startedAt = null;
         d.lastExit = Optional.of(e.status());
         d.ready = false;
+        d.health = Health.UNKNOWN; // no process, no health: the old process's result is not the service's
         d.generation++;
         if (s.state() == ServiceState.STOPPING && s.stopCause().isPresent()) {
             ServiceSnapshot.StopCause cause = s.stopCause().get();
@@ -227,7 +228,9 @@ public final class Lifecycle {
         switch (e.kind()) {
             case START_SECONDS -> {
                 if (s.state() == ServiceState.STARTING) {
-                    return new Draft(s).move(ServiceState.RUNNING, "pid " + s.pid() + ", up " + human(spec.startSeconds()));
+                    // no uptime here: a reason is kept as it is until the next transition (svctl status shows the uptime)
+                    return new Draft(s).move(ServiceState.RUNNING, "pid " + s.pid() + ", stayed up for start-seconds ("
+                            + human(spec.startSeconds()) + ")");
                 }
             }
             case BACKOFF -> {
@@ -277,9 +280,15 @@ public final class Lifecycle {
         return d.stay();
     }
 
+    /**
+     * The liveness probe failed failure-threshold times in a row after its start period (the engine
+     * does not count failures before the first pass within {@code start-period}, docs/health.md): the
+     * process is restarted like a crash, whether it is still {@code starting} or {@code running}.
+     */
     private Transition onHealthFailed(ServiceSnapshot s, ServiceSpec spec, HealthFailed e) {
-        if (s.state() != ServiceState.RUNNING || s.pid() != e.pid()) {
-            return unchanged(s); // only a running process is judged by its liveness probe
+        boolean judged = s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING;
+        if (!judged || s.pid() == 0 || s.pid() != e.pid()) {
+            return unchanged(s); // no process, another process, or one svd is already stopping
         }
         String why = "health check failed: " + e.detail();
         return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.restart(why)), why + "; ");

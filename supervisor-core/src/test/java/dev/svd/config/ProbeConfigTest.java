@@ -73,8 +73,21 @@ class ProbeConfigTest {
     void healthDefaultsAndTcp() throws Exception {
         ProbeSpec health = web("  health.tcp.address = \"[::1]:8000\"").health().orElseThrow();
         assertThat(health.check()).isEqualTo(new ProbeCheck.Tcp(new HostPort("::1", 8000)));
-        assertThat(health).extracting(ProbeSpec::interval, ProbeSpec::failureThreshold, ProbeSpec::successThreshold)
-                .containsExactly(Duration.ofSeconds(5), 3, 1);
+        assertThat(health).extracting(ProbeSpec::interval, ProbeSpec::failureThreshold, ProbeSpec::successThreshold,
+                ProbeSpec::startPeriod).containsExactly(Duration.ofSeconds(5), 3, 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void startPeriodIsReadOnHealthAndAProblemOnReady() throws Exception {
+        assertThat(web("  health { tcp.address = \"a:1\", start-period = 2m }").health().orElseThrow().startPeriod())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(web("  health { tcp.address = \"a:1\", start-period = 0s }").health().orElseThrow().startPeriod())
+                .isEqualTo(Duration.ZERO);
+        assertThat(web("  ready.tcp.address = \"a:1\"").ready().orElseThrow().startPeriod()).isEqualTo(Duration.ZERO);
+        assertThat(problems("  ready { tcp.address = \"a:1\", start-period = 5s }")).containsExactly(files.at(3)
+                + "services.web.ready.start-period: applies to health { ... } only: readiness has start-timeout instead");
+        assertThat(problems("  health { tcp.address = \"a:1\", start-period = soon }")).containsExactly(files.at(3)
+                + "services.web.health.start-period: expected a duration such as 10s (was \"soon\")");
     }
 
     @Test

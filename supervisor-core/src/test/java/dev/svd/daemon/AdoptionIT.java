@@ -125,6 +125,7 @@ class AdoptionIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> log("talk").contains("after the adoption"));
             svd.awaitLog("talk | after the adoption");
 
+            svd.awaitLog("control: listening on "); // issue 11: the adoption is logged before the socket listens
             SvdSocket socket = new SvdSocket(dir.resolve("svd.sock"));
             JsonObject status = socket.call("status", names("talk"));
             assertThat(status.toString()).contains("\"state\":\"running\"").contains("\"pid\":" + talk)
@@ -151,6 +152,7 @@ class AdoptionIT {
         long talk = runTalkThenKillSvd(conf);
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
             svd.awaitLog("talk: adopting process group " + talk);
+            svd.awaitLog("control: listening on "); // issue 11: connection refused on a slow machine otherwise
             SvdSocket socket = new SvdSocket(dir.resolve("svd.sock"));
             await().atMost(Duration.ofSeconds(20)).until(() -> socket.call("status", names("talk"))
                     .toString().contains("\"pid\":" + talk));

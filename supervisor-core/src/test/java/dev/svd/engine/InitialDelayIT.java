@@ -56,7 +56,7 @@ class InitialDelayIT {
         ProbeSpec probe(Duration initialDelay, int failureThreshold) {
             return new ProbeSpec(new ProbeCheck.Tcp(new ProbeCheck.HostPort("127.0.0.1", socket.getLocalPort())),
                     Duration.ofMillis(100), Duration.ofSeconds(1), initialDelay, failureThreshold, 1,
-                    Duration.ofSeconds(60), Origin.UNKNOWN);
+                    Duration.ofSeconds(60), Duration.ZERO, Origin.UNKNOWN);
         }
 
         @Override

@@ -48,7 +48,17 @@ class ProxyDiagnosisIT {
         return new ProbeSpec(new ProbeCheck.Http(URI.create("http://127.0.0.1:" + port + "/healthz"), Optional.empty(),
                 List.of(new ProbeCheck.StatusRange(200, 399)), Optional.empty(), ProbeCheck.Tls.DEFAULT, Optional.empty()),
                 interval, Duration.ofSeconds(2), Duration.ZERO, failureThreshold, 1, Duration.ofSeconds(60),
-                Origin.UNKNOWN);
+                Duration.ZERO, Origin.UNKNOWN);
+    }
+
+    /**
+     * nginx's liveness probe: a start period, so a slow machine's nginx that has not bound within
+     * 2 x 200 ms is not restarted in a loop (issue 11); once it passed, every failure counts.
+     */
+    private static ProbeSpec liveness(int port, int failureThreshold) {
+        ProbeSpec p = http(port, Duration.ofMillis(200), failureThreshold);
+        return new ProbeSpec(p.check(), p.interval(), p.timeout(), p.initialDelay(), p.failureThreshold(),
+                p.successThreshold(), p.startTimeout(), Duration.ofMinutes(2), p.origin());
     }
 
     /**
@@ -99,7 +109,7 @@ class ProxyDiagnosisIT {
                 .withDependsOn(List.of("app"))
                 .withStop(new StopSpec(Signal.QUIT, Duration.ofSeconds(4)))
                 .withStartLimit(new StartLimitSpec(100, Duration.ofSeconds(60)))
-                .withHealth(Optional.of(http(port, Duration.ofMillis(200), failureThreshold)));
+                .withHealth(Optional.of(liveness(port, failureThreshold)));
     }
 
     @Test

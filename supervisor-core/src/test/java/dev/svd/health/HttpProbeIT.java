@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,34 +60,50 @@ class HttpProbeIT {
         await().atMost(WAIT).until(() -> results.last().ok());
     }
 
+    /**
+     * Issue 11: this asserted the gaps between results (over 50 ms, 90-150 ms on average), which a
+     * slow machine does not keep. What the prober promises whatever the load: thresholds decide the
+     * changes, and there is never more than one result per slot since the watch began.
+     */
     @Test
-    void thresholdsTurnResultsIntoHealthChangesAtTheInterval() throws Exception {
+    void thresholdsTurnResultsIntoHealthChangesAndNoSlotProbesTwice() throws Exception {
         int port = Ports.freePort();
         Path healthy = Files.createFile(dir.resolve("healthy"));
         servers.probeServer(dir, port, "--healthy-file", healthy.toString());
         ProbeCounter counter = new ProbeCounter(2, 3);
         List<Health> changes = new CopyOnWriteArrayList<>();
         List<Long> times = new CopyOnWriteArrayList<>();
-        prober.watch("web", ProbeKind.HEALTH, spec(http("http://127.0.0.1:" + port + "/healthz"), Duration.ofMillis(100),
+        List<Integer> failuresAtUnhealthy = new CopyOnWriteArrayList<>();
+        int[] failures = {0};
+        Duration interval = Duration.ofMillis(100);
+        long watched = System.nanoTime();
+        prober.watch("web", ProbeKind.HEALTH, spec(http("http://127.0.0.1:" + port + "/healthz"), interval,
                 Duration.ofSeconds(2)), ProbeContext.NONE, r -> {
             times.add(System.nanoTime());
-            counter.record(r.ok()).ifPresent(changes::add);
+            if (!r.ok()) {
+                failures[0]++;
+            }
+            counter.record(r.ok()).ifPresent(h -> {
+                changes.add(h);
+                if (h == Health.UNHEALTHY) {
+                    failuresAtUnhealthy.add(failures[0]);
+                }
+            });
         });
 
         await().atMost(WAIT).until(() -> changes.contains(Health.HEALTHY));
-        int before = times.size();
         Files.delete(healthy);
         await().atMost(WAIT).until(() -> changes.contains(Health.UNHEALTHY));
         assertThat(changes).containsExactly(Health.HEALTHY, Health.UNHEALTHY);
-        assertThat(times.size() - before).as("results until unhealthy").isBetween(3, 6);
+        assertThat(failuresAtUnhealthy).as("failures (all after the file was deleted) when it turned unhealthy")
+                .containsExactly(3);
 
-        List<Long> gaps = new ArrayList<>();
-        for (int i = 1; i < times.size(); i++) {
-            gaps.add((times.get(i) - times.get(i - 1)) / 1_000_000);
-        }
-        assertThat(gaps).as("no result comes twice in one slot").allSatisfy(g -> assertThat(g).isGreaterThan(50L));
-        long span = (times.get(times.size() - 1) - times.get(0)) / 1_000_000;
-        assertThat(span / (times.size() - 1)).as("mean interval in ms").isBetween(90L, 150L);
+        // Each probe starts on its own slot (watch + k x interval, k = 0, 1, ...) and a result comes
+        // after its start: n results need n slots. A delay only makes fewer.
+        List<Long> seen = List.copyOf(times);
+        long slotsUntilLast = (seen.get(seen.size() - 1) - watched) / interval.toNanos() + 1;
+        assertThat((long) seen.size()).as("results, against the slots from the watch to the last result")
+                .isLessThanOrEqualTo(slotsUntilLast);
     }
 
     @Test
@@ -105,8 +120,8 @@ class HttpProbeIT {
         for (int i = 1; i < starts.size(); i++) {
             assertThat(starts.get(i) - starts.get(i - 1)).as("time between probe starts").isGreaterThan(0.34);
         }
-        // each probe takes 350ms: it ends inside the 4th slot after its own, so starts are 400ms apart
-        assertThat(starts.get(starts.size() - 1) - starts.get(0)).isLessThan(0.5 * (starts.size() - 1));
+        // Each probe takes 350ms, so it ends in the 4th slot after its own; how soon the next one starts
+        // depends on the machine's speed (issue 11), so only the lower bound is asserted.
         assertThat(results.all).allSatisfy(r -> assertThat(r.ok()).isTrue());
     }
 
@@ -144,7 +159,8 @@ class HttpProbeIT {
             assertThat(r.diagnosis()).isEqualTo("no answer from http://127.0.0.1:" + silent.getLocalPort()
                     + "/healthz within 300ms (connected to 127.0.0.1:" + silent.getLocalPort()
                     + ", request sent): the service is stuck or overloaded");
-            assertThat(r.latency()).isBetween(Duration.ofMillis(290), Duration.ofMillis(600));
+            // no upper bound: how late the timeout's result comes depends on the machine (issue 11)
+            assertThat(r.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
         }
     }
 

@@ -64,7 +64,7 @@ public final class ProbeBench {
                     };
                     // spread over the second, as services started one after another would be
                     ProbeSpec spec = new ProbeSpec(check, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                            Duration.ofMillis(i * 1000L / services), 3, 1, Duration.ZERO, Origin.UNKNOWN);
+                            Duration.ofMillis(i * 1000L / services), 3, 1, Duration.ZERO, Duration.ZERO, Origin.UNKNOWN);
                     handles.add(prober.watch("s" + i, ProbeKind.HEALTH, spec, ProbeContext.NONE, r -> {
                         if (r.ok()) {
                             ok.incrementAndGet();
@@ -126,7 +126,7 @@ public final class ProbeBench {
     private static ProbeResult first(Prober prober, ProbeCheck check) throws InterruptedException {
         java.util.concurrent.CompletableFuture<ProbeResult> result = new java.util.concurrent.CompletableFuture<>();
         ProbeHandle h = prober.watch("first", ProbeKind.READY, new ProbeSpec(check, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ZERO, 1, 1, Duration.ofSeconds(60), Origin.UNKNOWN), ProbeContext.NONE,
+                Duration.ofSeconds(5), Duration.ZERO, 1, 1, Duration.ofSeconds(60), Duration.ZERO, Origin.UNKNOWN), ProbeContext.NONE,
                 result::complete);
         try {
             return result.get();

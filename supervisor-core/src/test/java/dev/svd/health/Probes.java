@@ -16,7 +16,7 @@ final class Probes {
     }
 
     static ProbeSpec spec(ProbeCheck check, Duration interval, Duration timeout) {
-        return new ProbeSpec(check, interval, timeout, Duration.ZERO, 1, 1, Duration.ofSeconds(60), Origin.UNKNOWN);
+        return new ProbeSpec(check, interval, timeout, Duration.ZERO, 1, 1, Duration.ofSeconds(60), Duration.ZERO, Origin.UNKNOWN);
     }
 
     static ProbeCheck.Http http(String url) {

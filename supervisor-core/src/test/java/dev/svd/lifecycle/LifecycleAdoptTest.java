@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A leftover process taken over at svd's start ({@code on-leftover = adopt}). */
 class LifecycleAdoptTest {
     private static final ProbeSpec TCP = new ProbeSpec(new ProbeCheck.Tcp(new ProbeCheck.HostPort("127.0.0.1", 8000)),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 3, 1, Duration.ofSeconds(30), Origin.UNKNOWN);
+            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 3, 1, Duration.ofSeconds(30), Duration.ZERO, Origin.UNKNOWN);
 
     @Test
     void anAdoptedProcessRunsAtOnceWithItsOwnStartTimeAndNoStartCounted() {

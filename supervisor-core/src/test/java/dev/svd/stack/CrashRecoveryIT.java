@@ -2,7 +2,6 @@ package dev.svd.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,15 +66,12 @@ class CrashRecoveryIT {
             ProcessHandle restarted = stack.master("nginx: master").orElseThrow();
             assertThat(oldWorkers).as("the old workers were cleared").noneMatch(ReferenceStack::running);
 
-            // An nginx that cannot bind retries 5 times, 500 ms apart, then exits 1; it starts its
-            // workers only once bound. So: workers within 400 ms of the master (a few ms when the
-            // first bind works; 1.5 s were seen after 3 failed tries), and still alive after 3 s.
+            // An nginx that cannot bind logs "bind() to ... failed (98: Address already in use)" on
+            // stderr (which svd echoes), retries 5 times, 500 ms apart, then exits 1; it starts its
+            // workers only once bound. So: its workers run, it never logged a failed bind, and it is
+            // still alive after 3 s. (This was "workers within 400 ms of the master": a speed, issue 11.)
             await().atMost(Duration.ofSeconds(10)).until(() -> restarted.children().count() == 2);
-            Instant masterStarted = restarted.info().startInstant().orElseThrow();
-            for (ProcessHandle worker : restarted.children().toList()) {
-                assertThat(Duration.between(masterStarted, worker.info().startInstant().orElseThrow()))
-                        .as("worker %d started after its master", worker.pid()).isLessThan(Duration.ofMillis(400));
-            }
+            assertThat(stack.lines("Address already in use")).as(stack.output()).isEmpty();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> ReferenceStack.running(restarted));
             await().atMost(Duration.ofSeconds(10)).until(() -> stack.https("/").status() == 200);
             assertThat(stack.http("/.well-known/acme-challenge/health.txt").status()).isEqualTo(200);
