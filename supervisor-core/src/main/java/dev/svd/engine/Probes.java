@@ -30,6 +30,8 @@ final class Probes {
     private final Results results;
     private final Map<String, Watch> ready = new HashMap<>();
     private final Map<String, Watch> health = new HashMap<>();
+    /** When each probed process started: its liveness start period runs from there, also after an update. */
+    private final Map<String, Instant> startedAt = new HashMap<>();
 
     /** @param prober null when svd runs without probes (tests) */
     Probes(Prober prober, Results results) {
@@ -46,11 +48,19 @@ final class Probes {
         if (prober == null) {
             return;
         }
+        this.startedAt.put(spec.name(), startedAt);
         ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
-        spec.ready().ifPresent(p -> ready.put(spec.name(), watch(spec.name(), pid, ProbeKind.READY, p, ctx,
-                new ProbeCounter(p.successThreshold(), p.failureThreshold()))));
-        spec.health().ifPresent(p -> health.put(spec.name(), watch(spec.name(), pid, ProbeKind.HEALTH, p, ctx,
-                new ProbeCounter(p.successThreshold(), p.failureThreshold(), startedAt.plus(p.startPeriod())))));
+        spec.ready().ifPresent(p -> ready.put(spec.name(), readyWatch(spec.name(), pid, p, ctx)));
+        spec.health().ifPresent(p -> health.put(spec.name(), healthWatch(spec.name(), pid, p, ctx, startedAt)));
+    }
+
+    private Watch readyWatch(String service, int pid, ProbeSpec spec, ProbeContext ctx) {
+        return watch(service, pid, ProbeKind.READY, spec, ctx, new ProbeCounter(spec.successThreshold(), spec.failureThreshold()));
+    }
+
+    private Watch healthWatch(String service, int pid, ProbeSpec spec, ProbeContext ctx, Instant startedAt) {
+        return watch(service, pid, ProbeKind.HEALTH, spec, ctx,
+                new ProbeCounter(spec.successThreshold(), spec.failureThreshold(), startedAt.plus(spec.startPeriod())));
     }
 
     private Watch watch(String service, int pid, ProbeKind kind, ProbeSpec spec, ProbeContext ctx, ProbeCounter counter) {
@@ -69,6 +79,7 @@ final class Probes {
     /** The process ended or is being stopped: no more probes. */
     void stopped(String service) {
         readyDone(service);
+        startedAt.remove(service);
         Watch w = health.remove(service);
         if (w != null) {
             w.handle().cancel();
@@ -102,14 +113,15 @@ final class Probes {
             if (old != null) {
                 old.handle().cancel();
             }
-            spec.health().ifPresent(p -> health.put(name, watch(name, pid, ProbeKind.HEALTH, p, ctx)));
+            Instant started = startedAt.getOrDefault(name, Instant.now());
+            spec.health().ifPresent(p -> health.put(name, healthWatch(name, pid, p, ctx, started)));
         }
         if (readyChanged && ready.containsKey(name)) {
             readyDone(name);
             if (spec.ready().isEmpty()) {
                 return false;
             }
-            ready.put(name, watch(name, pid, ProbeKind.READY, spec.ready().get(), ctx));
+            ready.put(name, readyWatch(name, pid, spec.ready().get(), ctx));
         }
         return true;
     }

@@ -122,7 +122,7 @@ class ConfigDiffTest {
     void everySettingOfAServiceIsNoticed() {
         ServiceSpec a = ServiceSpec.of("web", List.of("/bin/sleep", "1"));
         ProbeSpec probe = new ProbeSpec(new ProbeCheck.Tcp(new ProbeCheck.HostPort("127.0.0.1", 1)), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ZERO, 1, 1, Duration.ofSeconds(5), Origin.UNKNOWN);
+                Duration.ofSeconds(1), Duration.ZERO, 1, 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Origin.UNKNOWN);
         ServiceSpec b = a.with(x -> {
             x.command = List.of("/bin/sleep", "2");
             x.directory = Optional.of(Path.of("/tmp"));
