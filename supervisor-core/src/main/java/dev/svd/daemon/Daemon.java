@@ -97,7 +97,10 @@ final class Daemon {
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
         ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
         ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
-                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
+                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
+                ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
+                        config.control().reservedForRoot(), config.control().requestTimeout(),
+                        config.control().writeTimeout()));
         try {
             control.start();
         } catch (AlreadyRunningException e) {
