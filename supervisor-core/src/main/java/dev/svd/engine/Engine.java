@@ -262,7 +262,8 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             apply(name, new Event.Spawned(pid, clock.instant()));
             probes.started(spec, pid);
         } else {
-            apply(name, new Event.SpawnFailed(((SpawnException) outcome).getMessage()));
+            SpawnException e = (SpawnException) outcome;
+            apply(name, new Event.SpawnFailed(e.getMessage(), e.kind() == SpawnException.Kind.FD_SHORTAGE));
         }
     }
 

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
                 + "services { a { command = [\"/bin/true\"] } }\n")).containsExactly(
                 files.at(1) + "control.reserved-for-root: must be less than max-clients (4), or nobody but root could"
                         + " connect (was 4)",
-                files.at(1) + "control.write-timeout: must be more than zero (was 0s)");
+                files.at(1) + "control.write-timeout: must be more than zero (was \"0s\")");
     }
 
     @Test
