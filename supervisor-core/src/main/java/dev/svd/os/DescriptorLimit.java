@@ -55,11 +55,12 @@ public record DescriptorLimit(long inherited, long soft, long hard) {
     }
 
     /**
-     * About how many descriptors svd needs: {@value #PER_SERVICE} per service and job (the read ends
-     * of its stdout and stderr pipes, their two log files, the write ends while it spawns, a pidfd
-     * or named pipes when adopted), {@value #BASE} for svd itself (the JVM's jars, epoll, signalfd,
-     * eventfd, the reaper, the ledger, its own output, the control socket) and one per control
-     * client. An estimate for a warning, not a bound svd enforces (docs/daemon.md).
+     * About how many descriptors svd needs: {@value #PER_SERVICE} per service and job (at rest the
+     * read ends of its stdout and stderr pipes and its log file; two write ends more while it is
+     * spawned; a pidfd when adopted; the rest is headroom for exec probes and jobs' output),
+     * {@value #BASE} for svd itself (the JVM's jars, epoll, signalfd, eventfd, the ledger, its own
+     * output, the control socket) and one per control client. An estimate for a warning, not a
+     * bound svd enforces (docs/daemon.md).
      */
     public static long estimateNeeded(int services, int controlClients) {
         return BASE + (long) PER_SERVICE * services + controlClients;
