@@ -16,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -251,7 +252,7 @@ final class Connection implements Runnable {
         trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within " + within + "; connection closed"));
     }
 
-    private static String human(java.time.Duration d) {
+    private static String human(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
     }

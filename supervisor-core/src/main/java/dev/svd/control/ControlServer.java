@@ -301,10 +301,9 @@ public final class ControlServer implements AutoCloseable {
         try {
             Thread.sleep(Math.min(MAX_ACCEPT_PAUSE_MS, 10L << Math.min(failures - 1, 10)));
         } catch (InterruptedException e) {
-            // Nothing of svd interrupts the accept thread; if something does, keep the flag and go on.
-            Thread.currentThread().interrupt();
-            log.error("control: the accept thread was interrupted while pausing after a failed accept", e);
-            Thread.interrupted();
+            // Only close() ends this thread, by closing the channel (svd never interrupts it): an
+            // interrupt from elsewhere must not end the serving, so it is logged and the loop goes on.
+            log.warn("control: the accept thread was interrupted while pausing after a failed accept; going on");
         }
     }
 

@@ -41,13 +41,13 @@ final class ChildCommand {
         }
         String resolved = resolve(program, environment.getOrDefault("PATH", ""), dir);
         if (req.user().isEmpty()) {
-            return withInheritedLimit(new Exec(resolved, req.command(), dir));
+            return withInheritedLimit(new Exec(resolved, req.command(), dir), false);
         }
         UserAccount user = user(req.user().get());
         List<String> argv = new ArrayList<>(List.of(setpriv, "--reuid=" + user.uid(), "--regid=" + user.gid(),
                 "--init-groups", "--"));
         argv.addAll(req.command());
-        return withInheritedLimit(new Exec(setpriv, argv, dir));
+        return withInheritedLimit(new Exec(setpriv, argv, dir), true);
     }
 
     /**
@@ -57,14 +57,14 @@ final class ChildCommand {
      * limit around the spawn would fail other threads' opens meanwhile
      * (docs/decisions/0004-descriptor-limits.md). Without prlimit, services keep svd's raised limit.
      */
-    private Exec withInheritedLimit(Exec exec) {
+    private Exec withInheritedLimit(Exec exec, boolean throughSetpriv) {
         Optional<DescriptorLimit> limit = DescriptorLimit.forChildren();
         if (limit.isEmpty() || prlimit == null) {
             return exec;
         }
         List<String> argv = new ArrayList<>(List.of(prlimit, "--nofile=" + limit.get().inherited() + ":"
                 + limit.get().hard(), "--"));
-        argv.addAll(exec.program().equals(setpriv) ? exec.argv() : withProgram(exec));
+        argv.addAll(throughSetpriv ? exec.argv() : withProgram(exec));
         return new Exec(prlimit, argv, exec.directory());
     }
 
