@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,8 +71,7 @@ final class Connection implements Runnable {
             while (channel.isOpen()) {
                 // One deadline for a whole request: blank lines and dribbled bytes do not restart it,
                 // so a client cannot hold its slot by sending a newline now and then.
-                ScheduledFuture<?> deadline = timer.schedule(this::requestTimedOut, limits.requestTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> deadline = arm(this::requestTimedOut, limits.requestTimeout());
                 byte[] bytes;
                 try {
                     do {
@@ -265,8 +265,7 @@ final class Connection implements Runnable {
     void send(Response response) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(response.toLine().getBytes(StandardCharsets.UTF_8));
         synchronized (writeLock) {
-            ScheduledFuture<?> deadline = timer.schedule(this::writeTimedOut, limits.writeTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> deadline = arm(this::writeTimedOut, limits.writeTimeout());
             try {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -274,6 +273,16 @@ final class Connection implements Runnable {
             } finally {
                 deadline.cancel(false);
             }
+        }
+    }
+
+    /** Schedules a deadline; once the server closed (its timer stopped), the connection is over too. */
+    private ScheduledFuture<?> arm(Runnable expiry, Duration after) throws ClosedChannelException {
+        try {
+            return timer.schedule(expiry, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            close();
+            throw new ClosedChannelException();
         }
     }
 
