@@ -282,8 +282,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         Instant now = clock.instant();
         shortages++;
         if (lastShortageWarning == null || !now.isBefore(lastShortageWarning.plusSeconds(60))) {
-            log.warn("svd is out of file descriptors: {} and {} other start(s) since the last warning could not spawn;"
-                    + " they are retried from backoff. Raise svd's descriptor limit (docs/daemon.md)", name, shortages - 1);
+            log.warn("svd is out of file descriptors: cannot spawn {}{}; services that find none wait in backoff and are"
+                    + " tried again. Raise svd's descriptor limit (docs/daemon.md)", name,
+                    shortages > 1 ? " (" + (shortages - 1) + " more failed starts since the last warning)" : "");
             lastShortageWarning = now;
             shortages = 0;
         }

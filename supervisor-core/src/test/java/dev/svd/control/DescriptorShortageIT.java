@@ -83,7 +83,7 @@ class DescriptorShortageIT {
                 && all.values().stream().anyMatch(s -> "backoff".equals(s.string("state"))
                 && s.string("reason").startsWith("cannot start for now: ")));
         assertThat(count(during, "failed")).as("failed services: %s", during).isZero();
-        assertThat(svd.stdout()).contains("svd is out of file descriptors: ");
+        assertThat(svd.stdout()).contains("svd is out of file descriptors: cannot spawn s");
         List<String> waiting = during.values().stream().filter(s -> "backoff".equals(s.string("state")))
                 .map(s -> s.string("name")).toList();
         String runner = during.values().stream().filter(s -> "running".equals(s.string("state")))
