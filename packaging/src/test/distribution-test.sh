@@ -36,7 +36,7 @@ check "svctl's class path has no daemon library" lacks "nuprocess|jna|config-|lo
 # svd: the command it would exec, with an argument holding a space.
 dry=$(SVD_LAUNCHER_DRYRUN=1 SVD_JAVA_OPTS='-Dsvd.test=1 -Dsvd.other=2' "$home/bin/svd" --config "my svd.conf")
 for want in "'-XX:+UseSerialGC'" "'-Xmx64m'" "'-Xss512k'" "'-XX:TieredStopAtLevel=1'" "'-XX:CICompilerCount=1'" \
-    "'-XX:MaxMetaspaceSize=64m'" "'-XX:+ExitOnOutOfMemoryError'" "'-XX:StringTableSize=4096'" "'-XX:SymbolTableSize=4096'" "'-Djna.platform.library.path='" "'-Dsvd.home=$home'" "'--add-exports' 'java.base/sun.nio.ch=ALL-UNNAMED'" \
+    "'-XX:MaxMetaspaceSize=64m'" "'-XX:+ExitOnOutOfMemoryError'" "'-XX:-MaxFDLimit'" "'-XX:StringTableSize=4096'" "'-XX:SymbolTableSize=4096'" "'-Djna.platform.library.path='" "'-Dsvd.home=$home'" "'--add-exports' 'java.base/sun.nio.ch=ALL-UNNAMED'" \
     "'-Dsvd.test=1' '-Dsvd.other=2'" "'dev.svd.daemon.Svd' '--config' 'my svd.conf'" "$home/lib/jna-"; do
     check "svd command has $want" grep -qF -- "$want" <<<"$dry"
 done

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("svd", "control", "services", "jobs", "certificates");
-    static final List<String> CONTROL_KEYS = List.of("read-only-group");
+    static final List<String> CONTROL_KEYS = List.of("read-only-group", "max-clients", "max-clients-per-user",
+            "reserved-for-root", "request-timeout", "write-timeout");
     static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -75,11 +76,11 @@ public final class ConfigLoader {
         certificates.values().stream().filter(c -> jobs.containsKey(c.jobName())).forEach(c -> problems.add(
                 jobs.get(c.jobName()).origin(), "jobs." + c.jobName(), "the name of certificate " + c.name()
                         + "'s renewal job: name this job otherwise"));
-        problems.throwIfAny();
         ControlSpec control = top.object("control").map(r -> {
             r.rejectUnknownKeys(CONTROL_KEYS);
-            return new ControlSpec(r.string("read-only-group", "\"adm\""));
+            return ControlSpec.read(r);
         }).orElse(ControlSpec.DEFAULT);
+        problems.throwIfAny();
         return new SupervisorSpec(file, daemon, control, services, graph.startOrder(), jobs, certificates);
     }
 

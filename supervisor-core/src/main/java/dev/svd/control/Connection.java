@@ -16,8 +16,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: reads request lines, authorizes, dispatches to a handler, writes the
- * answer, audits changes. Runs on one pooled thread; {@link #send} may also be called by the
- * idle timer, so writes are serialised.
+ * answer, audits changes. Runs on one pooled thread; {@link #send} may also be called by a
+ * stream's sender, so writes are serialised; the timer thread only shuts the input or closes.
  */
 final class Connection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -47,6 +49,7 @@ final class Connection implements Runnable {
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean lastAnswer;
+    private volatile boolean timedOut;
 
     Connection(SocketChannel channel, Peer peer, AuthorizationPolicy policy, ControlLimits limits,
                Map<CommandName, RequestHandler> handlers, ScheduledExecutorService timer,
@@ -66,18 +69,25 @@ final class Connection implements Runnable {
         LineReader reader = new LineReader(channel, limits.maxRequestBytes());
         try {
             while (channel.isOpen()) {
-                ScheduledFuture<?> idle = timer.schedule(this::idleTimeout, limits.idleTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                // One deadline for a whole request: blank lines and dribbled bytes do not restart it,
+                // so a client cannot hold its slot by sending a newline now and then.
+                ScheduledFuture<?> deadline = arm(this::requestTimedOut, limits.requestTimeout());
                 byte[] bytes;
                 try {
-                    bytes = reader.readLine();
+                    do {
+                        bytes = reader.readLine();
+                    } while (bytes != null && isBlank(bytes));
                 } finally {
-                    idle.cancel(false);
+                    deadline.cancel(false);
+                }
+                if (timedOut) {
+                    tellTimedOut();
+                    return;
                 }
                 if (bytes == null) {
                     return;
                 }
-                if (bytes.length > 0 && !serve(bytes)) {
+                if (!serve(bytes)) {
                     return;
                 }
             }
@@ -85,7 +95,11 @@ final class Connection implements Runnable {
             log.warn("control: {} sent a request line over {} bytes; closing", peer, limits.maxRequestBytes());
             trySend(Response.error(null, ErrorCode.TOO_LARGE, e.getMessage() + "; connection closed"));
         } catch (EOFException e) {
-            log.debug("control: {} hung up mid-request", peer);
+            if (timedOut) {
+                tellTimedOut();
+            } else {
+                log.debug("control: {} hung up mid-request", peer);
+            }
         } catch (ClosedChannelException e) {
             log.debug("control: connection of {} closed", peer);
         } catch (IOException e) {
@@ -93,6 +107,15 @@ final class Connection implements Runnable {
         } finally {
             close();
         }
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Answers one line; false when the connection should end. */
@@ -210,21 +233,62 @@ final class Connection implements Runnable {
         return sb.toString();
     }
 
-    private void idleTimeout() {
-        long ms = limits.idleTimeout().toMillis();
-        String idle = ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
-        log.info("control: {} sent no complete request within {}; closing", peer, idle);
-        trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within " + idle + "; connection closed"));
-        close();
+    /**
+     * The request deadline ran out (timer thread). Only ends the reading: the connection thread,
+     * woken by the end of input, says why and closes, so the timer thread never blocks in a write.
+     */
+    private void requestTimedOut() {
+        timedOut = true;
+        try {
+            channel.shutdownInput();
+        } catch (IOException e) {
+            close();
+        }
     }
 
+    private void tellTimedOut() {
+        String within = human(limits.requestTimeout());
+        log.info("control: {} sent no complete request within {}; closing", peer, within);
+        trySend(Response.error(null, ErrorCode.TIMEOUT, "no complete request within " + within + "; connection closed"));
+    }
+
+    private static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+    }
+
+    /**
+     * Writes one line. A client that does not read fills the socket's buffer and would hold this
+     * thread in the write for ever: past the write timeout the timer closes the connection, which
+     * ends the write with an exception.
+     */
     void send(Response response) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(response.toLine().getBytes(StandardCharsets.UTF_8));
         synchronized (writeLock) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            ScheduledFuture<?> deadline = arm(this::writeTimedOut, limits.writeTimeout());
+            try {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } finally {
+                deadline.cancel(false);
             }
         }
+    }
+
+    /** Schedules a deadline; once the server closed (its timer stopped), the connection is over too. */
+    private ScheduledFuture<?> arm(Runnable expiry, Duration after) throws ClosedChannelException {
+        try {
+            return timer.schedule(expiry, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            close();
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void writeTimedOut() {
+        log.info("control: {} did not read its answer within {}; closing", peer, human(limits.writeTimeout()));
+        close();
     }
 
     private void trySend(Response response) {
@@ -247,7 +311,7 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Idempotent; also called from the server's close and the idle timer. */
+    /** Idempotent; also called from the server's close and the write deadline. */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

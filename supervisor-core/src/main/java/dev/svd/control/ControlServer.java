@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,13 +66,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** The longest pause between two failed accepts. */
+    private static final long MAX_ACCEPT_PAUSE_MS = 1000;
 
     private final Path socketPath;
     private final AuthorizationPolicy policy;
     private final ControlLimits limits;
     private final Map<CommandName, RequestHandler> handlers;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger active = new AtomicInteger();
+    private final ClientSlots slots;
+    private final SpareDescriptor spare = new SpareDescriptor();
     private final ExecutorService workers;
     private final ExecutorService watchers;
     private final ScheduledExecutorService timer;
@@ -99,10 +103,13 @@ public final class ControlServer implements AutoCloseable {
         this.socketPath = socketPath.toAbsolutePath();
         this.policy = policy;
         this.limits = limits;
+        this.slots = new ClientSlots(limits);
         this.handlers = Handlers.create(control, certificates, limits, clock);
         this.workers = Executors.newCachedThreadPool(threads("svd-control-"));
         this.watchers = Executors.newCachedThreadPool(threads("svd-control-stream-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads("svd-control-timer-"));
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, threads("svd-control-timer-"));
+        deadlines.setRemoveOnCancelPolicy(true); // every write arms a deadline: cancelled ones must not pile up
+        this.timer = deadlines;
     }
 
     public Path socketPath() {
@@ -145,7 +152,9 @@ public final class ControlServer implements AutoCloseable {
         server = ch;
         acceptor = threads("svd-control-accept-").newThread(this::acceptLoop);
         acceptor.start();
-        log.info("control: listening on {} (max {} clients, {})", socketPath, limits.maxClients(), policy.describe());
+        spare.reopen();
+        log.info("control: listening on {} (max {} clients, {} per user, {} kept for root; {})", socketPath,
+                limits.maxClients(), limits.maxClientsPerUser(), limits.reservedForRoot(), policy.describe());
     }
 
     private GroupPrincipal readOnlyGroupPrincipal() throws IOException {
@@ -222,7 +231,16 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Accepts until {@link #close()}, whatever accept(2) says: svd must answer on its socket for as
+     * long as it runs. A failed accept (EMFILE, ENFILE, ENOMEM, ...) is retried after a pause that
+     * grows to {@link #MAX_ACCEPT_PAUSE_MS}; while out of descriptors, svd frees its spare one to
+     * take the waiting client, tells it BUSY and closes it, so clients hear why rather than hang in
+     * the kernel's queue. Any error is retried the same way: the text of an IOException is not a
+     * reliable kind, and giving up is never the right answer.
+     */
     private void acceptLoop() {
+        int failures = 0;
         while (!closing) {
             SocketChannel ch;
             try {
@@ -233,8 +251,20 @@ public final class ControlServer implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                log.error("control: accept on {} failed; the control socket is no longer served", socketPath, e);
-                return;
+                failures++;
+                if (failures == 1) {
+                    log.warn("control: accept on {} failed ({}); shedding waiting clients with BUSY and retrying"
+                            + " until it works again (is svd out of file descriptors? see docs/daemon.md)",
+                            socketPath, e.getMessage());
+                }
+                shedOne(e);
+                pauseAfter(failures);
+                continue;
+            }
+            if (failures > 0) {
+                log.info("control: accepting on {} again after {} failed attempts", socketPath, failures);
+                failures = 0;
+                spare.reopen();
             }
             try {
                 admit(ch);
@@ -245,24 +275,57 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** Frees the spare descriptor, accepts one waiting client, tells it BUSY, closes it, takes the spare again. */
+    private void shedOne(IOException cause) {
+        if (!spare.release()) {
+            return;
+        }
+        try {
+            server.configureBlocking(false);
+            try (SocketChannel ch = server.accept()) {
+                if (ch != null) {
+                    ch.write(ByteBuffer.wrap(Response.error(null, ErrorCode.BUSY, "svd cannot serve a connection now ("
+                            + cause.getMessage() + "); try again").toLine().getBytes(StandardCharsets.UTF_8)));
+                }
+            } finally {
+                server.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            log.debug("control: shedding a client failed: {}", e.toString());
+        } finally {
+            spare.reopen();
+        }
+    }
+
+    private void pauseAfter(int failures) {
+        try {
+            Thread.sleep(Math.min(MAX_ACCEPT_PAUSE_MS, 10L << Math.min(failures - 1, 10)));
+        } catch (InterruptedException e) {
+            // Only close() ends this thread, by closing the channel (svd never interrupts it): an
+            // interrupt from elsewhere must not end the serving, so it is logged and the loop goes on.
+            log.warn("control: the accept thread was interrupted while pausing after a failed accept; going on");
+        }
+    }
+
     private void admit(SocketChannel ch) throws IOException {
-        UnixDomainPrincipal who = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        Optional<PeerCredentials.Credentials> ids = PeerCredentials.of(ch);
-        Peer peer = new Peer(who.user().getName(), who.group().getName(), ids.map(c -> c.uid()).orElse(-1),
-                ids.map(c -> c.pid()).orElse(-1));
-        if (active.incrementAndGet() > limits.maxClients()) {
-            active.decrementAndGet();
-            log.warn("control: refusing {}: {} clients already connected", peer, limits.maxClients());
+        Peer peer = peerOf(ch);
+        ClientSlots.Verdict verdict = slots.take(peer.uid(), policy.fullAccess(peer.uid()));
+        if (verdict != ClientSlots.Verdict.ADMITTED) {
+            String why = verdict == ClientSlots.Verdict.USER_FULL
+                    ? "user " + peer.user() + " already has " + limits.maxClientsPerUser() + " control connections"
+                    : "svd already serves " + (limits.maxClients() - limits.reservedForRoot()) + " control clients"
+                    + (limits.reservedForRoot() > 0 ? " (" + limits.reservedForRoot() + " more are kept for root)" : "");
+            log.warn("control: refusing {}: {}", peer, why);
             // A fresh socket's send buffer takes this line without blocking the accept thread.
-            ch.write(ByteBuffer.wrap(Response.error(null, ErrorCode.BUSY, "svd already serves " + limits.maxClients()
-                    + " control clients; try again").toLine().getBytes(StandardCharsets.UTF_8)));
+            ch.write(ByteBuffer.wrap(Response.error(null, ErrorCode.BUSY, why + "; try again")
+                    .toLine().getBytes(StandardCharsets.UTF_8)));
             ch.close();
             return;
         }
         Connection[] self = new Connection[1];
         Connection c = new Connection(ch, peer, policy, limits, handlers, timer, watchers, () -> {
             connections.remove(self[0]);
-            active.decrementAndGet();
+            slots.release(peer.uid());
         });
         self[0] = c;
         connections.add(c);
@@ -271,6 +334,24 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         workers.execute(c);
+    }
+
+    /**
+     * The peer's numbers from the kernel (os.PeerCredentials); its names from the JDK, for display.
+     * Without the numbers (svd started without the launcher's --add-exports), the names are looked
+     * up in /etc/passwd and /etc/group; a failed lookup leaves -1, which has no access.
+     */
+    private static Peer peerOf(SocketChannel ch) throws IOException {
+        UnixDomainPrincipal who = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String user = who.user().getName();
+        String group = who.group().getName();
+        Optional<PeerCredentials.Credentials> ids = PeerCredentials.of(ch);
+        if (ids.isPresent()) {
+            PeerCredentials.Credentials c = ids.get();
+            return new Peer(user, group, c.uid(), c.gid(), c.pid());
+        }
+        return new Peer(user, group, AuthorizationPolicy.uidOf(user, Path.of("/etc/passwd")),
+                AuthorizationPolicy.gidOf(group, Path.of("/etc/group")), -1);
     }
 
     /** Stops accepting, closes every connection (ending streams) and removes the socket file. Idempotent. */
@@ -301,6 +382,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void shutdownPools() {
+        spare.release();
         workers.shutdownNow();
         watchers.shutdownNow();
         timer.shutdownNow();
@@ -308,7 +390,7 @@ public final class ControlServer implements AutoCloseable {
 
     /** Number of connections being served now (for tests and diagnostics). */
     int activeConnections() {
-        return active.get();
+        return slots.total();
     }
 
     private static void closeQuietly(java.nio.channels.Channel ch) {

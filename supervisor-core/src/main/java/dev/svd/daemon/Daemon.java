@@ -18,6 +18,7 @@ import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.health.Prober;
 import dev.svd.os.CommandRunner;
+import dev.svd.os.DescriptorLimit;
 import dev.svd.os.Kernel;
 import dev.svd.os.ProcFs;
 import dev.svd.os.ProcessLedger;
@@ -37,6 +38,27 @@ import org.slf4j.LoggerFactory;
 /** The wiring of a running svd: plain constructors, started in order, torn down in reverse. Main thread only. */
 final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    /**
+     * Says what svd did to its descriptor limit, and warns when the limit looks too low for the
+     * configuration (docs/daemon.md "Descriptor limit"): a shortage is survivable (spawns are
+     * retried, the control socket keeps answering) but services wait for descriptors meanwhile.
+     */
+    private static void checkDescriptorLimit(SupervisorSpec config, DescriptorLimit fds, boolean restored) {
+        if (fds.soft() > fds.inherited()) {
+            log.info("svd: descriptor limit (RLIMIT_NOFILE) raised from {} to {}, the hard limit; services start with {}",
+                    fds.inherited(), fds.soft(), restored ? fds.inherited() + " (as svd was started)"
+                            : fds.soft() + " (prlimit from util-linux is not installed to give them " + fds.inherited() + ")");
+        }
+        int services = config.services().size() + config.jobs().size();
+        long needed = DescriptorLimit.estimateNeeded(services, config.control().maxClients());
+        if (fds.hard() >= 0 && fds.soft() < needed) {
+            log.warn("svd: descriptor limit (RLIMIT_NOFILE) is {} and cannot go higher (hard limit {}), but {} services"
+                    + " and jobs may need about {}; services that find no descriptor are retried, not failed. Raise the"
+                    + " hard limit where svd is started (ulimit -n, docker run --ulimit nofile=N:N) to at least {}",
+                    fds.soft(), fds.hard(), services, needed, needed);
+        }
+    }
 
     /** svd cannot run at all (directories, socket); the message says which and why. */
     static final class StartupException extends Exception {
@@ -68,8 +90,10 @@ final class Daemon {
 
     private static int supervise(SupervisorSpec config, DaemonOptions options, Path socket) throws StartupException {
         Path file = config.file();
+        DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
+        checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         Path fifoDir = config.daemon().stateDir().resolve("output");
         List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
@@ -97,7 +121,10 @@ final class Daemon {
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
         ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
         ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
-                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)), ControlLimits.DEFAULT);
+                AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
+                ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
+                        config.control().reservedForRoot(), config.control().requestTimeout(),
+                        config.control().writeTimeout()));
         try {
             control.start();
         } catch (AlreadyRunningException e) {

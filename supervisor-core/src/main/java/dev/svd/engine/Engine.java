@@ -77,6 +77,9 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private boolean shuttingDown;
     private boolean anyKilled;
     private boolean essentialFailed;
+    /** Spawns that failed for want of descriptors since {@link #lastShortageWarning}; engine thread. */
+    private int shortages;
+    private Instant lastShortageWarning;
     private long eventSeq;
     private boolean dirty;
 
@@ -263,7 +266,28 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             apply(name, new Event.Spawned(pid, at));
             probes.started(spec, pid, at);
         } else {
-            apply(name, new Event.SpawnFailed(((SpawnException) outcome).getMessage()));
+            SpawnException e = (SpawnException) outcome;
+            boolean shortage = e.kind() == SpawnException.Kind.FD_SHORTAGE;
+            if (shortage) {
+                warnOfShortage(name);
+            }
+            apply(name, new Event.SpawnFailed(e.getMessage(), shortage));
+        }
+    }
+
+    /**
+     * svd out of descriptors is svd's environment at fault, not a service: a WARN, at most once a
+     * minute (each service's retry would repeat it), besides the transition each service logs.
+     */
+    private void warnOfShortage(String name) {
+        Instant now = clock.instant();
+        shortages++;
+        if (lastShortageWarning == null || !now.isBefore(lastShortageWarning.plusSeconds(60))) {
+            log.warn("svd is out of file descriptors: cannot spawn {}{}; services that find none wait in backoff and are"
+                    + " tried again. Raise svd's descriptor limit (docs/daemon.md)", name,
+                    shortages > 1 ? " (" + (shortages - 1) + " more failed starts since the last warning)" : "");
+            lastShortageWarning = now;
+            shortages = 0;
         }
     }
 

@@ -22,8 +22,17 @@ public sealed interface Event {
      */
     record Adopted(int pid, Instant startedAt) implements Event {}
 
-    /** The process could not be spawned (missing binary, bad directory, no permission). */
-    record SpawnFailed(String cause) implements Event {}
+    /**
+     * The process could not be spawned. {@code temporary}: svd itself was short of a resource (file
+     * descriptors), so a later try may work and the service backs off and retries; otherwise
+     * (missing binary, bad directory, no permission) the service fails until an operator starts it.
+     */
+    record SpawnFailed(String cause, boolean temporary) implements Event {
+        /** A failure that trying again will not mend. */
+        public SpawnFailed(String cause) {
+            this(cause, false);
+        }
+    }
 
     /** The main process ended and its process group is empty. */
     record ProcessExited(int pid, ExitStatus status) implements Event {}

@@ -28,6 +28,8 @@ import java.util.function.DoubleSupplier;
  * Every (state, event) pair is either handled or explicitly ignored below. See docs/lifecycle.md.
  */
 public final class Lifecycle {
+    /** The shortest pause before a spawn that failed for a temporary reason is tried again. */
+    static final Duration MIN_TEMPORARY_PAUSE = Duration.ofSeconds(1);
     private final DoubleSupplier jitter;
 
     /** @param jitter returns a value in [0, 1) for backoff jitter; tests pass a constant */
@@ -47,7 +49,7 @@ public final class Lifecycle {
         } else if (event instanceof Event.Adopted e) {
             return onAdopted(s, spec, e);
         } else if (event instanceof SpawnFailed e) {
-            return onSpawnFailed(s, e);
+            return onSpawnFailed(s, spec, e);
         } else if (event instanceof ProcessExited e) {
             return onExit(s, spec, e, now);
         } else if (event instanceof TimerFired e) {
@@ -155,13 +157,32 @@ public final class Lifecycle {
                 effects.toArray(Effect[]::new));
     }
 
-    private Transition onSpawnFailed(ServiceSnapshot s, SpawnFailed e) {
+    /**
+     * A final spawn failure fails the service. A temporary one (svd short of file descriptors) is
+     * not the service's fault: it backs off (the service's backoff, at least
+     * {@link #MIN_TEMPORARY_PAUSE}) and tries again, and the attempt is not counted toward the start
+     * limit, so a shortage that lasts longer than the limit's interval never fails a service for good
+     * (docs/lifecycle.md).
+     */
+    private Transition onSpawnFailed(ServiceSnapshot s, ServiceSpec spec, SpawnFailed e) {
         if (s.state() != ServiceState.STARTING || s.pid() != 0) {
             return unchanged(s);
         }
         Draft d = new Draft(s);
         d.generation++;
-        return d.move(ServiceState.FAILED, "cannot start: " + e.cause());
+        if (!e.temporary()) {
+            return d.move(ServiceState.FAILED, "cannot start: " + e.cause());
+        }
+        if (!d.recentStarts.isEmpty()) {
+            d.recentStarts.remove(d.recentStarts.size() - 1); // the attempt that never ran
+        }
+        d.crashes = s.crashes() + 1;
+        Duration delay = backoffDelay(spec, d.crashes + 1);
+        if (delay.compareTo(MIN_TEMPORARY_PAUSE) < 0) {
+            delay = MIN_TEMPORARY_PAUSE;
+        }
+        return d.move(ServiceState.BACKOFF, "cannot start for now: " + e.cause() + "; trying again in " + human(delay),
+                new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
     private Transition onExit(ServiceSnapshot s, ServiceSpec spec, ProcessExited e, Instant now) {

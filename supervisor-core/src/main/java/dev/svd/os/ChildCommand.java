@@ -20,11 +20,13 @@ final class ChildCommand {
     record Exec(String program, List<String> argv, Path directory) {}
 
     private final String setpriv;
+    private final String prlimit;
     private final boolean root;
 
     ChildCommand() {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         this.setpriv = find("setpriv", path + ":/usr/bin:/bin:/usr/sbin:/sbin").orElse(null);
+        this.prlimit = find("prlimit", path + ":/usr/bin:/bin:/usr/sbin:/sbin").orElse(null);
         this.root = "root".equals(System.getProperty("user.name"));
     }
 
@@ -39,13 +41,43 @@ final class ChildCommand {
         }
         String resolved = resolve(program, environment.getOrDefault("PATH", ""), dir);
         if (req.user().isEmpty()) {
-            return new Exec(resolved, req.command(), dir);
+            return withInheritedLimit(new Exec(resolved, req.command(), dir), false);
         }
         UserAccount user = user(req.user().get());
         List<String> argv = new ArrayList<>(List.of(setpriv, "--reuid=" + user.uid(), "--regid=" + user.gid(),
                 "--init-groups", "--"));
         argv.addAll(req.command());
-        return new Exec(setpriv, argv, dir);
+        return withInheritedLimit(new Exec(setpriv, argv, dir), true);
+    }
+
+    /**
+     * When svd raised its descriptor limit, the service gets the soft limit svd inherited back:
+     * util-linux {@code prlimit --nofile=SOFT:HARD -- command} sets it and execs the command in place
+     * (same pid, no extra process). posix_spawn has no attribute for rlimits, and lowering svd's own
+     * limit around the spawn would fail other threads' opens meanwhile
+     * (docs/decisions/0005-descriptor-limits.md). Without prlimit, services keep svd's raised limit.
+     */
+    private Exec withInheritedLimit(Exec exec, boolean throughSetpriv) {
+        Optional<DescriptorLimit> limit = DescriptorLimit.forChildren();
+        if (limit.isEmpty() || prlimit == null) {
+            return exec;
+        }
+        List<String> argv = new ArrayList<>(List.of(prlimit, "--nofile=" + limit.get().inherited() + ":"
+                + limit.get().hard(), "--"));
+        argv.addAll(throughSetpriv ? exec.argv() : withProgram(exec));
+        return new Exec(prlimit, argv, exec.directory());
+    }
+
+    /** The argv with the resolved program first, so prlimit execs exactly what svd checked. */
+    private static List<String> withProgram(Exec exec) {
+        List<String> argv = new ArrayList<>(exec.argv());
+        argv.set(0, exec.program());
+        return argv;
+    }
+
+    /** Whether services can be given back the descriptor limit svd inherited (util-linux prlimit is installed). */
+    boolean canRestoreLimits() {
+        return prlimit != null;
     }
 
     Map<String, String> environment(SpawnRequest req) throws SpawnException {

@@ -7,7 +7,8 @@ import com.sun.jna.Native;
 /**
  * The few libc calls svd needs and the JDK does not offer: kill(2) for any signal and process
  * groups, waitid(2) with the exact status, prctl(2) for the child subreaper, pthread_sigmask(3),
- * mkfifo(3) and open(2) for the named pipes of adoptable services, pidfd_open(2) to watch them.
+ * mkfifo(3) and open(2) for the named pipes of adoptable services, pidfd_open(2) to watch them,
+ * getrlimit(2) and setrlimit(2) for svd's descriptor limit.
  * Package-private: only {@code dev.svd.os} talks to the kernel.
  */
 interface LibC extends Library {
@@ -56,6 +57,14 @@ interface LibC extends Library {
     int open(String path, int flags) throws LastErrorException;
 
     long syscall(long number, Object... args) throws LastErrorException;
+
+    /** RLIMIT_NOFILE in asm-generic/resource.h (x86_64 and aarch64). */
+    int RLIMIT_NOFILE = 7;
+
+    /** struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; }: two 64-bit numbers. */
+    int getrlimit(int resource, long[] rlim) throws LastErrorException;
+
+    int setrlimit(int resource, long[] rlim) throws LastErrorException;
 
     /** sigset_t is 1024 bits in glibc. */
     int pthread_sigmask(int how, long[] set, long[] oldset);

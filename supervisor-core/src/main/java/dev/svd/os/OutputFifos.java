@@ -92,7 +92,8 @@ final class OutputFifos {
         try {
             return LibC.C.open(fifo.toString(), flags);
         } catch (LastErrorException e) {
-            throw new SpawnException("cannot open the named pipe " + fifo + ": " + SpawnCalls.strerror(e.getErrorCode()));
+            throw new SpawnException("cannot open the named pipe " + fifo + ": " + SpawnCalls.strerror(e.getErrorCode()),
+                    SpawnException.kindOf(e.getErrorCode()));
         }
     }
 }

@@ -127,6 +127,11 @@ public final class Processes implements AutoCloseable {
         return pid;
     }
 
+    /** Whether services get the descriptor limit svd inherited back when svd raised its own (DescriptorLimit). */
+    public boolean restoresDescriptorLimit() {
+        return childCommand.canRestoreLimits();
+    }
+
     /** Whether {@code pid} writes into {@code service}'s named pipes in {@code fifoDir}, so that svd can adopt it. */
     public static boolean writesIntoFifos(String service, int pid, Path fifoDir) {
         return new OutputFifos(fifoDir, service).writtenBy(pid);

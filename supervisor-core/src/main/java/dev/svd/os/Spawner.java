@@ -88,7 +88,7 @@ final class Spawner {
         if (rc != 0) {
             closeAll(stdio.stdoutRead(), stdio.stderrRead());
             throw new SpawnException(argv.get(0) + ": " + SpawnCalls.strerror(rc).toLowerCase(java.util.Locale.ROOT)
-                    + " (posix_spawn " + program + " in " + dir + ")");
+                    + " (posix_spawn " + program + " in " + dir + ")", SpawnException.kindOf(rc));
         }
         SpawnCalls.fcntl(stdio.stdoutRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
         SpawnCalls.fcntl(stdio.stderrRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
@@ -99,8 +99,10 @@ final class Spawner {
         int[] fds = new int[2];
         if (SpawnCalls.pipe2(fds, SpawnCalls.O_CLOEXEC) != 0) {
             int errno = Native.getLastError();
+            SpawnException.Kind kind = SpawnException.kindOf(errno);
             throw new SpawnException("cannot create a pipe for the output: " + SpawnCalls.strerror(errno)
-                    + (errno == 24 ? " (svd has too many open files: raise its descriptor limit)" : ""));
+                    + (kind == SpawnException.Kind.FD_SHORTAGE
+                    ? " (svd is out of file descriptors: raise its limit, see docs/daemon.md)" : ""), kind);
         }
         return fds;
     }

@@ -29,6 +29,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theControlBlockBoundsConnections() throws Exception {
+        ControlSpec c = files.load("control { max-clients = 10, max-clients-per-user = 2, reserved-for-root = 3,"
+                + " request-timeout = 5s, write-timeout = 2s }\nservices { a { command = [\"/bin/true\"] } }\n").control();
+        assertThat(c).isEqualTo(new ControlSpec(Optional.empty(), 10, 2, 3, Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        assertThat(files.load("services { a { command = [\"/bin/true\"] } }\n").control()).isEqualTo(ControlSpec.DEFAULT);
+        assertThat(files.problems("control { max-clients = 4, reserved-for-root = 4, write-timeout = 0s }\n"
+                + "services { a { command = [\"/bin/true\"] } }\n")).containsExactly(
+                files.at(1) + "control.reserved-for-root: must be less than max-clients (4), or nobody but root could"
+                        + " connect (was 4)",
+                files.at(1) + "control.write-timeout: must be more than zero (was \"0s\")");
+    }
+
+    @Test
     void typicalConfigLoads() throws Exception {
         files.write("srv/app/manage.py", "");
         SupervisorSpec spec = files.load("""

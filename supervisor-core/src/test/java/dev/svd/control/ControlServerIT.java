@@ -135,6 +135,10 @@ class ControlServerIT {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
+    private static int ownGid() throws Exception {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+    }
+
     private static String groupName() throws Exception {
         return Files.readAttributes(Path.of("/proc/self"), java.nio.file.attribute.PosixFileAttributes.class)
                 .group().getName();
@@ -236,8 +240,8 @@ class ControlServerIT {
     @Test
     void aFollowerThatFallsBehindGetsBusyAndIsClosed() throws Exception {
         Path path = tmp.resolve("slow/svd.sock");
-        server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofSeconds(30), 4, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), 2)).start();
+        server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofSeconds(30), Duration.ofSeconds(10), 4, 4, 0,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), 2)).start();
         try (RawClient c = RawClient.connect(path)) {
             c.sendLine("{\"v\":1,\"id\":\"f\",\"cmd\":\"logs\",\"args\":{\"name\":\"web\",\"lines\":0,\"follow\":true}}");
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.outputFollowers() == 1);
@@ -384,8 +388,8 @@ class ControlServerIT {
     @Test
     void anIdleClientIsToldAndClosed() throws Exception {
         Path path = tmp.resolve("idle/svd.sock");
-        server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofMillis(300), 4, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), 16)).start();
+        server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofMillis(300), Duration.ofSeconds(10), 4, 4, 0,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), 16)).start();
         try (RawClient c = RawClient.connect(path)) {
             c.sendRaw("{\"v\":1,".getBytes());
             JsonObject line = c.read();
@@ -401,8 +405,8 @@ class ControlServerIT {
     @Test
     void oneClientTooManyIsBusyAndTheOthersAreServed() throws Exception {
         Path path = tmp.resolve("busy/svd.sock");
-        ControlServer busy = server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofSeconds(30), 2,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), 16));
+        ControlServer busy = server(path, ROOT_ONLY, new ControlLimits(65536, Duration.ofSeconds(30),
+                Duration.ofSeconds(10), 2, 2, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), 16));
         busy.start();
         try (RawClient a = RawClient.connect(path); RawClient b = RawClient.connect(path)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> busy.activeConnections() == 2);
@@ -424,7 +428,7 @@ class ControlServerIT {
     @Test
     void aReadOnlyPeerMayReadButNotChange() throws Exception {
         Path path = tmp.resolve("ro/svd.sock");
-        server(path, new AuthorizationPolicy(Set.of("svd-only"), groupName(), Path.of("/nonexistent")),
+        server(path, new AuthorizationPolicy(Set.of(12345), groupName(), ownGid(), Set.of()),
                 ControlLimits.DEFAULT).start();
         try (RawClient c = RawClient.connect(path)) {
             result(c.call("status", JsonObject.EMPTY));
@@ -432,7 +436,7 @@ class ControlServerIT {
             JsonObject refused = c.call("stop", args("{\"names\":[\"web\"]}"));
             assertThat(refused.object("error").string("code")).isEqualTo("PERMISSION_DENIED");
             assertThat(refused.object("error").string("message")).startsWith("permission denied: user "
-                    + System.getProperty("user.name") + " may not run stop (full access: svd-only; read-only: group ");
+                    + System.getProperty("user.name") + " may not run stop (full access: uid 12345; read-only: group ");
             assertThat(errorCode(c.call("reread", JsonObject.EMPTY))).isEqualTo("PERMISSION_DENIED");
         }
         assertThat(engine.service("web").orElseThrow().state().label()).isEqualTo("running");
@@ -445,7 +449,7 @@ class ControlServerIT {
     @Test
     void aStrangerMayDoNothing() throws Exception {
         Path path = tmp.resolve("none/svd.sock");
-        server(path, new AuthorizationPolicy(Set.of("svd-only"), null, Path.of("/nonexistent")), ControlLimits.DEFAULT)
+        server(path, new AuthorizationPolicy(Set.of(12345), null, -1, Set.of()), ControlLimits.DEFAULT)
                 .start();
         try (RawClient c = RawClient.connect(path)) {
             assertThat(errorCode(c.call("status", JsonObject.EMPTY))).isEqualTo("PERMISSION_DENIED");

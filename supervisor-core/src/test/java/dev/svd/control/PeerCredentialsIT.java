@@ -76,7 +76,11 @@ class PeerCredentialsIT {
 
     /** Runs a command as uid 65534 with the given gid and no supplementary groups; returns its stdout lines. */
     private List<String> runAs(int gid, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=" + gid, "--clear-groups"));
+        return runAs(65534, gid, command);
+    }
+
+    private List<String> runAs(int uid, int gid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups"));
         cmd.addAll(List.of(command));
         Process p = new ProcessBuilder(cmd).start();
         processes.add(p);
@@ -115,6 +119,23 @@ class PeerCredentialsIT {
         assertThat(engine.service("web").orElseThrow().state().label()).isEqualTo("running");
         assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .startsWith("control: refused stop from user nobody (group nogroup)"));
+    }
+
+    /**
+     * Issue 12: access is decided by numbers. A uid without a passwd entry (its name is only its
+     * number, as root's was when the lookup failed under EMFILE) reads by its gid.
+     */
+    @Test
+    void aUidWithoutANameIsAuthorizedByItsNumbers() throws Exception {
+        Path socket = serve("numbers", "nogroup");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", CLIENT, socket.toString(),
+                "{\"v\":1,\"id\":\"1\",\"cmd\":\"status\",\"args\":{\"names\":[\"web\"]}}",
+                "{\"v\":1,\"id\":\"2\",\"cmd\":\"stop\",\"args\":{\"names\":[\"web\"]}}"));
+        List<String> answers = runAs(12345, 65534, cmd.toArray(new String[0]));
+        assertThat(answers.get(0)).startsWith("{\"v\":1,\"id\":\"1\",\"ok\":true,");
+        assertThat(answers.get(1)).startsWith("{\"v\":1,\"id\":\"2\",\"ok\":false,\"error\":{\"code\":\"PERMISSION_DENIED\","
+                + "\"message\":\"permission denied: user 12345 may not run stop");
+        assertThat(engine.service("web").orElseThrow().state().label()).isEqualTo("running");
     }
 
     @Test

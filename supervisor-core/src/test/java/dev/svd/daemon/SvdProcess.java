@@ -29,9 +29,18 @@ public final class SvdProcess implements AutoCloseable {
     }
 
     public static SvdProcess start(Path dir, String... args) throws IOException {
+        return startUnder(List.of(), dir, args);
+    }
+
+    /**
+     * svd exec'd in place by {@code wrapper} (same pid), for instance util-linux
+     * {@code prlimit --nofile=128:320 --} to start it with a low descriptor limit.
+     */
+    public static SvdProcess startUnder(List<String> wrapper, Path dir, String... args) throws IOException {
         Files.createDirectories(dir.resolve("pids"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-MaxFDLimit", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Svd.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())

@@ -47,7 +47,9 @@ class LifecycleInvariantTest {
             deliver(sc, event, timers, trail, label);
             if (sc.last.effects().contains(new Spawn())) {
                 // the engine answers a Spawn at once, before any other event
-                Event answer = random.nextInt(20) == 0 ? new Event.SpawnFailed("No such file or directory")
+                int roll = random.nextInt(20);
+                Event answer = roll == 0 ? new Event.SpawnFailed("No such file or directory")
+                        : roll == 1 ? new Event.SpawnFailed("Too many open files", true)
                         : new Event.Spawned(10_000 + i, sc.now);
                 trail.add(answer);
                 deliver(sc, answer, timers, trail, label);

@@ -102,6 +102,29 @@ class LifecycleStartTest {
         Scenario.assertIgnored(t, before);
     }
 
+    /** Issue 12: 74 of 150 services went failed for good when svd ran out of file descriptors. */
+    @Test
+    void aDescriptorShortageBacksOffAndRetriesWithoutCountingTowardTheStartLimit() {
+        Scenario sc = Scenario.of(Scenario.spec());
+        int burst = Scenario.spec().startLimit().burst();
+        sc.start();
+
+        for (int attempt = 1; attempt <= burst * 3; attempt++) {
+            Transition t = sc.apply(new Event.SpawnFailed("cannot create a pipe for the output: Too many open files", true));
+            assertThat(t.next().state()).as("attempt %d", attempt).isEqualTo(ServiceState.BACKOFF);
+            assertThat(t.next().reason()).startsWith("cannot start for now: cannot create a pipe for the output: "
+                    + "Too many open files; trying again in ");
+            assertThat(t.next().recentStarts()).as("not counted toward the start limit").isEmpty();
+            assertThat(sc.armed(TimerKind.BACKOFF).delay()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            Transition retry = sc.fire(TimerKind.BACKOFF);
+            assertThat(retry.next().state()).isEqualTo(ServiceState.STARTING);
+            assertThat(retry.effects()).contains(new Spawn());
+        }
+        sc.spawned();
+        assertThat(sc.snapshot.state()).isIn(ServiceState.STARTING, ServiceState.RUNNING);
+        assertThat(sc.snapshot.recentStarts()).as("the start that worked counts").hasSize(1);
+    }
+
     @Test
     void spawnFailureFailsWithTheCause() {
         Scenario sc = Scenario.of(Scenario.spec());
