@@ -67,6 +67,13 @@ class SvctlIT {
     }
 
     @Test
+    void statusOfOnlyUnknownNamesPrintsTheErrorWithoutAnEmptyTable() throws Exception {
+        SvctlProcess.Result r = svctl.run("status", "nosuch");
+        assertThat(r).isEqualTo(new SvctlProcess.Result(4, "", "svctl: no service named nosuch\n"
+                + "svctl: hint: svctl status lists the configured services\n"));
+    }
+
+    @Test
     void statusJsonIsTheDocumentedShape() throws Exception {
         SvctlProcess.Result r = svctl.run("status", "web", "db", "--json");
         assertThat(r.out()).isEqualTo("{\"services\":["
