@@ -125,7 +125,8 @@ class SvctlIT {
         Process follow = svctl.start("logs", "web", "-n", "1", "-f");
         BufferedReader out = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).isEqualTo("GET /health 200");
-        await().atMost(Duration.ofSeconds(20)).until(() -> engine.outputFollowers() == 1);
+        // both streams by default: one subscription each
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.outputFollowers() == 2);
         engine.writeOutput("POST /login 302");
         assertThat(out.readLine()).isEqualTo("POST /login 302");
         follow.destroy();
