@@ -144,15 +144,17 @@ public final class SvdClient implements AutoCloseable {
     }
 
     /**
-     * Sends a request, passes each item line to {@code sink}, and returns the final line. The
-     * whole exchange must end within the request's reply timeout ({@link Timeouts#replyMillis}).
+     * Sends a request, passes each item line to {@code sink}, and returns the final line. svd must
+     * send each line within the request's reply timeout ({@link Timeouts#replyMillis}); the time
+     * {@code sink} takes (a slow pager on stdout) does not count.
      * When the write fails, svd's answer is still read: svd may refuse a connection (BUSY) and
      * close it before reading the request, and that answer, not the broken pipe, is the news.
      */
     public Response stream(String cmd, JsonObject args, ItemSink sink) throws IOException, UnreachableException {
-        watchdog.arm(timeouts.replyMillis(cmd, args));
+        long reply = timeouts.replyMillis(cmd, args);
+        watchdog.arm(reply);
         try {
-            return exchange(cmd, args, sink);
+            return exchange(cmd, args, sink, reply);
         } catch (IOException e) {
             if (watchdog.fired()) {
                 throw UnreachableException.timedOut(socket, "answer " + cmd, timeouts.describeReply(cmd, args));
@@ -163,7 +165,7 @@ public final class SvdClient implements AutoCloseable {
         }
     }
 
-    private Response exchange(String cmd, JsonObject args, ItemSink sink) throws IOException {
+    private Response exchange(String cmd, JsonObject args, ItemSink sink, long reply) throws IOException {
         String id = Integer.toString(nextId++);
         ByteBuffer out = ByteBuffer.wrap(new Request(id, cmd, args).toLine().getBytes(StandardCharsets.UTF_8));
         IOException writeFailed = null;
@@ -205,7 +207,9 @@ public final class SvdClient implements AutoCloseable {
                 return r;
             }
             if (sink != null) {
+                watchdog.arm(0);
                 sink.item(r.item());
+                watchdog.arm(reply);
             }
         }
     }
