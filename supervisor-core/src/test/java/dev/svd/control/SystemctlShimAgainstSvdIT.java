@@ -114,6 +114,10 @@ class SystemctlShimAgainstSvdIT {
         Result status = systemctl(env, "status", "web");
         Result reload = systemctl(env, "reload", "web");
         Result enabled = systemctl(env, "is-enabled", "web");
+        // Installed as /usr/local/bin/systemctl -> /opt/svd/bin/systemctl: the svctl beside the target runs.
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("usr-local-bin")).resolve("systemctl"),
+                bin.resolve("systemctl"));
+        Result linked = run(List.of(link.toString(), "is-active", "web"), env);
 
         assertThat(active.exit()).isEqualTo(4);
         assertThat(active.out()).isEqualTo("unknown\n");
@@ -126,10 +130,13 @@ class SystemctlShimAgainstSvdIT {
         assertThat(reload.exit()).isEqualTo(1);
         assertThat(reload.err()).contains("cannot reach svd");
         assertThat(enabled.exit()).isEqualTo(4);
+        assertThat(linked.exit()).isEqualTo(4);
+        assertThat(linked.err()).contains("svctl: cannot reach svd at");
     }
 
     @Test
     void withoutSvctlItSaysSoAndTheStateIsUnknown() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/usr/bin/svctl")) && !Files.exists(Path.of("/bin/svctl")), "no svctl on " + PATH);
         Files.delete(bin.resolve("svctl"));
         Map<String, String> env = Map.of("SVD_SOCKET", dir.resolve("absent.sock").toString());
 
