@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A hand-rolled command line parser (picocli costs ~100 ms of startup, java-platform-notes §9).
+ * A hand-rolled command line parser (picocli costs ~100 ms of startup, docs/decisions/0004 §4).
  * Knows options that take a value ({@code -n 5}, {@code -n5}, {@code --timeout 10s},
  * {@code --timeout=10s}) and flags ({@code -f}, {@code --json}); {@code --} ends the options;
  * anything else is a positional. Single-threaded.

@@ -24,7 +24,7 @@ final class Certbot {
 
     /** Live files certbot keeps for the lineage: symlinks into archive/, replaced on each renewal. */
     static Path live(CertificateSpec spec, String file) {
-        return spec.certbotDirs().config().resolve("live").resolve(spec.name()).resolve(file);
+        return dev.svd.config.CertificatePaths.live(spec, file);
     }
 
     static Path renewalConf(CertificateSpec spec) {

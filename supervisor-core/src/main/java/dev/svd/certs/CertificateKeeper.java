@@ -1,5 +1,6 @@
 package dev.svd.certs;
 
+import dev.svd.config.CertificatePaths;
 import dev.svd.config.CertificateSpec;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.SupervisorControl;
@@ -164,6 +165,19 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             } catch (IOException e) {
                 log.warn("certificate {}: cannot create {}: {}", spec.name(), spec.webroot().resolve(ChallengeCheck.PATH), e.toString());
             }
+            if (existingFiles(l)) {
+                // the config check (CertificateReader) made sure they are a valid pair; svd serves them as they are
+                Optional<CertificateFile> existing = CertificateFile.readQuietly(spec.cert());
+                existing.ifPresent(l::served);
+                log.info("certificate {}: serving the existing files {} and {} ({}): svd did not create them and never"
+                        + " replaces them", spec.name(), spec.cert(), spec.key(), existing.map(c -> "subject " + c.subject()
+                        + ", serial " + c.serial() + ", until " + c.notAfter()).orElse("unreadable"));
+                if (existing.isEmpty()) {
+                    l.message = "no certificate: " + spec.cert() + " (a file svd did not create) holds no readable certificate";
+                }
+                removePlaceholder(l);
+                return;
+            }
             Optional<CertificateFile> live = CertificateFile.readQuietly(Certbot.live(spec, "fullchain.pem"));
             if (live.isPresent() && live.get().validAt(clock.instant()) && Files.exists(Certbot.live(spec, "privkey.pem"))) {
                 pointAtLive(spec);
@@ -192,7 +206,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     private void makePlaceholder(Lineage l) throws CertificateException, IOException {
-        l.served(Placeholder.make(l.spec, placeholderDir(l.spec), commands));
+        l.served(Placeholder.make(l.spec, placeholderDir(l.spec), svdTargets(l.spec), commands));
         log.info("certificate {}: serving a self-signed placeholder ({} days) for {} until certbot has issued one",
                 l.spec.name(), Placeholder.DAYS, String.join(", ", l.spec.domains()));
     }
@@ -203,7 +217,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
      */
     private void renewPlaceholderIfExpiring(Lineage l) throws CertificateException, IOException {
         Optional<CertificateFile> current = CertificateFile.readQuietly(l.spec.cert());
-        if (current.isPresent() && current.get().placeholder()
+        if (!existingFiles(l) && current.isPresent() && current.get().placeholder()
                 && current.get().notAfter().isBefore(clock.instant().plus(PLACEHOLDER_RENEW))) {
             makePlaceholder(l);
             for (String service : l.spec.reload()) {
@@ -216,7 +230,17 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     private Path placeholderDir(CertificateSpec spec) {
-        return stateDir.resolve("certs").resolve(spec.name()).resolve("placeholder");
+        return CertificatePaths.placeholderDir(stateDir, spec.name());
+    }
+
+    private List<Path> svdTargets(CertificateSpec spec) {
+        return CertificatePaths.svdTargets(stateDir, spec);
+    }
+
+    /** Whether cert or key is a file svd did not create (read each time: the operator may change them). */
+    private boolean existingFiles(Lineage l) {
+        List<Path> targets = svdTargets(l.spec);
+        return !CertificatePaths.svdMayReplace(l.spec.cert(), targets) || !CertificatePaths.svdMayReplace(l.spec.key(), targets);
     }
 
     private void removePlaceholder(Lineage l) throws IOException {
@@ -301,6 +325,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             throw new CertificateException(Certbot.explain(r.output(), spec.acmeServer().toString())
                     + " (certbot certonly " + r.describe() + ")");
         }
+        if (existingFiles(l)) {
+            return notInstalled(l, "issued", at, t0);
+        }
         CertificateFile issued = switchAndReload(l);
         return new RenewalResult(spec.name(), RenewalResult.Outcome.ISSUED, "issued by " + issued.issuer()
                 + ", serial " + issued.serial() + ", until " + issued.notAfter(), issued.serial(), at, since(t0));
@@ -319,6 +346,9 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         }
         CertificateFile after = CertificateFile.read(live).orElseThrow(() -> new CertificateException(
                 "certbot renew succeeded but " + live + " is gone"));
+        if (existingFiles(l)) {
+            return notInstalled(l, after.sha256().equals(before.sha256()) ? "not due, kept at" : "renewed in", at, t0);
+        }
         if (after.sha256().equals(before.sha256()) && after.sha256().equals(l.servedSha) && usesLiveFiles(l)) {
             long days = Duration.between(clock.instant(), after.notAfter()).toDays();
             return new RenewalResult(spec.name(), RenewalResult.Outcome.UNCHANGED, "not due (" + days
@@ -329,6 +359,23 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         return new RenewalResult(spec.name(), RenewalResult.Outcome.RENEWED, "serial " + was + " -> "
                 + renewed.serial() + " until " + renewed.notAfter() + (spec.reload().isEmpty() ? ""
                 : ", served by " + String.join(", ", spec.reload())), renewed.serial(), at, since(t0));
+    }
+
+    /**
+     * certbot has a certificate, but cert/key are files svd did not create: svd neither replaces them nor reloads
+     * anything (the services keep serving those files), and says where certbot's certificate is and what to do.
+     */
+    private RenewalResult notInstalled(Lineage l, String verb, Instant at, long t0) throws CertificateException, IOException {
+        CertificateSpec spec = l.spec;
+        Path live = Certbot.live(spec, "fullchain.pem");
+        CertificateFile issued = CertificateFile.read(live).orElseThrow(
+                () -> new CertificateException("certbot succeeded but " + live + " is missing"));
+        return new RenewalResult(spec.name(), RenewalResult.Outcome.NOT_INSTALLED, verb + " " + live + " (serial "
+                + issued.serial() + ", until " + issued.notAfter() + "), not installed: " + spec.cert() + " and "
+                + spec.key() + " are files svd did not create, and svd never replaces them; the services keep serving"
+                + " them. To serve certbot's certificate, point the services at " + live + " and "
+                + Certbot.live(spec, "privkey.pem") + ", or move your files away so that svd manages " + spec.cert()
+                + " and " + spec.key() + " (svd links them after its next start)", l.servedSerial, at, since(t0));
     }
 
     /**
@@ -363,13 +410,19 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     }
 
     private void pointAtLive(CertificateSpec spec) throws IOException {
-        CertificateLinks.point(spec.key(), Certbot.live(spec, "privkey.pem"));
-        CertificateLinks.point(spec.cert(), Certbot.live(spec, "fullchain.pem"));
+        List<Path> targets = svdTargets(spec);
+        for (Path own : List.of(spec.key(), spec.cert())) {
+            if (!CertificatePaths.svdMayReplace(own, targets)) { // checked before either link changes
+                throw new IOException(own + " is a file svd did not create; svd never replaces it");
+            }
+        }
+        CertificateLinks.point(spec.key(), Certbot.live(spec, "privkey.pem"), targets);
+        CertificateLinks.point(spec.cert(), Certbot.live(spec, "fullchain.pem"), targets);
     }
 
     private void publish(Lineage l) {
-        CertificateStatus status = CertificateStatus.of(l.spec, CertificateFile.readQuietly(l.spec.cert()), l.message,
-                l.lastResult, l.nextAttempt, clock.instant());
+        CertificateStatus status = CertificateStatus.of(l.spec, CertificateFile.readQuietly(l.spec.cert()),
+                existingFiles(l), l.message, l.lastResult, l.nextAttempt, clock.instant());
         boolean expiring = status.warning() && !status.placeholder();
         if (expiring && !l.warned) {
             String warning = status.daysLeft() + " days left (warn-days " + l.spec.warnDays() + "): is renewal working?";

@@ -38,7 +38,7 @@ final class ChallengeCheck {
         Path file = dir.resolve(token);
         try {
             createReadable(dir);
-            Files.writeString(file, token);
+            Files.writeString(file, token, java.nio.file.StandardOpenOption.CREATE_NEW); // a new random name: never another's file
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
             throw new CertificateException("pre-flight: cannot write a token into " + dir + ": " + e.getMessage(), e);

@@ -46,9 +46,10 @@ final class Placeholder {
 
     /**
      * Makes a placeholder in {@code dir} (new files first, renamed over the old ones) and points the spec's
-     * cert/key at it; answers the certificate made.
+     * cert/key at it (unless something svd did not create is there: then it fails, changing neither); answers
+     * the certificate made.
      */
-    static CertificateFile make(CertificateSpec spec, Path dir, CertificateKeeper.Commands commands)
+    static CertificateFile make(CertificateSpec spec, Path dir, List<Path> svdTargets, CertificateKeeper.Commands commands)
             throws CertificateException, IOException {
         Files.createDirectories(dir);
         Path cert = dir.resolve("fullchain.pem");
@@ -59,8 +60,13 @@ final class Placeholder {
         Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));
         Files.move(newKey, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(newCert, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        CertificateLinks.point(spec.key(), key);
-        CertificateLinks.point(spec.cert(), cert);
+        for (Path own : List.of(spec.key(), spec.cert())) {
+            if (!dev.svd.config.CertificatePaths.svdMayReplace(own, svdTargets)) {
+                throw new CertificateException(own + " is a file svd did not create; svd never replaces it");
+            }
+        }
+        CertificateLinks.point(spec.key(), key, svdTargets);
+        CertificateLinks.point(spec.cert(), cert, svdTargets);
         return CertificateFile.read(cert).orElseThrow(() -> new CertificateException("openssl made no " + cert));
     }
 

@@ -18,6 +18,11 @@ public record RenewalResult(String name, Outcome outcome, String message, String
         RENEWED,
         /** Nothing was due: the files did not change and nothing was reloaded. */
         UNCHANGED,
+        /**
+         * certbot has a valid certificate in its live/ directory, but cert/key are files svd did not create, so svd
+         * left them (and the services) as they were: the operator decides (docs/certificates.md, issue 11).
+         */
+        NOT_INSTALLED,
         /** Something failed; the running services were left as they were. */
         FAILED;
 

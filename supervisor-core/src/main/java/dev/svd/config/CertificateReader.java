@@ -3,6 +3,7 @@ package dev.svd.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -38,10 +39,17 @@ final class CertificateReader {
 
     private final Path stateDir;
     private final HostChecks host;
+    private final Clock clock;
 
     CertificateReader(Path stateDir, HostChecks host) {
+        this(stateDir, host, Clock.systemUTC());
+    }
+
+    /** @param clock when an existing certificate at {@code cert} must be valid */
+    CertificateReader(Path stateDir, HostChecks host, Clock clock) {
         this.stateDir = stateDir;
         this.host = host;
+        this.clock = clock;
     }
 
     CertificateSpec read(String name, ConfigReader r, Set<String> services) {
@@ -74,6 +82,13 @@ final class CertificateReader {
                         + " path and points it at certbot's files; leave it out to use " + dir);
             }
         }
+        Path placeholder = CertificatePaths.placeholderDir(stateDir, name);
+        for (Path own : List.of(cert, key)) {
+            if (own.normalize().startsWith(placeholder.normalize())) {
+                r.problem(own == cert ? "cert" : "key", own + " is inside svd's placeholder directory " + placeholder
+                        + ", which svd replaces and removes; leave it out to use " + dir);
+            }
+        }
         Optional<Path> caBundle = r.string("ca-bundle", "\"/etc/ssl/pebble/ca.pem\"").map(Path::of);
         caBundle.flatMap(p -> absolute(r, "ca-bundle", p)).filter(p -> !p.toFile().isFile())
                 .ifPresent(p -> r.problem("ca-bundle", p + " is not a readable file"));
@@ -84,9 +99,25 @@ final class CertificateReader {
             r.problem("schedule", "expected a crontab schedule such as \"" + SCHEDULE + "\" (was \"" + schedule + "\"): "
                     + e.getMessage());
         }
-        return new CertificateSpec(name, domains, webroot, cert, key, reload, acmeServer, email, dirs, caBundle,
-                schedule, r.duration("random-delay", RANDOM_DELAY), hostPort(r, "http-check", HTTP_CHECK),
+        CertificateSpec spec = new CertificateSpec(name, domains, webroot, cert, key, reload, acmeServer, email, dirs,
+                caBundle, schedule, r.duration("random-delay", RANDOM_DELAY), hostPort(r, "http-check", HTTP_CHECK),
                 hostPort(r, "tls-check", TLS_CHECK), r.integer("warn-days", WARN_DAYS, 0), r.origin());
+        if (cert.isAbsolute() && key.isAbsolute() && !cert.equals(key)) {
+            existingPair(r, spec);
+        }
+        return spec;
+    }
+
+    /**
+     * Files at cert/key that svd did not create are served as they are and never replaced (issue 11), so they must
+     * be a valid certificate and its key now; else svd refuses to start, leaving them untouched.
+     */
+    private void existingPair(ConfigReader r, CertificateSpec spec) {
+        List<Path> svdTargets = CertificatePaths.svdTargets(stateDir, spec);
+        for (ExistingPair.Problem p : ExistingPair.check(spec.cert(), CertificatePaths.holder(spec.cert(), svdTargets),
+                spec.key(), CertificatePaths.holder(spec.key(), svdTargets), clock.instant())) {
+            r.problem(p.key(), p.message());
+        }
     }
 
     private static List<String> domains(ConfigReader r) {

@@ -10,8 +10,9 @@ import java.util.Optional;
  * One {@code certificates.NAME} block: a certificate svd obtains and renews with certbot (HTTP-01,
  * webroot) and serves through the services in {@code reload}.
  *
- * @param cert        where the service reads the certificate chain (a path svd owns and points at
- *                    the current files: a placeholder first, then certbot's live files)
+ * @param cert        where the service reads the certificate chain (a link svd makes and points at
+ *                    the current files: a placeholder first, then certbot's live files; or the operator's
+ *                    own file, served as it is and never replaced: {@link CertificatePaths})
  * @param key         likewise for the private key
  * @param acmeServer  the ACME directory URL (production, staging, or a local test server)
  * @param certbotDirs certbot's --config-dir, --work-dir and --logs-dir

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,11 @@ public final class ConfigLoader {
     static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /**
+     * Names become file names (log-dir/NAME.log.N, .NAME.log.N.dropped.M, state-dir/output/NAME.stderr,
+     * certbot's live/NAME): 128 characters keep every one of them under NAME_MAX (255).
+     */
+    static final int MAX_NAME_LENGTH = 128;
     private static final String SERVICE_EXAMPLE = "{ command = [\"nginx\", \"-g\", \"daemon off;\"] }";
     private static final String JOB_EXAMPLE = "{ schedule = \"0 3 * * *\", command = [\"certbot\", \"renew\"] }";
 
@@ -57,10 +63,7 @@ public final class ConfigLoader {
         ServiceReader serviceReader = new ServiceReader(host);
         Map<String, ServiceSpec> services = new LinkedHashMap<>();
         blocks.forEach((name, block) -> {
-            if (!SERVICE_NAME.matcher(name).matches()) {
-                problems.add(block.origin(), block.path(), "a service name must start with a letter or digit"
-                        + " and have only letters, digits, \".\", \"_\" and \"-\"");
-            }
+            nameProblem("service", SERVICE_NAME, name).ifPresent(m -> problems.add(block.origin(), block.path(), m));
             services.put(name, serviceReader.read(name, block));
         });
         Map<String, JobSpec> jobs = jobs(top, new JobReader(serviceReader, host), problems);
@@ -87,10 +90,8 @@ public final class ConfigLoader {
         Map<String, CertificateSpec> certificates = new LinkedHashMap<>();
         top.object("certificates").map(r -> r.objectsInFileOrder("{ domains = [example.org], webroot = \"/var/www/certbot\" }"))
                 .orElse(Map.of()).forEach((name, block) -> {
-                    if (!CertificateReader.NAME.matcher(name).matches()) {
-                        problems.add(block.origin(), block.path(), "a certificate name must start with a letter or digit"
-                                + " and have only letters, digits, \".\", \"_\" and \"-\" (it is certbot's --cert-name)");
-                    }
+                    nameProblem("certificate", CertificateReader.NAME, name).ifPresent(m -> problems.add(block.origin(),
+                            block.path(), m + " (it is certbot's --cert-name)"));
                     certificates.put(name, reader.read(name, block, services));
                 });
         return certificates;
@@ -99,13 +100,22 @@ public final class ConfigLoader {
     private static Map<String, JobSpec> jobs(ConfigReader top, JobReader reader, Problems problems) {
         Map<String, JobSpec> jobs = new LinkedHashMap<>();
         top.object("jobs").map(r -> r.objectsInFileOrder(JOB_EXAMPLE)).orElse(Map.of()).forEach((name, block) -> {
-            if (!SERVICE_NAME.matcher(name).matches()) {
-                problems.add(block.origin(), block.path(), "a job name must start with a letter or digit"
-                        + " and have only letters, digits, \".\", \"_\" and \"-\"");
-            }
+            nameProblem("job", SERVICE_NAME, name).ifPresent(m -> problems.add(block.origin(), block.path(), m));
             jobs.put(name, reader.read(name, block));
         });
         return jobs;
+    }
+
+    private static Optional<String> nameProblem(String kind, Pattern allowed, String name) {
+        if (!allowed.matcher(name).matches()) {
+            return Optional.of("a " + kind + " name must start with a letter or digit"
+                    + " and have only letters, digits, \".\", \"_\" and \"-\"");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            return Optional.of("a " + kind + " name has at most " + MAX_NAME_LENGTH + " characters (this one has "
+                    + name.length() + "): it names svd's files for it");
+        }
+        return Optional.empty();
     }
 
     private static DaemonSpec daemon(ConfigReader r) {

@@ -23,32 +23,37 @@ final class HoconFile {
     private HoconFile() {
     }
 
-    static ConfigObject parse(Path file, Map<String, String> environment) throws ConfigException {
-        Origin whole = new Origin(file.toString(), 0);
+    static ConfigObject parse(Path given, Map<String, String> environment) throws ConfigException {
+        // Absolute, so that includes resolve next to it whatever the working directory (issue 12:
+        // `svd --check loop1.conf` from its own directory did not find loop1's includes).
+        Path file = given.toAbsolutePath().normalize();
+        Origin whole = new Origin(given.toString(), 0);
         if (!Files.exists(file)) {
             throw single(whole, "file not found");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw single(whole, "not a regular file");
         }
         if (!Files.isReadable(file)) {
             throw single(whole, "file not readable");
         }
+        ConfigText text = new ConfigText();
+        var problem = text.check(file);
+        if (problem.isPresent()) {
+            throw single(new Origin(given.toString(), problem.get().line()), problem.get().message());
+        }
         try {
-            Config parsed = ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+            Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setSyntax(ConfigSyntax.CONF).setIncluder(FileIncluder.forMainFile(file, text)));
             ConfigResolveOptions options = ConfigResolveOptions.defaults()
                     .setUseSystemEnvironment(false)
                     .appendResolver(new EnvironmentResolver(environment));
             return parsed.resolve(options).root();
+        } catch (FileIncluder.Refused e) {
+            throw single(e.origin, e.getMessage());
+        } catch (StackOverflowError e) {
+            // What the bracket scan cannot see (a key path of thousands of dotted parts) still ends here.
+            throw single(whole, "the configuration nests too deeply to be read");
         } catch (com.typesafe.config.ConfigException.UnresolvedSubstitution e) {
             throw single(Origins.of(e.origin()), withoutOrigin(e)
                     + " (set that environment variable, or write ${?NAME} where it may be unset)");
-        } catch (com.typesafe.config.ConfigException.IO e) {
-            // Only includes get here (the file itself was checked above). Typesafe tries a relative
-            // include next to the including file, then on the classpath, and reports the last try.
-            throw single(Origins.of(e.origin()), "cannot read a required include: looked next to the including file"
-                    + " and on the classpath (" + withoutOrigin(e) + ")");
         } catch (com.typesafe.config.ConfigException e) {
             throw single(Origins.of(e.origin()), withoutOrigin(e));
         }

@@ -2,10 +2,8 @@ package dev.svd.config;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Optional;
 
 /**
@@ -36,14 +34,27 @@ final class HostChecks {
         this.users = users;
     }
 
-    /** Asks the OS (getpwnam(3) through the JDK), which also accepts a numeric uid. */
+    /**
+     * Whether /etc/passwd has a line for {@code user}, by name or by numeric uid: the same lookup
+     * the spawner makes (os.UserAccount), so that what passes {@code --check} can be started. The
+     * JDK's getpwnam(3) path took any number ("-1", "99999") as a uid, and the start failed later
+     * (issue 12).
+     */
     static boolean systemUserExists(String user) throws IOException {
-        try {
-            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
-            return true;
-        } catch (UserPrincipalNotFoundException e) {
+        return passwdHas(Path.of("/etc/passwd"), user);
+    }
+
+    static boolean passwdHas(Path passwd, String user) throws IOException {
+        if (user.isEmpty() || user.contains(":") || user.contains("\n")) {
             return false;
         }
+        for (String line : Files.readAllLines(passwd)) {
+            String[] fields = line.split(":", -1);
+            if (fields.length >= 6 && (fields[0].equals(user) || fields[2].equals(user))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -79,7 +90,8 @@ final class HostChecks {
 
     Optional<String> userProblem(String user) {
         try {
-            return users.exists(user) ? Optional.empty() : Optional.of("no such user \"" + user + "\"");
+            return users.exists(user) ? Optional.empty() : Optional.of("no such user \"" + user
+                    + "\" in /etc/passwd (a service runs as a user listed there, by name or uid)");
         } catch (IOException e) {
             return Optional.of("cannot look up user \"" + user + "\": " + e.getMessage());
         }

@@ -31,7 +31,12 @@ public enum Profile {
         };
     }
 
-    /** The reload for this command: the program's own config test, HUP, and confirmation by new workers. */
+    /**
+     * The reload for this command: the program's own config test, HUP, and confirmation by new
+     * workers. nginx's master logs a new configuration it cannot apply after HUP (a {@code listen}
+     * whose bind() fails, which {@code nginx -t} does not try) at level emerg and keeps its old
+     * workers (nginx.org/en/docs/control.html): that line is the reload's failure.
+     */
     ReloadSpec reload(List<String> command) {
         if (this == NONE || command.isEmpty()) {
             return ReloadSpec.DEFAULT;
@@ -40,7 +45,8 @@ public enum Profile {
         check.add(command.get(0));
         check.add(this == NGINX ? "-t" : "--check-config");
         check.addAll(command.subList(1, command.size()));
-        return new ReloadSpec(check, Signal.HUP, ReloadSpec.Confirm.WORKERS, ReloadSpec.DEFAULT.timeout());
+        return new ReloadSpec(check, Signal.HUP, ReloadSpec.Confirm.WORKERS, ReloadSpec.DEFAULT.timeout(),
+                this == NGINX ? Optional.of("[emerg]") : Optional.empty());
     }
 
     Optional<Signal> reopenSignal() {

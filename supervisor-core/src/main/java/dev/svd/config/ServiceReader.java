@@ -16,7 +16,7 @@ final class ServiceReader {
             "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
             "reopen-signal", "pid-file", "essential", "on-leftover");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
-    static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout");
+    static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout", "failure-mark");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
     static final List<String> START_LIMIT_KEYS = List.of("burst", "interval");
     static final List<String> LOG_KEYS = List.of("max-size", "keep", "tail-lines", "console");
@@ -114,7 +114,8 @@ final class ServiceReader {
                 host.executableProblem(check.get(0), Optional.empty()).ifPresent(m -> r.problem("check", m));
             }
             return new ReloadSpec(check, r.signal("signal", d.signal()), r.choice("confirm", CONFIRMS, d.confirm()),
-                    r.positiveDuration("timeout", d.timeout()));
+                    r.positiveDuration("timeout", d.timeout()),
+                    r.has("failure-mark") ? r.string("failure-mark", "\"[emerg]\"") : d.failureMark());
         }).orElse(d);
     }
 

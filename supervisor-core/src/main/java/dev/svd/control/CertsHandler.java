@@ -34,13 +34,13 @@ final class CertsHandler implements RequestHandler {
     static JsonObject status(CertificateStatus s) {
         JsonObject.Builder b = JsonObject.builder().put("name", s.name()).putStrings("domains", s.domains())
                 .put("placeholder", s.placeholder()).put("warning", s.warning()).put("days_left", s.daysLeft())
-                .put("message", s.message());
+                .put("message", s.message()).put("source", s.source().wireName());
         if (s.current().isPresent()) {
             CertificateFile c = s.current().get();
-            b.putStrings("subject_names", c.subjectNames()).put("issuer", c.issuer()).put("serial", c.serial())
+            b.putStrings("subject_names", c.subjectNames()).put("subject", c.subject()).put("issuer", c.issuer()).put("serial", c.serial())
                     .put("not_after", c.notAfter().toString()).put("sha256", c.sha256());
         } else {
-            b.put("subject_names", new JsonArray(List.of())).put("issuer", JsonNull.NULL)
+            b.put("subject_names", new JsonArray(List.of())).put("subject", JsonNull.NULL).put("issuer", JsonNull.NULL)
                     .put("serial", JsonNull.NULL).put("not_after", JsonNull.NULL).put("sha256", JsonNull.NULL);
         }
         b.put("last_result", s.lastResult().<JsonValue>map(CertsHandler::result).orElse(JsonNull.NULL));

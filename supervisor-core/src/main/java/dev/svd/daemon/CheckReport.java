@@ -23,6 +23,7 @@ final class CheckReport {
                             : "after `" + String.join(" ", s.reload().check()) + "` ")
                     .append("SIG").append(s.reload().signal())
                     .append(s.reload().confirm() == dev.svd.config.ReloadSpec.Confirm.WORKERS ? " (confirm: new workers)" : "")
+                    .append(s.reload().failureMark().map(m -> " (fails on output \"" + m + "\")").orElse(""))
                     .append(", start-seconds ").append(Lifecycle.human(s.startSeconds()));
             if (s.profile() != dev.svd.config.Profile.NONE) {
                 b.append(", profile ").append(s.profile().configName());

@@ -8,7 +8,7 @@ import sun.misc.Signal;
 /**
  * Turns the signals svd receives into engine requests: TERM and INT stop everything in order and
  * exit, HUP reloads the config like {@code svctl update}, USR1 reopens log files. Handling TERM, INT
- * and HUP replaces the JVM's own exit-on-signal, so the ordered stop runs first (java-platform-notes §5).
+ * and HUP replaces the JVM's own exit-on-signal, so the ordered stop runs first (docs/decisions/0004 §1).
  * QUIT stays the JVM's thread dump. USR2 is ignored when the launcher has moved HotSpot's
  * suspend/resume signal off it, else left to the JVM.
  */

@@ -19,27 +19,27 @@ import java.util.Optional;
 final class StopBudget {
     private StopBudget() {}
 
+    /** The most services the warning names one by one; a longer chain is summed up after them. */
+    static final int NAMED = 8;
+
     /** A warning naming the chain, or empty when it fits. */
     static Optional<String> warning(SupervisorSpec config) {
         Map<String, Duration> worst = new HashMap<>();
-        Map<String, List<String>> chain = new HashMap<>();
+        // The next service on each service's heaviest chain (one link each: linear in services,
+        // where a copied list per service was quadratic for a long chain).
+        Map<String, String> next = new HashMap<>();
         // In start order every dependency comes first: the worst stop time of a service is its own
         // stop timeout plus the worst of the services it depends on (those stop after it).
         for (String name : config.startOrder()) {
             ServiceSpec s = config.services().get(name);
             Duration best = Duration.ZERO;
-            List<String> via = List.of();
             for (String dep : s.dependsOn()) {
                 if (worst.getOrDefault(dep, Duration.ZERO).compareTo(best) > 0) {
                     best = worst.get(dep);
-                    via = chain.get(dep);
+                    next.put(name, dep);
                 }
             }
             worst.put(name, best.plus(s.stop().timeout()));
-            List<String> mine = new ArrayList<>();
-            mine.add(name);
-            mine.addAll(via);
-            chain.put(name, mine);
         }
         String heaviest = null;
         for (String name : worst.keySet()) {
@@ -54,11 +54,17 @@ final class StopBudget {
         StringBuilder b = new StringBuilder("warning: stopping may take up to ")
                 .append(Lifecycle.human(worst.get(heaviest))).append(", more than svd.stop-budget ")
                 .append(Lifecycle.human(budget)).append(": ");
-        List<String> path = chain.get(heaviest);
-        for (int i = 0; i < path.size(); i++) {
+        List<String> path = new ArrayList<>();
+        for (String at = heaviest; at != null; at = next.get(at)) {
+            path.add(at);
+        }
+        for (int i = 0; i < Math.min(path.size(), NAMED); i++) {
             ServiceSpec s = config.services().get(path.get(i));
             b.append(i == 0 ? "" : " then ").append(s.name()).append(" (stop.timeout ")
                     .append(Lifecycle.human(s.stop().timeout())).append(')');
+        }
+        if (path.size() > NAMED) {
+            b.append(" then ").append(path.size() - NAMED).append(" more services, down to ").append(path.get(path.size() - 1));
         }
         b.append("; lower those stop.timeout values or raise svd.stop-budget (and docker stop --time)");
         return Optional.of(b.toString());

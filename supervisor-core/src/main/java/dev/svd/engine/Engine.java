@@ -99,7 +99,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.goals = new Goals(config);
-        this.reloader = new Reloader(runner, timers, this::offer, services::get);
+        this.reloader = new Reloader(runner, outputs, timers, this::offer, services::get);
         this.waiters = new Waiters(timers, services::get);
         this.probes = new Probes(prober, (name, pid, kind, result) -> offer(() -> probed(name, pid, kind, result)));
         for (String name : config.services().keySet()) {

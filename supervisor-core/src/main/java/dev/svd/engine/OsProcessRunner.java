@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,11 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public List<Integer> children(int pid) {
         return ProcFs.childrenOf(pid);
+    }
+
+    @Override
+    public Set<Integer> holdingListeners(int pid, Collection<Integer> workers) {
+        return ProcFs.holdingListeningSockets(pid, workers);
     }
 
     @Override

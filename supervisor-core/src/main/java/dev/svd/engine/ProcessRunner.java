@@ -5,7 +5,9 @@ import dev.svd.config.Signal;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import dev.svd.os.SpawnException;
 
@@ -36,6 +38,14 @@ public interface ProcessRunner {
 
     /** The direct children of {@code pid} (a master's workers). */
     List<Integer> children(int pid);
+
+    /**
+     * Which of {@code workers} (children of {@code pid}) still hold a listening socket, so may still
+     * accept a new connection. A runner that cannot tell says none.
+     */
+    default Set<Integer> holdingListeners(int pid, Collection<Integer> workers) {
+        return Set.of();
+    }
 
     /** The engine finished a batch of work: write down what the batch changed. */
     default void settle() {

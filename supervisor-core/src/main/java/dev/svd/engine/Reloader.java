@@ -5,20 +5,24 @@ import dev.svd.config.ServiceSpec;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import dev.svd.logs.OutputStream;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code svctl reload}: the check command first (no signal if it fails, so the running config keeps
- * serving), then the signal, then the confirmation that the main process replaced its workers.
+ * serving), then the signal, then the confirmation that the main process replaced its workers and
+ * that no old worker still accepts connections, or the failure the service reports meanwhile.
  * Engine thread only; the check runs outside and comes back through the inbox.
  */
 final class Reloader {
@@ -27,12 +31,15 @@ final class Reloader {
     private static final long CONFIRM_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ProcessRunner runner;
+    private final OutputRegistry outputs;
     private final Timers timers;
     private final Consumer<Runnable> inbox;
     private final Function<String, ServiceSnapshot> current;
 
-    Reloader(ProcessRunner runner, Timers timers, Consumer<Runnable> inbox, Function<String, ServiceSnapshot> current) {
+    Reloader(ProcessRunner runner, OutputRegistry outputs, Timers timers, Consumer<Runnable> inbox,
+             Function<String, ServiceSnapshot> current) {
         this.runner = runner;
+        this.outputs = outputs;
         this.timers = timers;
         this.inbox = inbox;
         this.current = current;
@@ -72,20 +79,64 @@ final class Reloader {
         String name = spec.name();
         ReloadSpec reload = spec.reload();
         Set<Integer> before = new HashSet<>(runner.children(pid));
-        runner.signalProcess(pid, reload.signal());
-        log.info("{}: sent SIG{} to pid {} (reload)", name, reload.signal(), pid);
         if (reload.confirm() == ReloadSpec.Confirm.NONE) {
+            runner.signalProcess(pid, reload.signal());
+            log.info("{}: sent SIG{} to pid {} (reload)", name, reload.signal(), pid);
             done.complete(new ActionResult(name, null, "reloaded: sent SIG" + reload.signal() + " to pid " + pid,
                     current.apply(name), elapsed(t0)));
             return;
         }
+        List<AutoCloseable> watches = reload.failureMark().map(mark -> watchForFailure(name, pid, mark, before, t0,
+                reload, done)).orElse(List.of());
+        done.whenComplete((result, e) -> watches.forEach(Reloader::close));
+        runner.signalProcess(pid, reload.signal());
+        log.info("{}: sent SIG{} to pid {} (reload)", name, reload.signal(), pid);
         long deadline = System.nanoTime() + reload.timeout().toNanos();
-        awaitNewWorkers(name, pid, before, t0, deadline, reload, done);
+        awaitConfirmation(name, pid, before, t0, deadline, reload, done);
     }
 
-    /** Confirmed once as many new workers run as there were before (at least one); the old ones may still drain. */
-    private void awaitNewWorkers(String name, int pid, Set<Integer> before, long t0, long deadline, ReloadSpec reload,
-                                 CompletableFuture<ActionResult> done) {
+    /**
+     * Follows the service's stdout and stderr from before the signal on: the first line that contains
+     * {@code mark} fails the reload at once, with the line. nginx logs a configuration it cannot apply
+     * after HUP (bind() failed on a new {@code listen}) at level emerg and keeps its old workers, which
+     * no wait changes. Lines arrive on the pump thread; the decision is the engine's.
+     */
+    private List<AutoCloseable> watchForFailure(String name, int pid, String mark, Set<Integer> before, long t0,
+                                                ReloadSpec reload, CompletableFuture<ActionResult> done) {
+        AtomicBoolean seen = new AtomicBoolean();
+        Consumer<String> sink = line -> {
+            if (line.contains(mark) && seen.compareAndSet(false, true)) {
+                inbox.accept(() -> failedWith(name, pid, line.strip(), before, t0, reload, done));
+            }
+        };
+        return List.of(outputs.follow(name, OutputStream.STDERR, sink), outputs.follow(name, OutputStream.STDOUT, sink));
+    }
+
+    private void failedWith(String name, int pid, String line, Set<Integer> before, long t0, ReloadSpec reload,
+                            CompletableFuture<ActionResult> done) {
+        if (done.isDone()) {
+            return;
+        }
+        long fresh = runner.children(pid).stream().filter(c -> !before.contains(c)).count();
+        log.warn("{}: reload failed: after SIG{} pid {} wrote: {}", name, reload.signal(), pid, line);
+        done.complete(new ActionResult(name, "FAILED", name + ": reload failed: after SIG" + reload.signal() + " pid "
+                + pid + " wrote:\n" + line + "\n" + (fresh == 0
+                ? "its old workers keep serving the configuration they had (" + before.size() + " workers, no new one)"
+                : fresh + " new workers started nevertheless; 'svctl logs " + name + " --stderr' shows the rest"),
+                current.apply(name), elapsed(t0)));
+    }
+
+    /**
+     * Confirmed once as many new workers run as there were before (at least one) and no old worker
+     * holds a listening socket any more: from then on every new connection is accepted by a new
+     * worker. An old worker may still finish the connections it has (nginx's old workers close their
+     * listening sockets first on QUIT; gunicorn's sync workers keep theirs until they exit).
+     */
+    private void awaitConfirmation(String name, int pid, Set<Integer> before, long t0, long deadline,
+                                   ReloadSpec reload, CompletableFuture<ActionResult> done) {
+        if (done.isDone()) {
+            return; // the failure mark ended it
+        }
         ServiceSnapshot now = current.apply(name);
         if (now == null || now.pid() != pid) {
             done.complete(new ActionResult(name, "FAILED", name + ": pid " + pid + " ended during the reload", now,
@@ -94,17 +145,48 @@ final class Reloader {
         }
         List<Integer> children = runner.children(pid);
         long fresh = children.stream().filter(c -> !before.contains(c)).count();
-        if (fresh >= Math.max(1, before.size())) {
+        boolean replaced = fresh >= Math.max(1, before.size());
+        List<Integer> old = children.stream().filter(before::contains).toList();
+        Set<Integer> holding = replaced ? runner.holdingListeners(pid, old) : Set.of();
+        if (replaced && holding.isEmpty()) {
             String took = Lifecycle.human(elapsed(t0));
-            log.info("{}: reload confirmed in {}: {} new workers replace {}", name, took, fresh, before.size());
+            int finishing = old.size();
+            log.info("{}: reload confirmed in {}: {} new workers replace {}, no old worker accepts connections"
+                    + " ({} still finishing)", name, took, fresh, before.size(), finishing);
             done.complete(new ActionResult(name, null, "reloaded: " + fresh + " new workers replace " + before.size()
-                    + " (SIG" + reload.signal() + ")", now, elapsed(t0)));
+                    + " (SIG" + reload.signal() + "); every new connection reaches a new worker"
+                    + (finishing == 0 ? "" : " (" + finishing + " old still finishing theirs)"), now, elapsed(t0)));
         } else if (System.nanoTime() - deadline >= 0) {
-            done.complete(new ActionResult(name, "TIMEOUT", name + ": sent SIG" + reload.signal() + " to pid " + pid
-                    + ", but its workers were not replaced within " + Lifecycle.human(reload.timeout()) + " (old "
-                    + before.size() + ", new " + fresh + "); see 'svctl logs " + name + "'", now, elapsed(t0)));
+            String within = Lifecycle.human(reload.timeout());
+            if (!replaced) {
+                log.warn("{}: reload failed: no new workers within {} (old {}, new {})", name, within, before.size(),
+                        fresh);
+                done.complete(new ActionResult(name, "FAILED", name + ": sent SIG" + reload.signal() + " to pid " + pid
+                        + ", but its workers were not replaced within " + within + " (old " + before.size() + ", new "
+                        + fresh + "): it did not take the new configuration; its own log says why ('svctl logs "
+                        + name + " --stderr')", now, elapsed(t0)));
+            } else {
+                done.complete(new ActionResult(name, "TIMEOUT", name + ": " + fresh + " new workers run, but old"
+                        + " worker" + (holding.size() == 1 ? " " : "s ") + sorted(holding) + " still hold"
+                        + (holding.size() == 1 ? "s" : "") + " a listening socket after " + within
+                        + ", so a new connection may still reach the old configuration until "
+                        + (holding.size() == 1 ? "it exits" : "they exit") + " (reload.timeout = " + within + ")",
+                        now, elapsed(t0)));
+            }
         } else {
-            timers.schedule(CONFIRM_POLL_NANOS, () -> awaitNewWorkers(name, pid, before, t0, deadline, reload, done));
+            timers.schedule(CONFIRM_POLL_NANOS, () -> awaitConfirmation(name, pid, before, t0, deadline, reload, done));
+        }
+    }
+
+    private static String sorted(Set<Integer> pids) {
+        return pids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    private static void close(AutoCloseable watch) {
+        try {
+            watch.close();
+        } catch (Exception e) {
+            log.warn("closing a reload's output watch failed: {}", e.toString());
         }
     }
 

@@ -5,8 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Reads process facts from /proc (proc(5)). Stateless; any thread. */
 public final class ProcFs {
@@ -127,6 +133,100 @@ public final class ProcFs {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /**
+     * Which of {@code pids} hold a listening socket, seen from the network namespace of
+     * {@code netPid}: a descriptor in /proc/PID/fd that links to {@code socket:[INODE]}, where INODE
+     * is a TCP socket in state LISTEN ({@code 0A}) in /proc/NETPID/net/tcp or tcp6, or a Unix socket
+     * that accepts connections (flag {@code __SO_ACCEPTCON}, {@code 00010000}) in net/unix (proc(5)).
+     * A process that is gone or a zombie holds none; one whose descriptors cannot be read (another
+     * user's, without the right to look) counts as holding one, since nobody can tell. The network
+     * tables are read only when some process holds a socket at all.
+     */
+    public static Set<Integer> holdingListeningSockets(int netPid, Collection<Integer> pids) {
+        Set<Integer> holding = new HashSet<>();
+        Map<Integer, Set<Long>> sockets = new HashMap<>();
+        for (int pid : pids) {
+            if (!liveProcess(pid)) {
+                continue;
+            }
+            try {
+                Set<Long> inodes = socketInodes(pid);
+                if (!inodes.isEmpty()) {
+                    sockets.put(pid, inodes);
+                }
+            } catch (NoSuchFileException gone) {
+                // ended meanwhile: holds nothing
+            } catch (IOException unreadable) {
+                holding.add(pid);
+            }
+        }
+        if (sockets.isEmpty()) {
+            return holding;
+        }
+        Set<Long> listening = listeningInodes(netPid);
+        sockets.forEach((pid, inodes) -> {
+            if (inodes.stream().anyMatch(listening::contains)) {
+                holding.add(pid);
+            }
+        });
+        return holding;
+    }
+
+    /** The inodes of the sockets {@code pid} has open (its /proc/PID/fd links {@code socket:[N]}). */
+    private static Set<Long> socketInodes(int pid) throws IOException {
+        Set<Long> inodes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(pid + "/fd"))) {
+            for (Path fd : fds) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (NoSuchFileException closed) {
+                    continue; // closed since the listing
+                }
+                if (target.startsWith("socket:[") && target.endsWith("]")) {
+                    inodes.add(Long.parseLong(target, 8, target.length() - 1, 10));
+                }
+            }
+        }
+        return inodes;
+    }
+
+    /** Inodes of the listening TCP (v4, v6) and Unix sockets in the network namespace of {@code netPid}. */
+    private static Set<Long> listeningInodes(int netPid) {
+        Set<Long> inodes = new HashSet<>();
+        Path net = PROC.resolve(netPid + "/net");
+        for (String table : List.of("tcp", "tcp6")) {
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+            for (String[] f : rows(net.resolve(table))) {
+                if (f.length > 9 && f[3].equals("0A") && isNumber(f[9])) {
+                    inodes.add(Long.parseLong(f[9]));
+                }
+            }
+        }
+        // Num RefCount Protocol Flags Type St Inode [Path]
+        for (String[] f : rows(net.resolve("unix"))) {
+            if (f.length > 6 && f[3].matches("[0-9A-Fa-f]{1,16}") && isNumber(f[6])
+                    && (Long.parseLong(f[3], 16) & 0x10000) != 0) {
+                inodes.add(Long.parseLong(f[6]));
+            }
+        }
+        return inodes;
+    }
+
+    /** The rows of a /proc/net table after its header, split at blanks; none when it cannot be read. */
+    private static List<String[]> rows(Path table) {
+        List<String[]> rows = new ArrayList<>();
+        try {
+            List<String> lines = Files.readAllLines(table);
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                rows.add(line.trim().split("\\s+"));
+            }
+        } catch (IOException e) {
+            return rows;
+        }
+        return rows;
     }
 
     private static String stat(int pid) {

@@ -8,7 +8,7 @@ import org.quartz.spi.ThreadPool;
 /**
  * Quartz's worker "pool": one thread, started when a trigger fires and ended 10 s after the last
  * one. Quartz's {@code SimpleThreadPool} keeps its workers and each wakes every 500 ms while idle
- * (java-platform-notes §10: 2 wakeups/s even with threadCount 1); svd's fired triggers only start
+ * (docs/decisions/0004 §3: each idle worker wakes twice a second); svd's fired triggers only start
  * a run and return, so a thread on demand costs nothing between runs. Public with a no-argument
  * constructor because Quartz instantiates it by name ({@code org.quartz.threadPool.class}).
  * Thread-safe.

@@ -11,7 +11,7 @@ import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * Builds svd's Quartz scheduler from explicit properties: no classpath {@code quartz.properties}, no
- * default-scheduler singleton (java-platform-notes §7), RAMJobStore, and one worker thread that exists
+ * default-scheduler singleton (docs/decisions/0004 §3), RAMJobStore, and one worker thread that exists
  * only while triggers fire ({@link OnDemandThreadPool}): a fired trigger only starts a run and returns.
  * Stateless; any thread.
  */

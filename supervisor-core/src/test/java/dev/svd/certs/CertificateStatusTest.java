@@ -61,4 +61,29 @@ class CertificateStatusTest {
                 + " placeholder certificate: exited 1", Optional.empty(), Optional.empty(), NOW).message())
                 .isEqualTo("no certificate: openssl could not make a placeholder certificate: exited 1");
     }
+
+    @Test
+    void issue11ExistingFilesSayWhereTheyCameFromAndThatCertbotsCertificateIsNotInstalled() {
+        CertificateFile bought = new CertificateFile(List.of("a.test"), "CN=a.test,O=Example", "CN=Some CA", NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(29)), "5107AB0C", "CD", false);
+        CertificateStatus s = CertificateStatus.of(CertbotTest.SPEC, Optional.of(bought), true, "", Optional.empty(),
+                Optional.empty(), NOW);
+        assertThat(s.source()).isEqualTo(CertificateStatus.Source.EXISTING);
+        assertThat(s.placeholder()).isFalse();
+        assertThat(s.daysLeft()).isEqualTo(29);
+        assertThat(s.message()).isEqualTo("existing files, not issued by svd (subject CN=a.test,O=Example): valid for 29 days");
+        RenewalResult notInstalled = new RenewalResult("site", RenewalResult.Outcome.NOT_INSTALLED,
+                "issued /le/live/site/fullchain.pem (serial 1A, until 2031-11-25T12:00:00Z), not installed: ...", "5107AB0C",
+                NOW, Duration.ofSeconds(3));
+        assertThat(notInstalled.ok()).isTrue();
+        assertThat(CertificateStatus.of(CertbotTest.SPEC, Optional.of(bought), true, "", Optional.of(notInstalled),
+                Optional.empty(), NOW).message()).isEqualTo("existing files, not issued by svd (subject CN=a.test,O=Example):"
+                + " valid for 29 days; certbot's certificate issued /le/live/site/fullchain.pem (serial 1A, until"
+                + " 2031-11-25T12:00:00Z), not installed: ...");
+        // a placeholder-like subject in the operator's own file does not make it svd's placeholder
+        CertificateFile copied = new CertificateFile(List.of("a.test"), "O=svd placeholder,CN=a.test", "O=svd placeholder,CN=a.test",
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(6)), "2B", "EF", true);
+        assertThat(CertificateStatus.of(CertbotTest.SPEC, Optional.of(copied), true, "", Optional.empty(), Optional.empty(), NOW)
+                .source()).isEqualTo(CertificateStatus.Source.EXISTING);
+    }
 }

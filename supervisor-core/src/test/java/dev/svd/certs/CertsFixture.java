@@ -31,6 +31,12 @@ final class CertsFixture {
      * in {@code state/certs/site/}.
      */
     static String nginxConf(Path nginx, int httpPort, Path challengeRoot, int tlsPort, Path state) {
+        return nginxConf(nginx, httpPort, challengeRoot, tlsPort, state.resolve("certs/site/fullchain.pem"),
+                state.resolve("certs/site/privkey.pem"));
+    }
+
+    /** The same, serving the certificate at {@code cert} and its key at {@code key}. */
+    static String nginxConf(Path nginx, int httpPort, Path challengeRoot, int tlsPort, Path cert, Path key) {
         return """
                 user root;
                 worker_processes 1;
@@ -48,12 +54,12 @@ final class CertsFixture {
                     }
                     server {
                         listen 127.0.0.1:%4$d ssl;
-                        ssl_certificate     %5$s/certs/site/fullchain.pem;
-                        ssl_certificate_key %5$s/certs/site/privkey.pem;
+                        ssl_certificate     %5$s;
+                        ssl_certificate_key %6$s;
                         location / { return 200 "ok\\n"; }
                     }
                 }
-                """.formatted(nginx, httpPort, challengeRoot, tlsPort, state);
+                """.formatted(nginx, httpPort, challengeRoot, tlsPort, cert, key);
     }
 
     /** svd stops nginx itself on TERM; whatever is left (nginx by its pid file, pebble) is killed by PID. */

@@ -124,6 +124,41 @@ class CertificateProblemsTest {
     }
 
     @Test
+    void anExistingValidPairIsAccepted() throws Exception {
+        Path cert = ExistingPairTest.resource(dir, "valid-ec.pem");
+        Path key = ExistingPairTest.resource(dir, "valid-ec.key");
+        CertificateSpec c = files.load(config(valid() + "\n  cert = \"" + cert + "\"\n  key = \"" + key + "\""))
+                .certificates().get("site");
+        assertThat(c.cert()).isEqualTo(cert);
+    }
+
+    @Test
+    void issue11AnExpiredExistingCertificateIsRefusedAtItsCertLine() throws Exception {
+        Path cert = ExistingPairTest.resource(dir, "expired.pem");
+        Path key = ExistingPairTest.resource(dir, "expired.key");
+        assertThat(files.problems(config(valid() + "\n  cert = \"" + cert + "\"\n  key = \"" + key + "\""))).singleElement()
+                .asString().startsWith(files.at(7) + "certificates.site.cert: " + cert + " is a certificate svd did not create"
+                        + " (subject O=Operator Test,CN=shop.test, serial E1D), and it expired at 2020-02-01T00:00:00Z");
+    }
+
+    @Test
+    void issue11AKeyThatIsNotTheCertificatesIsRefusedAtItsKeyLine() throws Exception {
+        Path cert = ExistingPairTest.resource(dir, "valid-ec.pem");
+        Path key = ExistingPairTest.resource(dir, "other-ec.key");
+        assertThat(files.problems(config(valid() + "\n  cert = \"" + cert + "\"\n  key = \"" + key + "\""))).singleElement()
+                .asString().startsWith(files.at(8) + "certificates.site.key: " + key + " is a file svd did not create, and it is"
+                        + " not the private key of this certificate");
+    }
+
+    @Test
+    void svdsPlaceholderDirectoryIsNotACertPath() {
+        assertThat(files.problems(config(valid() + "\n  key = \"/var/lib/svd/certs/site/placeholder/privkey.pem\"")))
+                .containsExactly(files.at(7) + "certificates.site.key: /var/lib/svd/certs/site/placeholder/privkey.pem is inside"
+                        + " svd's placeholder directory /var/lib/svd/certs/site/placeholder, which svd replaces and removes; leave"
+                        + " it out to use /var/lib/svd/certs/site");
+    }
+
+    @Test
     void relativePathsAndUnknownKeys() {
         assertThat(files.problems(config(valid() + "\n  key = site.key\n  warn-day = 3"))).containsExactly(
                 files.at(7) + "certificates.site.key: expected an absolute path (was \"site.key\")",

@@ -27,6 +27,7 @@ class ProfileTest {
         assertThat(nginx.reload().check()).containsExactly("nginx", "-t", "-c", "/etc/x.conf", "-g", "daemon off;");
         assertThat(nginx.reload().signal()).isEqualTo(Signal.HUP);
         assertThat(nginx.reload().confirm()).isEqualTo(ReloadSpec.Confirm.WORKERS);
+        assertThat(nginx.reload().failureMark()).contains("[emerg]");
         assertThat(nginx.reopenSignal()).contains(Signal.USR1);
         assertThat(nginx.pidFile()).isEmpty();
     }
@@ -42,6 +43,7 @@ class ProfileTest {
                 """).services().get("app");
         assertThat(g.stop()).isEqualTo(new StopSpec(Signal.TERM, Duration.ofSeconds(30)));
         assertThat(g.reload().check()).startsWith("gunicorn", "--check-config", "--workers");
+        assertThat(g.reload().failureMark()).isEmpty();
         assertThat(g.pidFile()).contains(Path.of("/tmp/run/g.pid"));
     }
 
@@ -62,6 +64,23 @@ class ProfileTest {
         assertThat(nginx.reload().check()).isEmpty();
         assertThat(nginx.reopenSignal()).contains(Signal.HUP);
         assertThat(nginx.essential()).isTrue();
+    }
+
+    @Test
+    void failureMarkIsSetOrTurnedOffWithAnEmptyString() throws Exception {
+        SupervisorSpec config = files.load("""
+                services.nginx { command = ["nginx"], profile = nginx, reload.failure-mark = "" }
+                services.app { command = ["nginx"], reload.failure-mark = "FATAL" }
+                """);
+        assertThat(config.services().get("nginx").reload().failureMark()).isEmpty();
+        assertThat(config.services().get("app").reload().failureMark()).contains("FATAL");
+    }
+
+    @Test
+    void failureMarkMustBeAString() {
+        assertThat(files.problems("services.web { command = [nginx], reload.failure-mark = [emerg] }"))
+                .singleElement().asString().contains("services.web.reload.failure-mark")
+                .contains("expected a string such as \"[emerg]\"");
     }
 
     @Test

@@ -74,7 +74,8 @@ class ServiceProblemsTest {
 
     @Test
     void userMustExist() {
-        assertThat(oneProblem("  user = \"www-dat\"")).isEqualTo(files.at(3) + "services.web.user: no such user \"www-dat\"");
+        assertThat(oneProblem("  user = \"www-dat\"")).isEqualTo(files.at(3) + "services.web.user: no such user \"www-dat\""
+                + " in /etc/passwd (a service runs as a user listed there, by name or uid)");
     }
 
     @Test

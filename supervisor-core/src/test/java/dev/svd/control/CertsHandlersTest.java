@@ -30,7 +30,7 @@ class CertsHandlersTest {
         CertificateFile file = new CertificateFile(List.of("a.test"), "CN=a.test", "CN=Pebble Intermediate CA 1", NOW,
                 NOW.plus(Duration.ofDays(90)), "2B", "AB", false);
         CertificateStatus status = new CertificateStatus("site", List.of("a.test"), Optional.of(file), false, 90, false,
-                "valid for 90 days", Optional.of(RENEWED), Optional.empty());
+                "valid for 90 days", Optional.of(RENEWED), Optional.empty(), CertificateStatus.Source.CERTBOT);
         return new CertificateControl() {
             @Override
             public List<CertificateStatus> certificates() {
@@ -50,7 +50,7 @@ class CertsHandlersTest {
         JsonObject result = new CertsHandler(certificates(RENEWED), Clock.fixed(NOW, ZoneOffset.UTC)).handle(JsonObject.EMPTY, null);
         assertThat(result.toJson()).isEqualTo("{\"certificates\":[{\"name\":\"site\",\"domains\":[\"a.test\"],"
                 + "\"placeholder\":false,\"warning\":false,\"days_left\":90,\"message\":\"valid for 90 days\","
-                + "\"subject_names\":[\"a.test\"],\"issuer\":\"CN=Pebble Intermediate CA 1\",\"serial\":\"2B\","
+                + "\"source\":\"certbot\",\"subject_names\":[\"a.test\"],\"subject\":\"CN=a.test\",\"issuer\":\"CN=Pebble Intermediate CA 1\",\"serial\":\"2B\","
                 + "\"not_after\":\"2027-02-23T12:00:00Z\",\"sha256\":\"AB\",\"last_result\":{\"name\":\"site\","
                 + "\"outcome\":\"renewed\",\"ok\":true,\"message\":\"serial 1A -> 2B until 2031-11-25T12:00:00Z, served by nginx\","
                 + "\"serial\":\"2B\",\"at\":\"2026-11-25T12:00:00Z\",\"took_ms\":2500},\"next_attempt\":null}],"

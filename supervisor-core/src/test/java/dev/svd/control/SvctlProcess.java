@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
  * Runs svctl as its own JVM with only its own classes on the class path, as the launcher does.
  * Every process it starts is killed when the test ends, also when the test fails.
  */
-final class SvctlProcess implements AutoCloseable {
+public final class SvctlProcess implements AutoCloseable {
     /** What one svctl run printed and how it exited. */
-    record Result(int exit, String out, String err) {}
+    public record Result(int exit, String out, String err) {}
 
     private final Path socket;
     private final List<Process> started = new ArrayList<>();
 
-    SvctlProcess(Path socket) {
+    public SvctlProcess(Path socket) {
         this.socket = socket;
     }
 
@@ -58,12 +58,12 @@ final class SvctlProcess implements AutoCloseable {
     }
 
     /** Runs svctl to completion (at most 30 s). */
-    Result run(String... args) throws Exception {
+    public Result run(String... args) throws Exception {
         return run(java.util.Map.of(), args);
     }
 
     /** Runs svctl to completion (at most 30 s) with these environment variables added. */
-    Result run(java.util.Map<String, String> env, String... args) throws Exception {
+    public Result run(java.util.Map<String, String> env, String... args) throws Exception {
         Process p = start(env, args);
         p.getOutputStream().close();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));

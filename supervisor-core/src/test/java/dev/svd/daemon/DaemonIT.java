@@ -91,7 +91,7 @@ class DaemonIT {
                             + " --check-config --pid " + pid + " x:app` SIGHUP (confirm: new workers), start-seconds 1s,"
                             + " profile gunicorn, reopen logs SIGUSR1, removes " + pid + " before start")
                     .contains("restart always, stop SIGQUIT then SIGKILL after 10s, reload after `/usr/sbin/nginx -t -g"
-                            + " daemon off;` SIGHUP (confirm: new workers), start-seconds 1s, profile nginx,"
+                            + " daemon off;` SIGHUP (confirm: new workers) (fails on output \"[emerg]\"), start-seconds 1s, profile nginx,"
                             + " reopen logs SIGUSR1, after app")
                     .contains("warning: stopping may take up to 40s, more than svd.stop-budget 9s");
         }

@@ -50,4 +50,16 @@ class StopBudgetTest {
         assertThat(StopBudget.warning(c)).get().asString().contains("up to 10s")
                 .contains("web (stop.timeout 3s) then app (stop.timeout 3s) then db (stop.timeout 4s)");
     }
+
+    @Test
+    void aLongChainNamesItsFirstEightServicesAndCountsTheRest() {
+        ServiceSpec[] chain = new ServiceSpec[20];
+        for (int i = 0; i < chain.length; i++) {
+            chain[i] = i == 0 ? svc("s0", 1) : svc("s" + i, 1, "s" + (i - 1));
+        }
+        SupervisorSpec c = config(Duration.ofSeconds(9), chain);
+        assertThat(StopBudget.warning(c)).get().asString().contains("up to 20s")
+                .contains("s19 (stop.timeout 1s) then s18").contains("then s12 (stop.timeout 1s) then 12 more services, down to s0;")
+                .doesNotContain("s11 (");
+    }
 }

@@ -68,16 +68,92 @@ class ReloadIT {
         }
     }
 
+    /**
+     * A master like gunicorn's (python3): a listening socket shared by two workers; on HUP two new
+     * workers, then SIGQUIT to the old ones, which close their copy of the socket when argv[1] is
+     * "close" (as nginx's old workers do) and keep it otherwise; either way they stay alive.
+     */
+    private static final String LISTENING_MASTER = """
+            import os, signal, socket, sys, time
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            def quit(*_):
+                if sys.argv[1] == "close":
+                    s.close()
+            def worker():
+                pid = os.fork()
+                if pid == 0:
+                    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                    signal.signal(signal.SIGQUIT, quit)
+                    while True:
+                        time.sleep(1000)
+                return pid
+            workers = [worker(), worker()]
+            def hup(*_):
+                global workers
+                old, workers = workers, [worker(), worker()]
+                for w in old:
+                    os.kill(w, signal.SIGQUIT)
+            signal.signal(signal.SIGHUP, hup)
+            while True:
+                signal.pause()
+            """;
+
+    private static ServiceSpec listeningMaster(String oldWorkers, Duration timeout) {
+        return ServiceSpec.of("master", List.of("python3", "-c", LISTENING_MASTER, oldWorkers))
+                .withStartSeconds(Duration.ZERO)
+                .with(b -> b.reload = new ReloadSpec(List.of(), Signal.HUP, ReloadSpec.Confirm.WORKERS, timeout));
+    }
+
     @Test
-    void reloadThatReplacesNoWorkerTimesOutWithTheReason() {
+    void reloadIsConfirmedOnceNoOldWorkerHoldsTheListeningSocketWhileTheyStillRun() {
+        try (RunningEngine r = new RunningEngine(dir, listeningMaster("close", Duration.ofMinutes(2))).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            List<Integer> before = workers(r);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcFs.holdingListeningSockets(r.snapshot("master").pid(),
+                    before).containsAll(before));
+
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+
+            assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(result.message()).startsWith("reloaded: 2 new workers replace 2 (SIGHUP); every new connection"
+                    + " reaches a new worker (2 old still finishing theirs)");
+            assertThat(before).as("old workers that closed their listening socket need not exit first")
+                    .allMatch(ProcFs::liveProcess);
+            assertThat(ProcFs.holdingListeningSockets(r.snapshot("master").pid(), before)).isEmpty();
+        }
+    }
+
+    @Test
+    void oldWorkersThatKeepTheListeningSocketKeepTheReloadUnconfirmed() {
+        try (RunningEngine r = new RunningEngine(dir, listeningMaster("keep", Duration.ofMillis(500))).start()) {
+            r.awaitState("master", ServiceState.RUNNING);
+            List<Integer> before = workers(r);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcFs.holdingListeningSockets(r.snapshot("master").pid(),
+                    before).containsAll(before));
+
+            ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
+
+            assertThat(result.error()).as(result.message()).isEqualTo("TIMEOUT");
+            assertThat(result.message()).contains("master: 2 new workers run, but old workers "
+                    + before.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + " still hold a listening socket after 500ms, so a new connection may still reach the old"
+                    + " configuration until they exit");
+        }
+    }
+
+    @Test
+    void reloadThatReplacesNoWorkerFailsWithTheReason() {
         ReloadSpec reload = new ReloadSpec(List.of(), Signal.HUP, ReloadSpec.Confirm.WORKERS, Duration.ofMillis(300));
         String deaf = "trap '' HUP; sleep 1000 & sleep 1000 & while :; do wait; done";
         try (RunningEngine r = new RunningEngine(dir, master(deaf, reload)).start()) {
             r.awaitState("master", ServiceState.RUNNING);
             workers(r);
             ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
-            assertThat(result.error()).isEqualTo("TIMEOUT");
-            assertThat(result.message()).contains("workers were not replaced within 300ms (old 2, new 0)");
+            assertThat(result.error()).as("waiting longer would not help").isEqualTo("FAILED");
+            assertThat(result.message()).contains("workers were not replaced within 300ms (old 2, new 0)")
+                    .contains("'svctl logs master --stderr'");
         }
     }
 

@@ -85,6 +85,11 @@ final class RunningEngine implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<Integer> holdingListeners(int pid, java.util.Collection<Integer> workers) {
+                return os.holdingListeners(pid, workers);
+            }
+
+            @Override
             public void exited(int pid) {
                 os.exited(pid);
             }

@@ -61,6 +61,7 @@ final class ReferenceStack implements AutoCloseable {
     private URI acmeServer;
     private Optional<Path> acmeCa = Optional.empty();
     private Optional<String> onLeftover = Optional.empty();
+    private Optional<String> extraConfig = Optional.empty();
     private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
     private final ScheduledExecutorService recorder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stack-process-recorder");
@@ -122,6 +123,14 @@ final class ReferenceStack implements AutoCloseable {
         onLeftover = Optional.of(policy);
     }
 
+    /**
+     * HOCON that svd reads after conf/svd.conf (which it includes), overriding its keys, such as
+     * {@code services.nginx.reload.timeout = 10m}; before {@link #start()}.
+     */
+    void extraConfig(String hocon) {
+        extraConfig = Optional.of(hocon);
+    }
+
     /** svd's control socket, for requests without a svctl JVM each. */
     SvdSocket socket() {
         return new SvdSocket(dir.resolve("svd.sock"));
@@ -129,10 +138,16 @@ final class ReferenceStack implements AutoCloseable {
 
     /** Starts svd on conf/svd.conf, its stdout and stderr in svd.out and svd.err. */
     void start() throws IOException {
+        Path config = repo.resolve("conf/svd.conf");
+        if (extraConfig.isPresent()) {
+            Path combined = dir.resolve("svd-test.conf");
+            Files.writeString(combined, "include file(\"" + config + "\")\n" + extraConfig.get() + "\n");
+            config = combined;
+        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Svd.class.getName(),
-                "--config", repo.resolve("conf/svd.conf").toString()));
+                "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
                 .redirectError(dir.resolve("svd.err").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

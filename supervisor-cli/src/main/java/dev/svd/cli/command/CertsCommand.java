@@ -40,8 +40,8 @@ public final class CertsCommand implements Command {
                 ("waiting for certificate: ...", "valid for 89 days", the last failure and next attempt).
                 Exit code 3 when one is a placeholder, expired, or below warn-days.
                   --json   print the daemon's answer: {"certificates":[{"name","domains","placeholder","warning",
-                           "days_left","message","subject_names","issuer","serial","not_after","sha256",
-                           "last_result","next_attempt"}]}
+                           "days_left","message","source","subject_names","subject","issuer","serial","not_after",
+                           "sha256","last_result","next_attempt"}]}
                 renew NAME runs certbot renew now (the first issuance while svd serves its placeholder);
                   --force  renew even when not due (certbot --force-renewal)
                 It prints the result, and fails (exit 1) with the cause when the run failed.

@@ -2,7 +2,7 @@ package dev.svd.cli.command;
 
 /**
  * The one list of svctl's commands. {@link #lookup} builds only the command asked for, so a run
- * loads one command class (startup time, java-platform-notes §9).
+ * loads one command class (startup time, docs/decisions/0004 §4).
  */
 public final class Commands {
     /** In the order {@code svctl help} lists them. */
