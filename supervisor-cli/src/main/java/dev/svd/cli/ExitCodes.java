@@ -2,7 +2,7 @@ package dev.svd.cli;
 
 /**
  * svctl's exit codes. A contract (docs/svctl.md): scripts test them, so they never change meaning.
- * 3 and 4 follow systemctl status; 69 is EX_UNAVAILABLE from sysexits.h.
+ * 3 and 4 follow systemctl status; 69 is EX_UNAVAILABLE and 77 EX_NOPERM from sysexits.h.
  */
 public final class ExitCodes {
     /** Everything asked for happened. */
@@ -15,8 +15,10 @@ public final class ExitCodes {
     public static final int NOT_RUNNING = 3;
     /** A named service is not configured. */
     public static final int UNKNOWN_SERVICE = 4;
-    /** svd could not be reached on its socket. */
+    /** svd could not be reached on its socket, or did not answer in time. */
     public static final int UNAVAILABLE = 69;
+    /** The socket belongs to a user svctl does not trust to be svd; nothing was sent. */
+    public static final int UNTRUSTED_SOCKET = 77;
 
     private ExitCodes() {}
 }

@@ -1,6 +1,7 @@
 package dev.svd.cli;
 
 import dev.svd.cli.client.SvdClient;
+import dev.svd.cli.client.Timeouts;
 import dev.svd.cli.client.UnreachableException;
 import dev.svd.cli.render.ErrorTable;
 import dev.svd.cli.render.Style;
@@ -12,20 +13,30 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * What one svctl run works with: the socket, stdout for results, stderr for diagnostics, and the
- * colour decision. Single-threaded.
+ * What one svctl run works with: the socket, how long to wait for svd, whose socket to trust,
+ * stdout for results, stderr for diagnostics, and the colour decision. Single-threaded.
  */
 public final class Invocation {
     private final Path socket;
     private final PrintStream out;
     private final PrintStream err;
     private final Style style;
+    private final Timeouts timeouts;
+    private final String trustedOwner;
 
     public Invocation(Path socket, PrintStream out, PrintStream err, Style style) {
+        this(socket, out, err, style, Timeouts.DEFAULT, null);
+    }
+
+    /** @param trustedOwner one more user whose socket is svd's ({@code SVCTL_SOCKET_OWNER}), or null */
+    public Invocation(Path socket, PrintStream out, PrintStream err, Style style, Timeouts timeouts,
+                      String trustedOwner) {
         this.socket = socket;
         this.out = out;
         this.err = err;
         this.style = style;
+        this.timeouts = timeouts;
+        this.trustedOwner = trustedOwner;
     }
 
     public Path socket() {
@@ -45,7 +56,7 @@ public final class Invocation {
     }
 
     public SvdClient connect() throws UnreachableException {
-        return SvdClient.connect(socket);
+        return SvdClient.connect(socket, timeouts, trustedOwner);
     }
 
     /** One request on a fresh connection; returns svd's final answer. */

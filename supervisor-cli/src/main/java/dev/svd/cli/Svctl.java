@@ -1,5 +1,7 @@
 package dev.svd.cli;
 
+import dev.svd.cli.client.SvdClient;
+import dev.svd.cli.client.Timeouts;
 import dev.svd.cli.client.UnreachableException;
 import dev.svd.cli.command.Command;
 import dev.svd.cli.command.Commands;
@@ -22,14 +24,26 @@ public final class Svctl {
 
     public static void main(String[] args) {
         int code = run(args, System.getenv(Protocol.SOCKET_ENV), System.getenv("NO_COLOR"),
+                System.getenv(Timeouts.ENV), System.getenv(SvdClient.SOCKET_OWNER_ENV),
                 System.console() != null, System.out, System.err);
         System.out.flush();
         System.exit(code);
     }
 
-    /** Runs one command line; returns the exit code. Never exits: tests call this directly. */
+    /** Runs one command line with the default timeouts; returns the exit code. */
     public static int run(String[] argv, String socketEnv, String noColorEnv, boolean terminal,
                           PrintStream out, PrintStream err) {
+        return run(argv, socketEnv, noColorEnv, null, null, terminal, out, err);
+    }
+
+    /**
+     * Runs one command line; returns the exit code. Never exits: tests call this directly.
+     *
+     * @param timeoutEnv     {@code SVCTL_TIMEOUT}, or null
+     * @param socketOwnerEnv {@code SVCTL_SOCKET_OWNER}, or null
+     */
+    public static int run(String[] argv, String socketEnv, String noColorEnv, String timeoutEnv,
+                          String socketOwnerEnv, boolean terminal, PrintStream out, PrintStream err) {
         Style style = Style.detect(noColorEnv, terminal);
         String socket = socketEnv == null || socketEnv.isEmpty() ? Protocol.DEFAULT_SOCKET : socketEnv;
         List<String> rest = new ArrayList<>();
@@ -62,7 +76,8 @@ public final class Svctl {
             if (socket.isEmpty()) {
                 throw new UsageException("--socket: empty path");
             }
-            Invocation inv = new Invocation(Path.of(socket), out, err, style);
+            Invocation inv = new Invocation(Path.of(socket), out, err, style, Timeouts.fromEnv(timeoutEnv),
+                    socketOwnerEnv == null || socketOwnerEnv.isEmpty() ? null : socketOwnerEnv);
             if (commandName == null) {
                 if (wantsHelp) {
                     out.print(HelpCommand.overview());
@@ -91,7 +106,7 @@ public final class Svctl {
             return ExitCodes.USAGE;
         } catch (UnreachableException e) {
             err.println("svctl: " + e.getMessage());
-            return ExitCodes.UNAVAILABLE;
+            return e.exitCode();
         } catch (IOException e) {
             err.println("svctl: lost the connection to svd at " + socket + ": " + e.getMessage());
             return ExitCodes.UNAVAILABLE;

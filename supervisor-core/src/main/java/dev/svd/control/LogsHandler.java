@@ -10,7 +10,10 @@ import java.util.List;
 /**
  * {@code logs}: {@code {"name":"web","lines":10,"stream":"stdout","follow":false}} sends the last
  * lines as items {@code {"line":"..."}}; with follow, keeps sending new lines until the client hangs
- * up. A line written between the tail and the subscription may be missed.
+ * up. A line written between the tail and the subscription may be missed. {@code "stream":"both"}
+ * merges stdout and stderr in the order their lines arrived. The result {@code {"lines":N,"bytes":B}}
+ * says how many bytes the service wrote on those streams since svd started it, so that a client can
+ * tell "nothing written" from "no complete line kept" (docs/protocol.md).
  */
 final class LogsHandler implements RequestHandler {
     static final int MAX_LINES = 10_000;
@@ -30,13 +33,16 @@ final class LogsHandler implements RequestHandler {
             throw new RequestException(ErrorCode.BAD_REQUEST, "args.lines: expected 0.." + MAX_LINES + " (was " + lines + ")");
         }
         String streamName = args.string("stream");
-        OutputStream stream;
+        OutputStream stream; // null: both
         if (streamName == null || streamName.equals("stdout")) {
             stream = OutputStream.STDOUT;
         } else if (streamName.equals("stderr")) {
             stream = OutputStream.STDERR;
+        } else if (streamName.equals("both")) {
+            stream = null;
         } else {
-            throw new RequestException(ErrorCode.BAD_REQUEST, "args.stream: expected stdout or stderr (was " + streamName + ")");
+            throw new RequestException(ErrorCode.BAD_REQUEST, "args.stream: expected stdout, stderr or both (was "
+                    + streamName + ")");
         }
         if (control.service(name).isEmpty()) {
             String job = name.startsWith("job-") ? name.substring(4) : name;
@@ -52,7 +58,11 @@ final class LogsHandler implements RequestHandler {
         }
         if (args.boolOr("follow", false)) {
             Exchange.Follower follower = exchange.follower();
-            try (AutoCloseable sub = control.followOutput(name, stream, l -> follower.offer(line(l)))) {
+            // Both streams: two subscriptions to one queue; the pump thread delivers lines in arrival order.
+            try (AutoCloseable out = stream == OutputStream.STDERR ? null
+                        : control.followOutput(name, OutputStream.STDOUT, l -> follower.offer(line(l)));
+                 AutoCloseable err = stream == OutputStream.STDOUT ? null
+                        : control.followOutput(name, OutputStream.STDERR, l -> follower.offer(line(l)))) {
                 follower.pump(item -> true);
             } catch (RequestException | InterruptedException | IOException e) {
                 throw e;
@@ -60,7 +70,12 @@ final class LogsHandler implements RequestHandler {
                 throw new IllegalStateException("closing the output subscription of " + name + " failed", e);
             }
         }
-        return JsonObject.builder().put("lines", tail.size()).build();
+        JsonObject.Builder result = JsonObject.builder().put("lines", tail.size());
+        long bytes = control.outputBytes(name, stream);
+        if (bytes >= 0) {
+            result.put("bytes", bytes);
+        }
+        return result.build();
     }
 
     private static JsonObject line(String text) {

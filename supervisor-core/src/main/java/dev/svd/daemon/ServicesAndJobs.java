@@ -89,6 +89,11 @@ final class ServicesAndJobs implements SupervisorControl {
     }
 
     @Override
+    public long outputBytes(String name, OutputStream stream) {
+        return engine.outputBytes(name, stream);
+    }
+
+    @Override
     public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
         return engine.followOutput(name, stream, sink);
     }

@@ -545,6 +545,11 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     }
 
     @Override
+    public long outputBytes(String name, OutputStream stream) {
+        return outputs.bytes(name, stream);
+    }
+
+    @Override
     public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
         return outputs.follow(name, stream, sink);
     }

@@ -83,6 +83,12 @@ public final class LoggedOutputs implements OutputRegistry {
     }
 
     @Override
+    public long bytes(String service, OutputStream stream) {
+        ServiceOutput out = outputs.get(service);
+        return out == null ? 0 : out.bytes(stream);
+    }
+
+    @Override
     public AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink) {
         ServiceOutput out = outputs.get(service);
         return out == null ? () -> { } : out.follow(stream, sink);

@@ -11,7 +11,13 @@ public interface OutputRegistry {
     /** The listener for the service's next process (the same log file and tail across restarts). */
     OutputListener listenerFor(ServiceSpec spec);
 
+    /** The last lines of {@code stream}; {@code stream} null: of both, in arrival order (logs.ServiceOutput#tail). */
     List<String> tail(String service, int lines, OutputStream stream);
+
+    /** Bytes the service wrote on {@code stream} (null: both) since svd began keeping its output; -1 unknown. */
+    default long bytes(String service, OutputStream stream) {
+        return -1;
+    }
 
     AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink);
 

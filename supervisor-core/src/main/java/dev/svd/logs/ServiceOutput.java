@@ -4,6 +4,7 @@ import dev.svd.config.LogSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -15,14 +16,22 @@ import java.util.function.Consumer;
  * docs/logging.md.
  *
  * <p>Threads: {@link #accept}, {@link #endOfStream} and {@link #close} are called by one thread
- * at a time, the pump thread (os.OutputPump), and never block for long; {@link #tail} and
- * {@link #follow} may be called from any thread.
+ * at a time, the pump thread (os.OutputPump), and never block for long; {@link #tail},
+ * {@link #follow} and {@link #bytes} may be called from any thread.
+ *
+ * <p>Each chunk gets an arrival number, counted across both streams, which its lines keep in the
+ * tail: {@code tail(null, n)} merges the two tails in arrival order (svctl logs shows both streams
+ * by default, issue 11).
  */
 public final class ServiceOutput implements AutoCloseable {
     private final RotatingFile file;
     private final ConsoleFormatter console;
     private final StreamLines stdout;
     private final StreamLines stderr;
+    /** Chunks (and ends of stream) so far, both streams; written by the one thread at a time that accepts. */
+    private long arrivals;
+    private volatile long stdoutBytes;
+    private volatile long stderrBytes;
 
     /**
      * Opens (appends to) {@code logDir/SERVICE.log}, creating the directory; throws if it cannot.
@@ -63,8 +72,14 @@ public final class ServiceOutput implements AutoCloseable {
             return;
         }
         try {
+            // one writer at a time (see the class comment): a plain add to a volatile is safe here
+            if (stream == OutputStream.STDOUT) {
+                stdoutBytes += to - from;
+            } else {
+                stderrBytes += to - from;
+            }
             file.write(bytes);
-            of(stream).accept(bytes, from, to);
+            of(stream).accept(bytes, from, to, ++arrivals);
             if (console != null) {
                 console.flush();
             }
@@ -75,15 +90,45 @@ public final class ServiceOutput implements AutoCloseable {
 
     /** The stream reached end of file (the process closed it): a pending partial line is emitted. */
     public void endOfStream(OutputStream stream) {
-        of(stream).end();
+        of(stream).end(++arrivals);
         if (console != null) {
             console.flush();
         }
     }
 
-    /** The last {@code n} complete lines of {@code stream} (at most the spec's tail-lines), oldest first. */
+    /**
+     * The last {@code n} complete lines of {@code stream} (at most the spec's tail-lines), oldest
+     * first; {@code stream} null: of both streams, in the order their lines ended, the last {@code n}.
+     */
     public List<String> tail(OutputStream stream, int n) {
-        return of(stream).tail(n);
+        if (stream != null) {
+            return of(stream).tail(n);
+        }
+        List<TailBuffer.Line> out = stdout.tailLines(n);
+        List<TailBuffer.Line> err = stderr.tailLines(n);
+        List<String> merged = new ArrayList<>(Math.min(n, out.size() + err.size()));
+        int i = Math.max(0, out.size() + err.size() - n);
+        // Skip the oldest lines beyond n, then merge: both lists are in arrival order already.
+        int o = 0;
+        int e = 0;
+        while (o < out.size() || e < err.size()) {
+            boolean fromOut = e >= err.size() || (o < out.size() && out.get(o).seq() <= err.get(e).seq());
+            String text = fromOut ? out.get(o++).text() : err.get(e++).text();
+            if (i > 0) {
+                i--;
+            } else {
+                merged.add(text);
+            }
+        }
+        return merged;
+    }
+
+    /** Bytes received on {@code stream} (null: on both) since this output was opened, kept across restarts. */
+    public long bytes(OutputStream stream) {
+        if (stream == null) {
+            return stdoutBytes + stderrBytes;
+        }
+        return stream == OutputStream.STDOUT ? stdoutBytes : stderrBytes;
     }
 
     /**

@@ -26,8 +26,9 @@ final class StreamLines {
         };
     }
 
-    void accept(ByteBuffer chunk, int from, int to) {
-        tail.add(chunk, from, to);
+    /** {@code seq}: the chunk's arrival number among all chunks of the service (both streams). */
+    void accept(ByteBuffer chunk, int from, int to, long seq) {
+        tail.add(chunk, from, to, seq);
         LineSink sink = lineSink();
         if (sink == null) {
             splitter.discard();
@@ -36,9 +37,9 @@ final class StreamLines {
         }
     }
 
-    /** The stream reached end of file: a held partial line becomes a line. */
-    void end() {
-        tail.endLine();
+    /** The stream reached end of file: a held partial line becomes a line, arrived as {@code seq}. */
+    void end(long seq) {
+        tail.endLine(seq);
         LineSink sink = lineSink();
         if (sink == null) {
             splitter.discard();
@@ -49,6 +50,10 @@ final class StreamLines {
 
     List<String> tail(int n) {
         return tail.last(n);
+    }
+
+    List<TailBuffer.Line> tailLines(int n) {
+        return tail.lastLines(n);
     }
 
     AutoCloseable follow(Consumer<String> sink) {

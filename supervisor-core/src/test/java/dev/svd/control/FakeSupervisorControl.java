@@ -40,6 +40,8 @@ final class FakeSupervisorControl implements SupervisorControl {
     private final List<ServiceEvent> events = new ArrayList<>();
     private final List<Consumer<ServiceEvent>> eventSinks = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> outputSinks = new CopyOnWriteArrayList<>();
+    /** Followers of stderr: counted, never fed (writeOutput writes to stdout). */
+    private final List<Consumer<String>> stderrSinks = new CopyOnWriteArrayList<>();
     final List<String> signalsSent = new CopyOnWriteArrayList<>();
     final AtomicInteger shutdowns = new AtomicInteger();
     /** With jobs: {@code renew} (ran, succeeds when run) and {@code backup} (running: run answers BUSY). */
@@ -88,8 +90,9 @@ final class FakeSupervisorControl implements SupervisorControl {
         }
     }
 
+    /** Subscriptions to either stream: svctl logs -f of both streams makes two. */
     int outputFollowers() {
-        return outputSinks.size();
+        return outputSinks.size() + stderrSinks.size();
     }
 
     int eventFollowers() {
@@ -170,8 +173,9 @@ final class FakeSupervisorControl implements SupervisorControl {
 
     @Override
     public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
-        outputSinks.add(sink);
-        return () -> outputSinks.remove(sink);
+        List<Consumer<String>> sinks = stream == OutputStream.STDERR ? stderrSinks : outputSinks;
+        sinks.add(sink);
+        return () -> sinks.remove(sink);
     }
 
     @Override

@@ -67,6 +67,13 @@ class SvctlIT {
     }
 
     @Test
+    void statusOfOnlyUnknownNamesPrintsTheErrorWithoutAnEmptyTable() throws Exception {
+        SvctlProcess.Result r = svctl.run("status", "nosuch");
+        assertThat(r).isEqualTo(new SvctlProcess.Result(4, "", "svctl: no service named nosuch\n"
+                + "svctl: hint: svctl status lists the configured services\n"));
+    }
+
+    @Test
     void statusJsonIsTheDocumentedShape() throws Exception {
         SvctlProcess.Result r = svctl.run("status", "web", "db", "--json");
         assertThat(r.out()).isEqualTo("{\"services\":["
@@ -118,7 +125,8 @@ class SvctlIT {
         Process follow = svctl.start("logs", "web", "-n", "1", "-f");
         BufferedReader out = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).isEqualTo("GET /health 200");
-        await().atMost(Duration.ofSeconds(20)).until(() -> engine.outputFollowers() == 1);
+        // both streams by default: one subscription each
+        await().atMost(Duration.ofSeconds(20)).until(() -> engine.outputFollowers() == 2);
         engine.writeOutput("POST /login 302");
         assertThat(out.readLine()).isEqualTo("POST /login 302");
         follow.destroy();

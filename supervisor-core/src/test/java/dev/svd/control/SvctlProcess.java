@@ -38,12 +38,20 @@ public final class SvctlProcess implements AutoCloseable {
 
     /** Starts svctl with {@code --socket} and the given arguments; the caller reads its output. */
     Process start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with these environment variables added. */
+    Process start(java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", classPath(), "dev.svd.cli.Svctl", "--socket", socket.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("SVD_SOCKET");
         pb.environment().remove("NO_COLOR");
+        pb.environment().remove("SVCTL_TIMEOUT");
+        pb.environment().remove("SVCTL_SOCKET_OWNER");
+        pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
         return p;
@@ -51,7 +59,12 @@ public final class SvctlProcess implements AutoCloseable {
 
     /** Runs svctl to completion (at most 30 s). */
     public Result run(String... args) throws Exception {
-        Process p = start(args);
+        return run(java.util.Map.of(), args);
+    }
+
+    /** Runs svctl to completion (at most 30 s) with these environment variables added. */
+    public Result run(java.util.Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
         p.getOutputStream().close();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         String out = read(p.getInputStream());

@@ -40,6 +40,28 @@ class ServiceOutputTest {
     }
 
     @Test
+    void theTailOfBothStreamsHasTheirLinesInTheOrderTheyArrived() throws IOException {
+        try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console)) {
+            assertThat(output.tail(null, 10)).isEmpty();
+            assertThat(output.bytes(null)).isZero();
+            write(output, STDOUT, "one\n");
+            write(output, STDERR, "two\n");
+            write(output, STDOUT, "thr");
+            write(output, STDERR, "four\n");
+            write(output, STDOUT, "ee\nfive\n");
+            write(output, STDERR, "six\n");
+
+            assertThat(output.tail(null, 10)).containsExactly("one", "two", "four", "three", "five", "six");
+            assertThat(output.tail(null, 3)).containsExactly("three", "five", "six");
+            assertThat(output.tail(STDOUT, 10)).containsExactly("one", "three", "five");
+            assertThat(output.tail(STDERR, 10)).containsExactly("two", "four", "six");
+            assertThat(output.bytes(STDOUT)).isEqualTo(15);
+            assertThat(output.bytes(STDERR)).isEqualTo(13);
+            assertThat(output.bytes(null)).isEqualTo(28);
+        }
+    }
+
+    @Test
     void reopenAfterAnOutsideRotationWritesToAFreshFile() throws IOException {
         try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console)) {
             write(output, STDOUT, "before\n");

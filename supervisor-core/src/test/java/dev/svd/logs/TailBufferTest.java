@@ -127,6 +127,61 @@ class TailBufferTest {
         assertThat(tail.last(5)).isEmpty();
     }
 
+    @Test
+    void eachLineKeepsTheArrivalNumberOfTheChunkThatEndedItHoweverItWasDeferredOrCut() {
+        long seed = 20261207L;
+        Random random = new Random(seed);
+        for (int round = 0; round < 2000; round++) {
+            int capacity = 1 + random.nextInt(6);
+            int deferLimit = random.nextInt(40);
+            TailBuffer tail = new TailBuffer(capacity, deferLimit);
+            List<TailBuffer.Line> model = new ArrayList<>();
+            StringBuilder partial = new StringBuilder();
+            long seq = 0;
+            for (int chunk = random.nextInt(12); chunk >= 0; chunk--) {
+                seq += 1 + random.nextInt(3); // the other stream's chunks take numbers in between
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(20); i > 0; i--) {
+                    char c = random.nextInt(4) == 0 ? '\n' : (char) ('a' + random.nextInt(3));
+                    text.append(c);
+                    if (c == '\n') {
+                        model.add(new TailBuffer.Line(seq, partial.toString()));
+                        partial.setLength(0);
+                    } else {
+                        partial.append(c);
+                    }
+                }
+                byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+                tail.add(ByteBuffer.wrap(bytes), 0, bytes.length, seq);
+            }
+            List<TailBuffer.Line> expected = model.subList(Math.max(0, model.size() - capacity), model.size());
+            assertThat(tail.lastLines(capacity)).as("seed %d, round %d", seed, round).isEqualTo(expected);
+            tail.endLine(seq + 1);
+            if (partial.length() > 0) {
+                assertThat(tail.lastLines(1)).as("seed %d, round %d", seed, round)
+                        .containsExactly(new TailBuffer.Line(seq + 1, partial.toString()));
+            }
+        }
+    }
+
+    @Test
+    void aStreamOfTinyChunksKeepsEachLinesArrivalNumberPastTheLimitOfRememberedChunks() {
+        TailBuffer tail = new TailBuffer(5);
+        List<TailBuffer.Line> model = new ArrayList<>();
+        StringBuilder partial = new StringBuilder();
+        for (int seq = 1; seq <= 5 * TailBuffer.MAX_MARKS; seq++) {
+            char c = seq % 7 == 0 ? '\n' : (char) ('a' + seq % 3);
+            if (c == '\n') {
+                model.add(new TailBuffer.Line(seq, partial.toString()));
+                partial.setLength(0);
+            } else {
+                partial.append(c);
+            }
+            tail.add(ByteBuffer.wrap(new byte[] {(byte) c}), 0, 1, seq);
+        }
+        assertThat(tail.lastLines(5)).isEqualTo(model.subList(model.size() - 5, model.size()));
+    }
+
     private static void add(TailBuffer tail, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         tail.add(ByteBuffer.wrap(bytes), 0, bytes.length);

@@ -43,7 +43,8 @@ public final class StatusCommand implements Command {
     public String details() {
         return "Prints NAME STATE PID UPTIME RESTARTS HEALTH LAST-EXIT, one service per line.\n"
                 + "  --json   print {\"services\":[{\"name\",\"state\",\"pid\",\"restarts\",\"uptime_s\",\"health\",\"last_exit\"}]}\n"
-                + "Exit: 0 all running, 3 one is not running, 4 a name is not configured.\n";
+                + "Exit: 0 all running, 3 one is not running, 4 a name is not configured (the others are still\n"
+                + "shown; when none is configured, only the error is printed).\n";
     }
 
     @Override
@@ -63,7 +64,8 @@ public final class StatusCommand implements Command {
         int code = ExitCodes.OK;
         if (args.flag("--json")) {
             inv.out().println(json(list));
-        } else {
+        } else if (!list.isEmpty() || args.positionals().isEmpty()) {
+            // Only unknown names: the error alone, no empty header (issue 11).
             inv.out().print(table(list, inv));
             if (!args.positionals().isEmpty()) {
                 inv.out().print(details(list));
