@@ -53,6 +53,8 @@ public final class ProcessLedger {
 
     private final Path spare;
     private boolean dirty;
+    /** The UTF-8 length of the entries' lines, newlines included: what {@link #reserve} adds to. */
+    private long entryBytes;
     /** Bytes both files hold at least (newline padding after the text), so a write never needs new blocks. */
     private long capacity;
     /** Room promised to spawns under way (the longest line each could need). */
@@ -75,7 +77,7 @@ public final class ProcessLedger {
             write(); // perhaps it works again
         }
         long line = maxLine(service, adoptable);
-        String problem = writeFailure != null ? writeFailure : grow(text().length + reserved + line);
+        String problem = writeFailure != null ? writeFailure : grow(headerBytes() + entryBytes + reserved + line);
         if (problem != null) {
             throw new SpawnException("cannot record the process in " + file + " (" + problem + "), so it is not started:"
                     + " were svd to die, the next svd would not know it runs and would start it a second time;"
@@ -95,22 +97,37 @@ public final class ProcessLedger {
     }
 
     public synchronized void added(String service, int pid) {
-        entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
+        put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
         release(service, false);
         dirty = true;
     }
 
     /** A process that a later svd may adopt if the service's launch digest is still {@code launchDigest}. */
     public synchronized void added(String service, int pid, String launchDigest) {
-        entries.put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid) + "\t" + launchDigest);
+        put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid) + "\t" + launchDigest);
         release(service, true);
         dirty = true;
     }
 
     public synchronized void removed(int pid) {
-        if (entries.remove(pid) != null) {
+        String line = entries.remove(pid);
+        if (line != null) {
+            entryBytes -= lineBytes(line);
             dirty = true;
         }
+    }
+
+    private void put(int pid, String line) {
+        String old = entries.put(pid, line);
+        entryBytes += lineBytes(line) - (old == null ? 0 : lineBytes(old));
+    }
+
+    private static long lineBytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+
+    private long headerBytes() {
+        return HEADER.length() + 1 + identity.getBytes(StandardCharsets.UTF_8).length + 1;
     }
 
     /** Writes the file if anything changed: once per batch of spawns, not once per spawn. */
