@@ -38,8 +38,14 @@ final class ChallengeCheck {
         Path file = dir.resolve(token);
         try {
             createReadable(dir);
-            Files.writeString(file, token, java.nio.file.StandardOpenOption.CREATE_NEW); // a new random name: never another's file
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            // The webroot may belong to the web server's user: O_CREAT|O_EXCL|O_NOFOLLOW, so a name
+            // planted there is refused, never written through (issue 12); 0644 from the start.
+            try (java.nio.channels.FileChannel ch = dev.svd.os.SafePaths.open(file, dev.svd.os.SafePaths.FILE,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+            // Whatever the umask; on the file itself, not through a link put there since.
+            dev.svd.os.SafePaths.setModeNoFollow(file, dev.svd.os.SafePaths.FILE, null);
         } catch (IOException e) {
             throw new CertificateException("pre-flight: cannot write a token into " + dir + ": " + e.getMessage(), e);
         }

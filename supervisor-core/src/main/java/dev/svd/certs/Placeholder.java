@@ -56,6 +56,9 @@ final class Placeholder {
         Path key = dir.resolve("privkey.pem");
         Path newCert = dir.resolve("fullchain.pem.new");
         Path newKey = dir.resolve("privkey.pem.new");
+        // openssl opens its output files through links: remove whatever a crash (or anyone) left there (issue 12).
+        Files.deleteIfExists(newCert);
+        Files.deleteIfExists(newKey);
         check(CertificateKeeper.await(commands.run(request(spec.name(), spec.domains(), newCert, newKey), TIMEOUT), TIMEOUT));
         Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));
         Files.move(newKey, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

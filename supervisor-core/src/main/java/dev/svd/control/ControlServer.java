@@ -21,8 +21,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.svd.os.SafePaths;
 import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Clock;
@@ -117,8 +117,9 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Creates the socket's directory (0750) if missing, replaces a stale socket file, binds, sets the
-     * socket to 0660 (group: the read-only group when configured) and starts accepting.
+     * Creates the socket's directory (0750) if missing, refuses one that others could write, replaces
+     * a stale socket file, binds, sets the socket to 0660 (group: the read-only group when configured)
+     * and starts accepting.
      *
      * @throws AlreadyRunningException when another svd answers on the path
      * @throws IOException when the path cannot be used, with the path and the reason
@@ -128,23 +129,16 @@ public final class ControlServer implements AutoCloseable {
             throw new IllegalStateException("control server already started on " + socketPath);
         }
         GroupPrincipal group = readOnlyGroupPrincipal();
-        Path dir = socketPath.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-            if (group != null) {
-                Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
-            }
-        }
+        // An existing directory must be svd's user's (or root's) and writable by nobody else: another
+        // user could otherwise replace the socket and answer svctl (issue 12, docs/daemon.md).
+        SafePaths.ensureDirectory(socketPath.getParent(), "the control socket's directory",
+                SafePaths.PRIVATE_DIRECTORY, group);
         replaceStaleSocket();
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.bind(UnixDomainSocketAddress.of(socketPath));
             // A window between bind and chmod: the directory (0750) is what keeps others out (notes §6).
-            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
-            if (group != null) {
-                Files.getFileAttributeView(socketPath, PosixFileAttributeView.class).setGroup(group);
-            }
+            SafePaths.setModeNoFollow(socketPath, PosixFilePermissions.fromString("rw-rw----"), group);
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + socketPath + ": " + e.getMessage(), e);

@@ -31,6 +31,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import dev.svd.os.SafePaths;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,11 +77,13 @@ final class Daemon {
     private Daemon() {}
 
     static int run(SupervisorSpec config, DaemonOptions options) throws StartupException {
-        createDirectory(config.daemon().logDir(), "svd.log-dir");
-        createDirectory(config.daemon().stateDir(), "svd.state-dir");
+        GroupPrincipal readers = readOnlyGroup(config);
+        createDirectory(config.daemon().logDir(), "svd.log-dir", SafePaths.PRIVATE_DIRECTORY, readers);
+        createDirectory(config.daemon().stateDir(), "svd.state-dir", SafePaths.DIRECTORY, null);
         Path socket = options.socket().orElse(config.daemon().socket());
         // Before anything is touched: a second svd must leave the first one's services alone.
         try {
+            SafePaths.checkExisting(socket.toAbsolutePath().getParent(), "the control socket's directory");
             ControlServer.refuseIfRunning(socket);
         } catch (AlreadyRunningException e) {
             throw new StartupException(e.getMessage());
@@ -84,17 +91,23 @@ final class Daemon {
             throw new StartupException(e.getMessage());
         }
         try (StateDirLock lock = StateDirLock.acquire(config.daemon().stateDir(), Kernel.pid())) {
-            return supervise(config, options, socket);
+            return supervise(config, options, socket, readers);
         }
     }
 
-    private static int supervise(SupervisorSpec config, DaemonOptions options, Path socket) throws StartupException {
+    private static int supervise(SupervisorSpec config, DaemonOptions options, Path socket, GroupPrincipal readers)
+            throws StartupException {
         Path file = config.file();
         DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
         Engine[] engine = new Engine[1];
         Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
         checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
+        try {
+            ledger.refuseLinks();
+        } catch (SafePaths.UnsafePathException e) {
+            throw new StartupException(e.getMessage());
+        }
         Path fifoDir = config.daemon().stateDir().resolve("output");
         List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
         List<ProcessLedger.Leftover> adopted = LeftoverTriage.adoptable(leftovers, config, fifoDir);
@@ -105,7 +118,7 @@ final class Daemon {
             t.setDaemon(true);
             return t;
         });
-        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover);
+        LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover, readers);
         CommandRunner commands = new CommandRunner(processes);
         CommandRunner recordedCommands = new CommandRunner(processes, ledger); // jobs and certbot: a killed svd's are stopped
         Prober prober = new Prober(commands);
@@ -114,7 +127,7 @@ final class Daemon {
         CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
-        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir());
+        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers);
         config.jobs().values().forEach(job -> jobs.schedule(job, recordedCommands));
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
@@ -183,14 +196,50 @@ final class Daemon {
         return longest.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : longest;
     }
 
-    private static void createDirectory(Path dir, String key) throws StartupException {
+    /** Creates {@code dir} if missing, and refuses one that another user could change (issue 12, docs/daemon.md). */
+    private static void createDirectory(Path dir, String key, Set<PosixFilePermission> mode, GroupPrincipal group)
+            throws StartupException {
         try {
-            Files.createDirectories(dir);
+            SafePaths.ensureDirectory(dir, key, mode, group);
+        } catch (SafePaths.UnsafePathException e) {
+            throw new StartupException(e.getMessage());
         } catch (IOException e) {
             throw new StartupException("cannot create " + key + " " + dir + ": " + e.getMessage());
         }
         if (!Files.isWritable(dir)) {
             throw new StartupException(key + " " + dir + " is not writable by svd");
         }
+    }
+
+    /** The control's read-only group, which may also read the services' log files; null when not configured. */
+    private static GroupPrincipal readOnlyGroup(SupervisorSpec config) throws StartupException {
+        if (config.control().readOnlyGroup().isEmpty()) {
+            return null;
+        }
+        try {
+            return SafePaths.group(config.control().readOnlyGroup().get(), "control.read-only-group");
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    /**
+     * What {@code svd --check} says about the directories svd would write into: one line per problem,
+     * empty when they are safe (or do not exist yet and would be made safely).
+     */
+    static List<String> directoryProblems(SupervisorSpec config, Path socket) {
+        List<String> problems = new java.util.ArrayList<>();
+        Map<String, Path> dirs = new java.util.LinkedHashMap<>();
+        dirs.put("svd.log-dir", config.daemon().logDir());
+        dirs.put("svd.state-dir", config.daemon().stateDir());
+        dirs.put("the control socket's directory", socket.toAbsolutePath().getParent());
+        dirs.forEach((key, dir) -> {
+            try {
+                SafePaths.checkExisting(dir, key);
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        });
+        return problems;
     }
 }

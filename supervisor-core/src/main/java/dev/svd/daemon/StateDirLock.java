@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.svd.os.SafePaths;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -29,11 +29,14 @@ final class StateDirLock implements AutoCloseable {
         Path file = stateDir.resolve("svd.lock");
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            // O_NOFOLLOW: a link planted as svd.lock is refused, its target never truncated (issue 12).
+            channel = SafePaths.open(file, SafePaths.FILE, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                String owner = Files.readString(file, StandardCharsets.US_ASCII).trim();
+                ByteBuffer held = ByteBuffer.allocate(32);
+                channel.read(held, 0);
+                String owner = new String(held.array(), 0, held.position(), StandardCharsets.US_ASCII).trim();
                 channel.close();
                 throw new Daemon.StartupException("another svd (pid " + (owner.isEmpty() ? "unknown" : owner)
                         + ") uses svd.state-dir " + stateDir + "; stop it, or give this svd its own state-dir");
@@ -41,6 +44,8 @@ final class StateDirLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             return new StateDirLock(channel, lock);
+        } catch (SafePaths.UnsafePathException e) {
+            throw new Daemon.StartupException("cannot lock " + file + ": " + e.getMessage());
         } catch (IOException e) {
             closeQuietly(channel);
             throw new Daemon.StartupException("cannot lock " + file + ": " + e.getMessage());

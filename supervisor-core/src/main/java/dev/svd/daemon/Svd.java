@@ -8,7 +8,7 @@ import dev.svd.config.SupervisorSpec;
  * Entry point of the svd daemon. Exit codes (a contract, documented in docs/daemon.md):
  * 0 clean stop; 1 stopped, but something needed SIGKILL or could not be stopped; 2 an essential
  * service failed, so svd stopped everything; 64 bad command
- * line; 69 cannot start (socket taken, directories not writable); 78 invalid configuration.
+ * line; 69 cannot start (socket taken, directories not writable or writable by others); 78 invalid configuration.
  */
 public final class Svd {
     /** From the jar's manifest (the Maven project version); "dev" when run from class directories. */
@@ -55,7 +55,10 @@ public final class Svd {
         }
         if (options.checkOnly()) {
             System.out.print(CheckReport.render(config));
-            return EXIT_OK;
+            java.util.List<String> unsafe = Daemon.directoryProblems(config,
+                    options.socket().orElse(config.daemon().socket()));
+            unsafe.forEach(p -> System.err.println("svd: " + p));
+            return unsafe.isEmpty() ? EXIT_OK : EXIT_UNAVAILABLE;
         }
         try {
             return Daemon.run(config, options);

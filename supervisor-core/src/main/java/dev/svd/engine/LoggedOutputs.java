@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,19 +29,26 @@ public final class LoggedOutputs implements OutputRegistry {
     private final Path logDir;
     private final ConsoleSink console;
     private final Executor remover;
+    private final GroupPrincipal group;
     private final Map<String, ServiceOutput> outputs = new ConcurrentHashMap<>();
 
     /** @param remover deletes rotated-out files off the pump thread */
     public LoggedOutputs(Path logDir, ConsoleSink console, Executor remover) {
+        this(logDir, console, remover, null);
+    }
+
+    /** @param group of new log files, e.g. the control's read-only group; null: svd's own */
+    public LoggedOutputs(Path logDir, ConsoleSink console, Executor remover, GroupPrincipal group) {
         this.logDir = logDir;
         this.console = console;
         this.remover = remover;
+        this.group = group;
     }
 
     private ServiceOutput outputOf(ServiceSpec spec) {
         return outputs.computeIfAbsent(spec.name(), name -> {
             try {
-                return new ServiceOutput(name, spec.log(), logDir, console, remover);
+                return new ServiceOutput(name, spec.log(), logDir, console, remover, group);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the log of " + name + " in " + logDir, e);
             }

@@ -68,14 +68,21 @@ public final class OsProcessRunner implements ProcessRunner {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
         SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
                 spec.user());
-        if (spec.onLeftover() == LeftoverPolicy.ADOPT) {
-            int pid = processes.spawnAdoptable(request, output, fifoDir);
-            ledger.added(spec.name(), pid, spec.launchDigest());
+        boolean adoptable = spec.onLeftover() == LeftoverPolicy.ADOPT;
+        ledger.reserve(spec.name(), adoptable); // no start that the ledger could not record (issue 12)
+        try {
+            if (adoptable) {
+                int pid = processes.spawnAdoptable(request, output, fifoDir);
+                ledger.added(spec.name(), pid, spec.launchDigest());
+                return pid;
+            }
+            int pid = processes.spawn(request, output);
+            ledger.added(spec.name(), pid);
             return pid;
+        } catch (SpawnException | RuntimeException e) {
+            ledger.release(spec.name(), adoptable);
+            throw e;
         }
-        int pid = processes.spawn(request, output);
-        ledger.added(spec.name(), pid);
-        return pid;
     }
 
     /** The ledger already holds {@code pid}: svd's start kept it there while it stopped the other leftovers. */

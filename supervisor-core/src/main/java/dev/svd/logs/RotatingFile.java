@@ -7,8 +7,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import dev.svd.os.SafePaths;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -29,8 +31,26 @@ final class RotatingFile implements Closeable {
         FileChannel open(Path path) throws IOException;
     }
 
-    static final ChannelOpener APPEND = path -> FileChannel.open(path,
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    static final ChannelOpener APPEND = append(null);
+
+    /**
+     * Opens {@code NAME.log} for appending, never through a link (O_NOFOLLOW), a new file 0640 with
+     * {@code group} (the control's read-only group; null: svd's); a missing log-dir is made again
+     * (0750, same group) and checked like at svd's start (docs/logging.md, issue 12).
+     */
+    static ChannelOpener append(GroupPrincipal group) {
+        return path -> {
+            Path dir = path.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                SafePaths.ensureDirectory(dir, "svd.log-dir", SafePaths.PRIVATE_DIRECTORY, group);
+                log.info("made the log directory {} again (it was removed)", dir);
+            }
+            return SafePaths.openAppend(path, SafePaths.PRIVATE_FILE, group);
+        };
+    }
+
+    /** How often an open file is checked for still being there under its name (removed with its directory). */
+    static final long PRESENCE_CHECK_NANOS = 1_000_000_000L;
 
     private final String service;
     private final Path path;
@@ -38,6 +58,8 @@ final class RotatingFile implements Closeable {
     private final int keep;
     private final ChannelOpener opener;
     private final Executor remover;
+    private final long presenceCheckNanos;
+    private long presenceCheckedAt;
     private long drops;
     private FileChannel channel;
     private long size;
@@ -50,21 +72,29 @@ final class RotatingFile implements Closeable {
         this(service, path, maxSize, keep, opener, Runnable::run);
     }
 
+    RotatingFile(String service, Path path, long maxSize, int keep, ChannelOpener opener, Executor remover)
+            throws IOException {
+        this(service, path, maxSize, keep, opener, remover, PRESENCE_CHECK_NANOS);
+    }
+
     /**
-     * Creates the directory; throws if that is impossible. {@code path} is opened (appended to) at
+     * {@code path} is opened (appended to), and its directory made if missing, by {@code opener} at
      * the first write, so a start of many services does not create files on its critical path
      * (about 0.3 ms each while the JIT is cold) and a service that writes nothing has no file.
      * Files that rotation drops are renamed out of the way at once and deleted by {@code remover}.
+     * At most every {@code presenceCheckNanos} a write checks that the open file is still there
+     * under its name (one stat); when it is not (its directory was removed), the file is opened
+     * anew, and the directory made again.
      */
-    RotatingFile(String service, Path path, long maxSize, int keep, ChannelOpener opener, Executor remover)
-            throws IOException {
+    RotatingFile(String service, Path path, long maxSize, int keep, ChannelOpener opener, Executor remover,
+            long presenceCheckNanos) throws IOException {
         this.service = service;
         this.path = path;
         this.maxSize = Math.max(1, maxSize);
         this.keep = Math.max(0, keep);
         this.opener = opener;
         this.remover = remover;
-        Files.createDirectories(path.toAbsolutePath().getParent());
+        this.presenceCheckNanos = presenceCheckNanos;
     }
 
     /** Writes all of {@code chunk} (its position ends at its limit), rotating as needed; never throws. */
@@ -116,6 +146,13 @@ final class RotatingFile implements Closeable {
     }
 
     private void writeRotating(ByteBuffer chunk) throws IOException {
+        if (channel != null && System.nanoTime() - presenceCheckedAt >= presenceCheckNanos) {
+            presenceCheckedAt = System.nanoTime();
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                log.warn("{}: {} was removed; opening it again", service, path);
+                reopen();
+            }
+        }
         while (chunk.hasRemaining()) {
             if (channel == null) {
                 open();
@@ -163,7 +200,11 @@ final class RotatingFile implements Closeable {
         }
     }
 
-    /** NAME.log.KEEP is dropped, each NAME.log.i becomes NAME.log.(i+1), NAME.log becomes NAME.log.1. */
+    /**
+     * NAME.log.KEEP is dropped, each NAME.log.i becomes NAME.log.(i+1), NAME.log becomes NAME.log.1.
+     * rename(2) moves a name, never what a link there points to, so a link planted as NAME.log.i is
+     * moved (and in the end dropped) as a link.
+     */
     private void rotate() throws IOException {
         FileChannel old = channel;
         channel = null;
@@ -173,7 +214,7 @@ final class RotatingFile implements Closeable {
         } else {
             drop(numbered(keep));
             for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(numbered(i))) {
+                if (Files.exists(numbered(i), LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(numbered(i), numbered(i + 1), StandardCopyOption.ATOMIC_MOVE);
                 }
             }
@@ -188,7 +229,7 @@ final class RotatingFile implements Closeable {
      * hidden name (cheap) and deleted by the remover.
      */
     private void drop(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Path doomed = file.resolveSibling("." + file.getFileName() + ".dropped." + ++drops);
@@ -209,6 +250,7 @@ final class RotatingFile implements Closeable {
     }
 
     private void open() throws IOException {
+        presenceCheckedAt = System.nanoTime();
         channel = opener.open(path);
         size = channel.size();
         atLineStart = true;

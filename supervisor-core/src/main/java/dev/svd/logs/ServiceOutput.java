@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.attribute.GroupPrincipal;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -34,7 +35,8 @@ public final class ServiceOutput implements AutoCloseable {
     private volatile long stderrBytes;
 
     /**
-     * Opens (appends to) {@code logDir/SERVICE.log}, creating the directory; throws if it cannot.
+     * Appends to {@code logDir/SERVICE.log} (0640, never through a link), opened at the first output;
+     * a missing {@code logDir} is made then (0750).
      * Old files dropped by rotation are deleted on the calling thread (the pump); prefer the
      * constructor with a remover.
      */
@@ -50,6 +52,12 @@ public final class ServiceOutput implements AutoCloseable {
     public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover)
             throws IOException {
         this(service, spec, logDir, console, remover, RotatingFile.APPEND);
+    }
+
+    /** As above, new log files (and a log-dir made again) belonging to {@code group} (null: svd's group). */
+    public ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover,
+            GroupPrincipal group) throws IOException {
+        this(service, spec, logDir, console, remover, RotatingFile.append(group));
     }
 
     ServiceOutput(String service, LogSpec spec, Path logDir, ConsoleSink console, Executor remover,

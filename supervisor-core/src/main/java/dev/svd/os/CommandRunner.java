@@ -96,6 +96,13 @@ public final class CommandRunner implements AutoCloseable {
         ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
         boolean[] ended = {false}; // guarded by ledger: an exit reported before the run was recorded is not recorded
         try {
+            if (ledger != null) {
+                ledger.reserve(req.service(), false); // no run that the ledger could not record (issue 12)
+            }
+        } catch (SpawnException e) {
+            return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
+        }
+        try {
             pid = processes.spawn(req, capture, (p, status) -> {
                 if (timer[0] != null) {
                     timer[0].cancel(false);
@@ -112,6 +119,9 @@ public final class CommandRunner implements AutoCloseable {
                 drained.thenRun(() -> done.complete(new Result(status, output.text(), timedOut[0], null, took)));
             });
         } catch (SpawnException e) {
+            if (ledger != null) {
+                ledger.release(req.service(), false);
+            }
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
         }
         record(req.service(), pid, ended);
@@ -136,6 +146,8 @@ public final class CommandRunner implements AutoCloseable {
                 if (!ended[0]) {
                     ledger.added(what, pid);
                     ledger.flush();
+                } else {
+                    ledger.release(what, false);
                 }
             }
         }

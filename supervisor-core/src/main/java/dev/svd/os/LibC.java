@@ -56,6 +56,20 @@ interface LibC extends Library {
 
     int open(String path, int flags) throws LastErrorException;
 
+    /** O_NOFOLLOW differs between architectures (asm-generic vs x86). */
+    int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
+    int O_PATH = 010000000;
+
+    int close(int fd);
+
+    int geteuid();
+
+    /** renameat2(2) with RENAME_EXCHANGE swaps two names atomically (glibc 2.28+). */
+    int AT_FDCWD = -100;
+    int RENAME_EXCHANGE = 2;
+
+    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags) throws LastErrorException;
+
     long syscall(long number, Object... args) throws LastErrorException;
 
     /** RLIMIT_NOFILE in asm-generic/resource.h (x86_64 and aarch64). */

@@ -72,8 +72,11 @@ final class OutputFifos {
     private static void make(Path fifo) throws SpawnException {
         Path fresh = fifo.resolveSibling(fifo.getFileName() + ".new");
         try {
-            Files.createDirectories(fifo.getParent());
-            Files.deleteIfExists(fresh);
+            if (!Files.isDirectory(fifo.getParent())) {
+                SafePaths.ensureDirectory(fifo.getParent(), "svd.state-dir's output directory",
+                        SafePaths.PRIVATE_DIRECTORY, null);
+            }
+            Files.deleteIfExists(fresh); // mkfifo(3) below makes a new node, never follows a link
             LibC.C.mkfifo(fresh.toString(), 0600);
             try {
                 Files.move(fresh, fifo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -90,7 +93,7 @@ final class OutputFifos {
 
     private static int open(Path fifo, int flags) throws SpawnException {
         try {
-            return LibC.C.open(fifo.toString(), flags);
+            return LibC.C.open(fifo.toString(), flags | LibC.O_NOFOLLOW); // a link there is refused (issue 12)
         } catch (LastErrorException e) {
             throw new SpawnException("cannot open the named pipe " + fifo + ": " + SpawnCalls.strerror(e.getErrorCode()),
                     SpawnException.kindOf(e.getErrorCode()));

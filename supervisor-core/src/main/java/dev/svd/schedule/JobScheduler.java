@@ -5,6 +5,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
 import dev.svd.schedule.cron.Crontab;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +71,7 @@ public final class JobScheduler implements AutoCloseable {
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
     private final Path logDir;
+    private final GroupPrincipal logGroup;
     private final LastRunStore store;
     private final Clock clock;
     private final DoubleSupplier random;
@@ -109,12 +111,24 @@ public final class JobScheduler implements AutoCloseable {
 
     /** Jobs in the machine's time zone (crontab's rule), with a random delay from ThreadLocalRandom. */
     public JobScheduler(Path logDir, Path stateDir) {
-        this(logDir, stateDir, Clock.systemDefaultZone(), () -> ThreadLocalRandom.current().nextDouble(), CATCH_UP_CAP);
+        this(logDir, stateDir, null);
+    }
+
+    /** @param logGroup of new job log files (the control's read-only group); null: svd's own */
+    public JobScheduler(Path logDir, Path stateDir, GroupPrincipal logGroup) {
+        this(logDir, stateDir, Clock.systemDefaultZone(), () -> ThreadLocalRandom.current().nextDouble(), CATCH_UP_CAP,
+                logGroup);
+    }
+
+    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap) {
+        this(logDir, stateDir, clock, random, catchUpCap, null);
     }
 
     /** @param random in [0, 1), the seam for delays in tests; {@code clock}'s zone is the schedules' zone */
-    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap) {
+    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap,
+            GroupPrincipal logGroup) {
         this.logDir = logDir;
+        this.logGroup = logGroup;
         this.store = new LastRunStore(stateDir);
         this.clock = clock;
         this.random = random;
@@ -354,7 +368,7 @@ public final class JobScheduler implements AutoCloseable {
             }
             e.running = running;
         }
-        RunOutput out = new RunOutput(name, logDir.resolve("job-" + name + ".log"), TAIL_LINES);
+        RunOutput out = new RunOutput(name, logDir.resolve("job-" + name + ".log"), TAIL_LINES, logGroup);
         out.open("=== " + LOG_TIME.format(zoned(started)) + " " + name + " started (" + why + ")"
                 + (e.def.task instanceof CommandTask ? ": " + e.def.task : ""));
         log.info("job {}: started ({})", name, why);

@@ -11,6 +11,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import dev.svd.os.SafePaths;
 import java.nio.file.StandardCopyOption;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -59,9 +63,19 @@ final class LastRunStore {
         String json = JsonWriter.write(JsonObject.builder().put("job", job).put("started", run.started().toString())
                 .put("ended", run.ended().toString()).put("ok", run.ok()).put("result", run.result()).build()) + "\n";
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                SafePaths.ensureDirectory(dir, "svd.state-dir's jobs directory", SafePaths.DIRECTORY, null);
+            }
             Path tmp = dir.resolve("." + job + ".json.tmp");
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            Files.deleteIfExists(tmp); // left by a crash; a link there is removed, not followed
+            // O_CREAT|O_EXCL|O_NOFOLLOW: a name made in between is refused, never written through (issue 12).
+            try (FileChannel ch = SafePaths.open(tmp, SafePaths.FILE, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -8,7 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import dev.svd.os.SafePaths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,17 +35,28 @@ final class RunOutput implements OutputListener {
     private FileChannel channel;
     private boolean writeFailed;
 
+    private final GroupPrincipal group;
+
     RunOutput(String job, Path file, int tailLines) {
+        this(job, file, tailLines, null);
+    }
+
+    /** @param group of a new file (the control's read-only group); null: svd's own */
+    RunOutput(String job, Path file, int tailLines, GroupPrincipal group) {
         this.job = job;
         this.file = file;
         this.tailLines = tailLines;
+        this.group = group;
     }
 
     /** Opens the file for appending and writes {@code header}; a file that cannot be opened is logged once, the run goes on. */
     synchronized void open(String header) {
         try {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            if (!Files.isDirectory(file.getParent())) {
+                SafePaths.ensureDirectory(file.getParent(), "svd.log-dir", SafePaths.PRIVATE_DIRECTORY, group);
+            }
+            // Never through a link, 0640, like the services' logs (docs/logging.md, issue 12).
+            channel = SafePaths.openAppend(file, SafePaths.PRIVATE_FILE, group);
         } catch (IOException e) {
             failed(e);
         }
