@@ -271,7 +271,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             if (shortage) {
                 warnOfShortage(name);
             }
-            apply(name, new Event.SpawnFailed(e.getMessage(), shortage));
+            apply(name, new Event.SpawnFailed(e.getMessage(), e.kind().temporary()));
         }
     }
 

@@ -158,7 +158,8 @@ public final class Lifecycle {
     }
 
     /**
-     * A final spawn failure fails the service. A temporary one (svd short of file descriptors) is
+     * A final spawn failure fails the service. A temporary one (svd short of file descriptors, or a
+     * state-dir too full to record the process) is
      * not the service's fault: it backs off (the service's backoff, at least
      * {@link #MIN_TEMPORARY_PAUSE}) and tries again, and the attempt is not counted toward the start
      * limit, so a shortage that lasts longer than the limit's interval never fails a service for good

@@ -81,7 +81,7 @@ public final class ProcessLedger {
         if (problem != null) {
             throw new SpawnException("cannot record the process in " + file + " (" + problem + "), so it is not started:"
                     + " were svd to die, the next svd would not know it runs and would start it a second time;"
-                    + " free space in svd.state-dir " + file.getParent());
+                    + " free space in svd.state-dir " + file.getParent(), SpawnException.Kind.LEDGER_UNWRITABLE);
         }
         reserved += line;
     }

@@ -9,7 +9,17 @@ public final class SpawnException extends Exception {
         /** Trying again will not help until something is fixed (a missing program, a bad directory). */
         FINAL,
         /** svd (EMFILE) or the system (ENFILE) is out of file descriptors: a later try may work. */
-        FD_SHORTAGE
+        FD_SHORTAGE,
+        /**
+         * The process ledger cannot record another process (a full or failing state-dir): svd does not
+         * start what it could not find again after a crash, and a later try may work (issue 12).
+         */
+        LEDGER_UNWRITABLE;
+
+        /** Whether trying again later may work without anyone fixing the service's configuration. */
+        public boolean temporary() {
+            return this != FINAL;
+        }
     }
 
     private final Kind kind;
