@@ -130,10 +130,10 @@ class ProxyDiagnosisIT {
                     && r.snapshot("app").state() == ServiceState.RUNNING);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> r.snapshot("nginx").probe()
-                    .matches("502 in \\d+ms: returns 502: upstream app is not ready" + AT));
+                    .matches("502 in (\\d+ms|\\d+(\\.\\d)?s): returns 502: upstream app is not ready" + AT));
             assertThat(r.snapshot("app").ready()).isFalse();
             // the events (svctl events): nginx's health turns, and the liveness restart quotes the result
-            String diagnosis = "502 in \\d+ms: returns 502: upstream app is not ready";
+            String diagnosis = "502 in (\\d+ms|\\d+(\\.\\d)?s): returns 502: upstream app is not ready";
             await().atMost(Duration.ofSeconds(30)).until(() -> reasons(r).stream().anyMatch(x -> x
                     .matches("health check failed: " + diagnosis + "; sent SIGQUIT to process group \\d+")));
             assertThat(reasons(r)).anyMatch(x -> x.matches("health (healthy|unknown) -> unhealthy: " + diagnosis));
@@ -158,7 +158,7 @@ class ProxyDiagnosisIT {
             assertThat(Kernel.signalGroup(r.snapshot("app").pid(), Signal.TERM)).isTrue();
             r.awaitState("app", ServiceState.EXITED);
             await().atMost(Duration.ofSeconds(30)).until(() -> r.snapshot("nginx").probe()
-                    .matches("502 in \\d+ms: returns 502: upstream app is not running \\(exited\\)" + AT));
+                    .matches("502 in (\\d+ms|\\d+(\\.\\d)?s): returns 502: upstream app is not running \\(exited\\)" + AT));
             assertThat(r.snapshot("nginx").state()).isEqualTo(ServiceState.RUNNING);
 
             // the operator starts the app again: nginx's probe passes through it
