@@ -3,7 +3,7 @@ package dev.svd.schedule;
 import dev.svd.config.JobSpec;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
-import dev.svd.schedule.cron.Crontab;
+import dev.svd.cron.Crontab;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;

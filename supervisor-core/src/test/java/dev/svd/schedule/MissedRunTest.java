@@ -2,7 +2,7 @@ package dev.svd.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.svd.schedule.cron.Crontab;
+import dev.svd.cron.Crontab;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Optional;
