@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,11 +250,7 @@ public final class JobScheduler implements AutoCloseable {
             }
             stopping = true;
             stopGrace = grace;
-            try {
-                triggers.shutdown();
-            } catch (SchedulerException e) {
-                log.error("cannot stop the job scheduler: {}", e.getMessage(), e);
-            }
+            triggers.shutdown();
             jobs.values().forEach(j -> j.stop(grace));
         });
     }

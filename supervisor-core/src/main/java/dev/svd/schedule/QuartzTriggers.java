@@ -8,6 +8,8 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Quartz adapter: one cron trigger per job, which tells {@code fired} the job's name on Quartz's
@@ -17,6 +19,7 @@ import org.quartz.TriggerBuilder;
  * {@link OnDemandThreadPool}, the only code that imports org.quartz. Job thread only.
  */
 final class QuartzTriggers {
+    private static final Logger log = LoggerFactory.getLogger(QuartzTriggers.class);
     private static final String CRON_GROUP = "cron";
 
     private final Consumer<String> fired;
@@ -58,11 +61,15 @@ final class QuartzTriggers {
         }
     }
 
-    /** Stops firing for good and lets Quartz's threads end; later triggers are refused. */
-    void shutdown() throws SchedulerException {
+    /** Stops firing for good and lets Quartz's threads end (a failure is logged); later triggers are refused. */
+    void shutdown() {
         shutDown = true;
         if (quartz != null) {
-            quartz.shutdown(false);
+            try {
+                quartz.shutdown(false);
+            } catch (SchedulerException e) {
+                log.error("cannot stop the job scheduler: {}", e.getMessage(), e);
+            }
         }
     }
 
