@@ -94,7 +94,7 @@ final class CertificateReader {
                 .ifPresent(p -> r.problem("ca-bundle", p + " is not a readable file"));
         String schedule = r.string("schedule", "\"0 0,12 * * *\"").orElse(SCHEDULE);
         try {
-            schedule = dev.svd.schedule.cron.Crontab.parse(schedule).text();
+            schedule = dev.svd.cron.Crontab.parse(schedule).text();
         } catch (IllegalArgumentException e) {
             r.problem("schedule", "expected a crontab schedule such as \"" + SCHEDULE + "\" (was \"" + schedule + "\"): "
                     + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.svd.config;
 
-import dev.svd.schedule.cron.Crontab;
+import dev.svd.cron.Crontab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,56 +1,44 @@
 package dev.svd.schedule;
 
 import dev.svd.config.JobSpec;
-import dev.svd.lifecycle.Lifecycle;
+import dev.svd.cron.Crontab;
 import dev.svd.os.CommandRunner;
-import dev.svd.schedule.cron.Crontab;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TimeZone;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
-import org.quartz.CronExpression;
-import org.quartz.CronScheduleBuilder;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * svd's jobs: each one a {@link JobTask} on a crontab schedule, run one at a time, with a random
  * delay per run, a timeout, its output in {@code log-dir/job-NAME.log}, and its last run recorded in
- * {@code state-dir/jobs/NAME.json} so that a run missed while svd was down happens soon after start.
- * Quartz only fires: a cron trigger per job, and a one-shot trigger for each delayed or missed run;
- * its one worker starts the task and returns, so runs never hold it. Quartz is created with the
- * first job: without jobs, svd has no scheduler threads. Thread-safe.
+ * {@code state-dir/jobs} so that a run missed while svd was down happens soon after start (jobs.md).
+ * <p>
+ * One thread, {@code svd-jobs}, owns every job's state (its run in progress, its last run, its
+ * timers), like the engine owns the services': Quartz's worker ({@link QuartzTriggers}), run
+ * completions and callers of the public methods only offer work to its inbox, its timers are
+ * entries in its own queue ({@link Timers}), and readers get the immutable snapshot it publishes
+ * after each piece of work. The thread starts with the first work offered, so without jobs svd has
+ * no job threads. Public methods: any thread.
  */
 public final class JobScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
@@ -58,54 +46,41 @@ public final class JobScheduler implements AutoCloseable {
     static final int TAIL_LINES = 20;
     /** A missed run waits at most this long (its random delay, bounded) after svd starts. */
     static final Duration CATCH_UP_CAP = Duration.ofMinutes(1);
-    /** How long past its timeout a task's future may take to end before svd cancels it. */
-    static final Duration GUARD = Duration.ofSeconds(5);
+    /** How long {@link #close()} waits for the job thread to end once no run is left. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     static final String SCHEDULE = "schedule";
     static final String MISSED = "missed";
     static final String MANUAL = "manual";
-    private static final String CRON_GROUP = "cron";
-    private static final String ONCE_GROUP = "once";
-    private static final String WHY = "why";
-    private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-    /** Header and footer lines of job-NAME.log: seconds and the offset, such as 2026-11-25T03:12:40Z. */
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
-    private final Path logDir;
-    private final GroupPrincipal logGroup;
-    private final LastRunStore store;
     private final Clock clock;
-    private final DoubleSupplier random;
     private final Duration catchUpCap;
-    /** Created with the first job (no jobs, no Quartz threads); guarded by {@code jobs}. */
-    private Scheduler quartz;
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final AtomicBoolean threadStarted = new AtomicBoolean();
+    /** Set by {@link #start()} (any thread); the job thread begins firing when it sees it. */
+    private volatile boolean startAsked;
+    /** Set by {@link #close()} once the job thread is told to end: later work is refused. */
+    private volatile boolean closed;
+    /** What the job thread last published; read by any thread. */
+    private volatile Published published = new Published(List.of(), false);
+
+    // ---- the job thread's own state -----------------------------------------------------------
+    private final Timers timers;
+    private final Job.Context context;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final QuartzTriggers triggers = new QuartzTriggers(this::fired);
+    private final List<Runnable> announcements = new ArrayList<>();
     private boolean started;
-    /**
-     * The one thread that starts every run (scheduled or asked for) and writes every finished one
-     * down, so neither Quartz's worker nor a control connection's thread runs job code, and spawns do
-     * not depend on threads that come and go (a child with PDEATHSIG dies with the thread that spawned
-     * it, prctl(2); svd used it until 3af8761). Idle, it is parked: no wakeups.
-     */
-    private final ExecutorService jobThread;
-    /** Guarded by itself; each entry's run state by the entry. */
-    private final Map<String, Entry> jobs = new LinkedHashMap<>();
-    private volatile boolean stopping;
-    /** What the first {@link #stop} gave running jobs; guarded by {@code jobs}. */
+    private boolean stopping;
+    /** What the first {@link #stop} gave running jobs. */
     private Duration stopGrace = Duration.ZERO;
-    private long onceSeq;
 
-    private record Definition(String name, String schedule, String description, CronExpression cron,
-                              Duration randomDelay, Duration timeout, boolean persistent, JobTask task) {}
+    /** One job as published: its view and its schedule, from which readers compute the next time. */
+    private record PublishedJob(JobSnapshot snapshot, CronSchedule cron) {}
 
-    private record Running(String job, Instant started, CompletableFuture<JobRunResult> result, CompletableFuture<JobOutcome>[] task) {}
-
-    private static final class Entry {
-        final Definition def;
-        Running running;
-        Optional<LastRun> last;
-
-        Entry(Definition def, Optional<LastRun> last) {
-            this.def = def;
-            this.last = last;
+    private record Published(List<PublishedJob> jobs, boolean stopping) {
+        Published {
+            jobs = List.copyOf(jobs);
         }
     }
 
@@ -117,27 +92,28 @@ public final class JobScheduler implements AutoCloseable {
     /** @param logGroup of new job log files (the control's read-only group); null: svd's own */
     public JobScheduler(Path logDir, Path stateDir, GroupPrincipal logGroup) {
         this(logDir, stateDir, Clock.systemDefaultZone(), () -> ThreadLocalRandom.current().nextDouble(), CATCH_UP_CAP,
-                logGroup);
-    }
-
-    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap) {
-        this(logDir, stateDir, clock, random, catchUpCap, null);
+                System::nanoTime, logGroup);
     }
 
     /** @param random in [0, 1), the seam for delays in tests; {@code clock}'s zone is the schedules' zone */
-    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap,
-            GroupPrincipal logGroup) {
-        this.logDir = logDir;
-        this.logGroup = logGroup;
-        this.store = new LastRunStore(stateDir);
+    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap) {
+        this(logDir, stateDir, clock, random, catchUpCap, System::nanoTime, null);
+    }
+
+    /** @param nanos the monotonic clock of the job thread's timers */
+    JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap, LongSupplier nanos) {
+        this(logDir, stateDir, clock, random, catchUpCap, nanos, null);
+    }
+
+    private JobScheduler(Path logDir, Path stateDir, Clock clock, DoubleSupplier random, Duration catchUpCap,
+            LongSupplier nanos, GroupPrincipal logGroup) {
         this.clock = clock;
-        this.random = random;
         this.catchUpCap = catchUpCap;
-        this.jobThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "svd-jobs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timers = new Timers(nanos);
+        this.context = new Job.Context(clock, logDir, logGroup, new LastRunStore(stateDir), timers, this::offer,
+                announcements::add, random);
+        this.thread = new Thread(this::loop, "svd-jobs");
+        this.thread.setDaemon(true);
     }
 
     /** Schedules a job from the config: its command runs through {@code runner}. */
@@ -149,7 +125,7 @@ public final class JobScheduler implements AutoCloseable {
     /**
      * Schedules {@code task} as job {@code name} on a crontab schedule (5 fields or a nickname such as
      * {@code @daily}), before or after {@link #start()}. A persistent job whose recorded last run is
-     * older than a scheduled time that has passed runs soon after this call (after start).
+     * older than a scheduled time that has passed runs soon after start.
      *
      * @throws IllegalArgumentException for an invalid schedule or a name already scheduled
      */
@@ -162,103 +138,66 @@ public final class JobScheduler implements AutoCloseable {
     /** The seam for a seconds-level Quartz cron expression in tests; {@code schedule} is what operators see. */
     void scheduleQuartz(String name, String quartzCron, String schedule, String description, Duration randomDelay,
                         Duration timeout, boolean persistent, JobTask task) {
-        CronExpression cron;
+        CronSchedule cron;
         try {
-            cron = new CronExpression(quartzCron);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("job " + name + ": invalid Quartz cron expression " + quartzCron, e);
+            cron = new CronSchedule(quartzCron, clock.getZone());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job " + name + ": " + e.getMessage(), e);
         }
-        cron.setTimeZone(TimeZone.getTimeZone(clock.getZone()));
-        Entry entry = new Entry(new Definition(name, schedule, description, cron, randomDelay, timeout, persistent, task),
-                store.read(name));
-        Scheduler q;
-        synchronized (jobs) {
-            if (stopping || jobs.containsKey(name)) {
-                throw new IllegalArgumentException("job " + name + (stopping ? ": svd is stopping" : " is already scheduled"));
-            }
-            jobs.put(name, entry);
-            q = quartz();
+        Job.Definition def = new Job.Definition(name, schedule, description, cron, randomDelay, timeout, persistent, task);
+        call(() -> {
+            register(def);
+            return null;
+        });
+    }
+
+    private void register(Job.Definition def) {
+        String name = def.name();
+        if (stopping || jobs.containsKey(name)) {
+            throw new IllegalArgumentException("job " + name + (stopping ? ": svd is stopping" : " is already scheduled"));
         }
-        JobDetail detail = JobBuilder.newJob(QuartzFactory.Fire.class).withIdentity(name).storeDurably().build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, CRON_GROUP).forJob(detail)
-                .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing()).build();
-        try {
-            q.addJob(detail, false);
-            q.scheduleJob(trigger);
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("job " + name + ": Quartz refused its trigger: " + e.getMessage(), e);
+        triggers.add(name, def.cron());
+        Job job = new Job(def, context, context.store().read(name));
+        jobs.put(name, job);
+        if (started) {
+            job.catchUp(catchUpCap);
+        } else if (startAsked) {
+            beginFiring();
         }
-        if (persistent) {
-            entry.last.flatMap(last -> missedFire(cron, last.started(), clock.instant())).ifPresent(missed -> {
-                Duration delay = randomDelay(randomDelay.compareTo(catchUpCap) < 0 ? randomDelay : catchUpCap);
-                log.info("job {}: its run of {} was missed while svd was down; running it in {}", name,
-                        ZonedDateTime.ofInstant(missed, clock.getZone()).toLocalDateTime(), Lifecycle.human(delay));
-                once(name, MISSED, delay);
+    }
+
+    /** Starts firing (and catching up missed runs): now, or when the first job is scheduled. */
+    public void start() {
+        startAsked = true;
+        if (threadStarted.get()) {
+            call(() -> {
+                beginFiring();
+                return null;
             });
         }
     }
 
-    /** The first time {@code cron} fired after {@code lastStart}, if that is not after {@code now}. */
-    static Optional<Instant> missedFire(CronExpression cron, Instant lastStart, Instant now) {
-        Date next = cron.getNextValidTimeAfter(Date.from(lastStart));
-        return next == null || next.toInstant().isAfter(now) ? Optional.empty() : Optional.of(next.toInstant());
-    }
-
-    /** Starts firing: now, or when the first job is scheduled. */
-    public void start() {
-        synchronized (jobs) {
-            started = true;
-            if (quartz != null) {
-                quartz();
-            }
+    private void beginFiring() {
+        if (started || stopping) {
+            return;
         }
+        started = true;
+        triggers.start();
+        jobs.values().forEach(j -> j.catchUp(catchUpCap));
     }
 
-    /** The Quartz scheduler, created on first use and started once {@link #start} was called. Holds {@code jobs}. */
-    private Scheduler quartz() {
-        try {
-            if (quartz == null) {
-                quartz = QuartzFactory.create(this::fired);
-            }
-            if (started && !stopping && !quartz.isStarted()) {
-                quartz.start();
-            }
-            return quartz;
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot start the job scheduler: " + e.getMessage(), e);
-        }
-    }
-
-    /** Every job, in the order scheduled. */
+    /** Every job, in the order scheduled, as last published. */
     public List<JobSnapshot> jobs() {
-        List<Entry> entries;
-        synchronized (jobs) {
-            entries = new ArrayList<>(jobs.values());
+        Published p = published;
+        List<JobSnapshot> out = new ArrayList<>(p.jobs().size());
+        for (PublishedJob j : p.jobs()) {
+            JobSnapshot s = j.snapshot();
+            Optional<ZonedDateTime> next = p.stopping() ? Optional.empty()
+                    : j.cron().nextAfter(clock.instant()).map(at -> ZonedDateTime.ofInstant(at, clock.getZone()));
+            out.add(new JobSnapshot(s.name(), s.schedule(), s.description(), s.randomDelay(), s.timeout(),
+                    s.persistent(), next, s.runningSince(), s.lastRun()));
         }
-        List<JobSnapshot> out = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            Optional<ZonedDateTime> next = nextFire(e.def.name);
-            synchronized (e) {
-                Definition d = e.def;
-                out.add(new JobSnapshot(d.name, d.schedule, d.description, d.randomDelay, d.timeout, d.persistent, next,
-                        Optional.ofNullable(e.running).map(r -> zoned(r.started)), e.last));
-            }
-        }
-        return out;
-    }
-
-    private Optional<ZonedDateTime> nextFire(String name) {
-        try {
-            Scheduler q;
-            synchronized (jobs) {
-                q = stopping ? null : quartz;
-            }
-            Trigger t = q == null ? null : q.getTrigger(TriggerKey.triggerKey(name, CRON_GROUP));
-            return t == null || t.getNextFireTime() == null ? Optional.empty()
-                    : Optional.of(zoned(t.getNextFireTime().toInstant()));
-        } catch (SchedulerException e) {
-            return Optional.empty();
-        }
+        return List.copyOf(out);
     }
 
     /**
@@ -266,30 +205,27 @@ public final class JobScheduler implements AutoCloseable {
      * there is no such job or it is running.
      */
     public CompletableFuture<JobRunResult> runNow(String name) {
-        Entry e;
-        synchronized (jobs) {
-            e = jobs.get(name);
-        }
-        if (e == null) {
-            return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
-                    "no job named " + name));
-        }
         CompletableFuture<JobRunResult> answer = new CompletableFuture<>();
-        try {
-            jobThread.execute(() -> {
-                try {
-                    start(e, MANUAL).whenComplete((r, x) -> {
-                        if (x != null) {
-                            answer.completeExceptionally(x);
-                        } else {
-                            answer.complete(r);
-                        }
-                    });
-                } catch (JobRefusedException x) {
-                    answer.completeExceptionally(x);
-                }
-            });
-        } catch (RejectedExecutionException x) {
+        boolean offered = offer(() -> {
+            Job job = jobs.get(name);
+            if (job == null) {
+                answer.completeExceptionally(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
+                        "no job named " + name));
+                return;
+            }
+            try {
+                job.start(MANUAL).whenComplete((r, x) -> {
+                    if (x != null) {
+                        answer.completeExceptionally(x);
+                    } else {
+                        answer.complete(r);
+                    }
+                });
+            } catch (JobRefusedException x) {
+                answer.completeExceptionally(x);
+            }
+        });
+        if (!offered) {
             answer.completeExceptionally(new JobRefusedException(JobRefusedException.Reason.BUSY,
                     "job " + name + " not started: svd is stopping"));
         }
@@ -297,130 +233,15 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /** On Quartz's worker: hands the fired trigger to the job thread. */
-    private void fired(JobKey key, String why) {
-        try {
-            jobThread.execute(() -> fire(key, why));
-        } catch (RejectedExecutionException e) {
-            log.debug("job {}: fired while svd stops; not run", key.getName());
-        }
-    }
-
-    /** On the job thread: a cron trigger (which may defer the run by its random delay) or a one-shot one. */
-    private void fire(JobKey key, String why) {
-        Entry e;
-        synchronized (jobs) {
-            e = jobs.get(key.getName());
-        }
-        if (e == null || stopping) {
-            return;
-        }
-        if (why == null) {
-            Duration delay = randomDelay(e.def.randomDelay);
-            if (!delay.isZero()) {
-                log.debug("job {}: scheduled run in {} (random delay)", e.def.name, Lifecycle.human(delay));
-                once(e.def.name, SCHEDULE, delay);
-                return;
+    private void fired(String name) {
+        if (!offer(() -> {
+            Job job = jobs.get(name);
+            if (job != null && !stopping) {
+                job.fired();
             }
-            why = SCHEDULE;
+        })) {
+            log.debug("job {}: fired while svd stops; not run", name);
         }
-        try {
-            start(e, why);
-        } catch (JobRefusedException x) {
-            log.info("job {}: {} run skipped: {}", e.def.name, why, x.getMessage());
-        }
-    }
-
-    private Duration randomDelay(Duration max) {
-        return Duration.ofMillis((long) (random.getAsDouble() * max.toMillis()));
-    }
-
-    private void once(String name, String why, Duration delay) {
-        long seq;
-        synchronized (jobs) {
-            seq = ++onceSeq;
-        }
-        Trigger t = TriggerBuilder.newTrigger().withIdentity(name + "." + seq, ONCE_GROUP).forJob(name)
-                .usingJobData(WHY, why).startAt(Date.from(clock.instant().plus(delay)))
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
-        try {
-            Scheduler q;
-            synchronized (jobs) {
-                q = quartz();
-            }
-            q.scheduleJob(t);
-        } catch (SchedulerException | IllegalStateException x) {
-            log.error("job {}: cannot schedule its {} run: {}", name, why, x.getMessage(), x);
-        }
-    }
-
-    private CompletableFuture<JobRunResult> start(Entry e, String why) throws JobRefusedException {
-        String name = e.def.name;
-        Instant started = clock.instant();
-        @SuppressWarnings("unchecked")
-        Running running = new Running(name, started, new CompletableFuture<>(), new CompletableFuture[1]);
-        synchronized (e) {
-            if (stopping) {
-                throw new JobRefusedException(JobRefusedException.Reason.BUSY, "job " + name + " not started: svd is stopping");
-            }
-            if (e.running != null) {
-                throw new JobRefusedException(JobRefusedException.Reason.BUSY, "job " + name + " is running since "
-                        + CLOCK_TIME.format(zoned(e.running.started)));
-            }
-            e.running = running;
-        }
-        RunOutput out = new RunOutput(name, logDir.resolve("job-" + name + ".log"), TAIL_LINES, logGroup);
-        out.open("=== " + LOG_TIME.format(zoned(started)) + " " + name + " started (" + why + ")"
-                + (e.def.task instanceof CommandTask ? ": " + e.def.task : ""));
-        log.info("job {}: started ({})", name, why);
-        CompletableFuture<JobOutcome> task;
-        try {
-            task = e.def.task.run(new JobRun(name, started, e.def.timeout, out, jobThread));
-        } catch (RuntimeException x) {
-            task = CompletableFuture.failedFuture(x);
-        }
-        running.task[0] = task;
-        CompletableFuture<JobOutcome> guarded = task;
-        CompletableFuture.delayedExecutor(e.def.timeout.plus(GUARD).toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> guarded.cancel(true));
-        task.handle((o, x) -> o != null ? o : failure(e.def, x))
-                .thenAcceptAsync(o -> finish(e, running, why, out, o), jobThread);
-        return running.result;
-    }
-
-    private JobOutcome failure(Definition def, Throwable x) {
-        Throwable cause = x instanceof CompletionException && x.getCause() != null ? x.getCause() : x;
-        if (cause instanceof CancellationException) {
-            return JobOutcome.failure(stopping ? "killed: svd is stopping" : "cancelled: still running "
-                    + Lifecycle.human(GUARD) + " after its timeout of " + Lifecycle.human(def.timeout));
-        }
-        String ref = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
-        log.error("job {}: its task failed (ref {})", def.name, ref, cause);
-        return JobOutcome.failure("failed: " + cause + " (see svd's log, ref " + ref + ")");
-    }
-
-    private void finish(Entry e, Running running, String why, RunOutput out, JobOutcome outcome) {
-        String name = e.def.name;
-        Instant ended = clock.instant();
-        Duration took = Duration.between(running.started, ended);
-        out.close("=== " + LOG_TIME.format(zoned(ended)) + " " + name + ": " + outcome.result() + " after "
-                + Lifecycle.human(took));
-        LastRun last = new LastRun(running.started, ended, outcome.ok(), outcome.result());
-        store.write(name, last);
-        synchronized (e) {
-            e.last = Optional.of(last);
-            e.running = null;
-        }
-        if (outcome.ok()) {
-            log.info("job {}: {} after {}", name, outcome.result(), Lifecycle.human(took));
-        } else {
-            log.warn("job {}: failed: {} after {}", name, outcome.result(), Lifecycle.human(took));
-        }
-        running.result.complete(new JobRunResult(name, why, running.started, took, outcome.ok(), outcome.result(),
-                out.tail()));
-    }
-
-    private ZonedDateTime zoned(Instant at) {
-        return ZonedDateTime.ofInstant(at, clock.getZone());
     }
 
     /**
@@ -429,73 +250,146 @@ public final class JobScheduler implements AutoCloseable {
      * first call counts.
      */
     public void stop(Duration grace) {
-        synchronized (jobs) {
+        if (!threadStarted.get()) {
+            // Nothing was ever scheduled or asked for: no runs, no triggers. Later work is refused.
+            closed = true;
+            return;
+        }
+        offer(() -> {
             if (stopping) {
                 return;
             }
             stopping = true;
             stopGrace = grace;
-        }
-        try {
-            Scheduler q;
-            synchronized (jobs) {
-                q = quartz;
-            }
-            if (q != null) {
-                q.shutdown(false);
-            }
-        } catch (SchedulerException e) {
-            log.error("cannot stop the job scheduler: {}", e.getMessage(), e);
-        }
-        for (Running r : running()) {
-            log.info("job {}: running since {} while svd stops; killing it in {} if it has not ended", r.job,
-                    CLOCK_TIME.format(zoned(r.started)), Lifecycle.human(grace));
-            CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> r.task[0].cancel(true));
-        }
+            triggers.shutdown();
+            jobs.values().forEach(j -> j.stop(grace));
+        });
     }
 
     /** Waits up to {@code max} for every running job to end; true when none runs. */
     boolean awaitRuns(Duration max) throws InterruptedException {
-        CompletableFuture<?>[] all = running().stream().map(Running::result).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(all).get(max.toMillis(), TimeUnit.MILLISECONDS);
+        if (!threadStarted.get()) {
             return true;
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        }
+        List<CompletableFuture<JobRunResult>> running;
+        try {
+            running = call(() -> jobs.values().stream().flatMap(j -> j.runningResult().stream()).toList());
+        } catch (IllegalStateException e) {
+            return true; // the job thread has ended: so have the runs (close() waited for them)
+        }
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }
 
-    private List<Running> running() {
-        List<Running> found = new ArrayList<>();
-        synchronized (jobs) {
-            for (Entry e : jobs.values()) {
-                synchronized (e) {
-                    if (e.running != null) {
-                        found.add(e.running);
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
     /**
      * Waits for running jobs to end, up to the grace of an earlier {@link #stop} (without one, they
-     * are killed at once), plus 2 s for the kill.
+     * are killed at once), plus 2 s for the kill; then ends the job thread.
      */
     @Override
     public void close() {
         stop(Duration.ZERO);
-        Duration wait;
-        synchronized (jobs) {
-            wait = stopGrace.plusSeconds(2);
+        if (!threadStarted.get() || closed) {
+            return;
         }
         try {
-            awaitRuns(wait);
+            awaitRuns(call(() -> stopGrace).plusSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            log.warn("jobs: {}", e.getMessage());
+        }
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(CLOSE_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        jobThread.shutdown();
+    }
+
+    // ---- the job thread -----------------------------------------------------------------------
+
+    /** Hands {@code work} to the job thread (starting it with the first work); false once closed. */
+    private boolean offer(Runnable work) {
+        if (closed) {
+            return false;
+        }
+        inbox.add(work);
+        if (threadStarted.compareAndSet(false, true)) {
+            thread.start();
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code work} on the job thread and returns its result once the snapshot after it is
+     * published; its RuntimeException is thrown here.
+     *
+     * @throws IllegalStateException when the job thread has ended
+     */
+    private <T> T call(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!offer(() -> {
+            try {
+                T value = work.get();
+                announcements.add(() -> result.complete(value));
+            } catch (RuntimeException e) {
+                announcements.add(() -> result.completeExceptionally(e));
+            }
+        })) {
+            throw new IllegalStateException("the job scheduler has stopped");
+        }
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private void loop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long wait = timers.nanosUntilNext();
+                Runnable work = wait == 0 ? inbox.poll() : inbox.poll(Math.min(wait, TimeUnit.DAYS.toNanos(1)), TimeUnit.NANOSECONDS);
+                if (work != null) {
+                    work.run();
+                }
+                timers.runDue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                String ref = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+                log.error("jobs: unexpected error (ref {})", ref, e);
+            }
+            publish(); // before announcing, so that whoever hears of a run reads it in jobs()
+            announce();
+        }
+    }
+
+    private void publish() {
+        List<PublishedJob> view = new ArrayList<>(jobs.size());
+        for (Job j : jobs.values()) {
+            view.add(new PublishedJob(j.snapshot(), j.definition().cron()));
+        }
+        published = new Published(view, stopping);
+    }
+
+    private void announce() {
+        List<Runnable> now = List.copyOf(announcements);
+        announcements.clear();
+        for (Runnable a : now) {
+            try {
+                a.run();
+            } catch (RuntimeException e) {
+                log.error("jobs: a run's answer failed", e);
+            }
+        }
     }
 }

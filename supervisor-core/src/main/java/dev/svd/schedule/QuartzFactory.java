@@ -2,9 +2,9 @@ package dev.svd.schedule;
 
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.StdSchedulerFactory;
@@ -19,28 +19,24 @@ final class QuartzFactory {
     /** Quartz keeps schedulers in a static repository by name: each instance needs its own (tests make several). */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    /** Called on Quartz's worker for each fired trigger; {@code why} is null for a job's cron trigger. */
-    interface Fired {
-        void fired(JobKey job, String why);
-    }
-
     /** The one Quartz job class; instances come from our JobFactory, never from reflection. */
     static final class Fire implements Job {
-        private final Fired target;
+        private final Consumer<String> target;
 
-        Fire(Fired target) {
+        Fire(Consumer<String> target) {
             this.target = target;
         }
 
         @Override
         public void execute(JobExecutionContext context) {
-            target.fired(context.getJobDetail().getKey(), context.getTrigger().getJobDataMap().getString("why"));
+            target.accept(context.getJobDetail().getKey().getName());
         }
     }
 
     private QuartzFactory() {}
 
-    static Scheduler create(Fired target) {
+    /** @param target called on Quartz's worker with the fired job's name */
+    static Scheduler create(Consumer<String> target) {
         Properties p = new Properties();
         p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "svd-" + INSTANCES.incrementAndGet());
         p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, "svd");
@@ -49,7 +45,7 @@ final class QuartzFactory {
         p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, OnDemandThreadPool.class.getName());
         p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
         // A trigger more than a minute late (svd suspended) follows its misfire instruction: cron
-        // triggers skip to the next time (missed runs are svd's own business), one-shots fire now.
+        // triggers skip to the next time (QuartzTriggers).
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         try {
             Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();

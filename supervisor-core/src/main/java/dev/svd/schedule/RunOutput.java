@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The output of one run: appended to {@code log-dir/job-NAME.log} between a header and a footer line,
  * and its last lines kept for the run's result. Output arrives on svd's pump thread (or a Java
- * task's own), header and footer on the scheduler's; every method is synchronized and short.
+ * task's own), header and footer on the job thread; every method is synchronized and short.
  */
 final class RunOutput implements OutputListener {
     private static final Logger log = LoggerFactory.getLogger(RunOutput.class);

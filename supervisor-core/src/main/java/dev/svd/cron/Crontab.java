@@ -1,4 +1,4 @@
-package dev.svd.schedule.cron;
+package dev.svd.cron;
 
 import com.cronutils.descriptor.CronDescriptor;
 import com.cronutils.mapper.CronMapper;

@@ -1,4 +1,4 @@
-package dev.svd.schedule.cron;
+package dev.svd.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
