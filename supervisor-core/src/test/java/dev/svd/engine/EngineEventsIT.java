@@ -4,6 +4,7 @@ import dev.svd.config.Origin;
 import dev.svd.config.ProbeCheck;
 import dev.svd.config.ProbeSpec;
 import dev.svd.config.ServiceSpec;
+import dev.svd.config.StartLimitSpec;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
@@ -45,7 +46,8 @@ class EngineEventsIT {
                 .withReady(Optional.of(exec(ready)));
         ServiceSpec web = ServiceSpec.of("web", List.of("sleep", "1000")).withStartSeconds(Duration.ZERO)
                 .withHealth(Optional.of(exec(healthy)))
-                .withStop(new dev.svd.config.StopSpec(dev.svd.config.Signal.TERM, Duration.ofSeconds(5)));
+                .withStop(new dev.svd.config.StopSpec(dev.svd.config.Signal.TERM, Duration.ofSeconds(5)))
+                .withStartLimit(new StartLimitSpec(1000, Duration.ofSeconds(60))); // restarts until the flag is back
         List<ServiceEvent> seen = new CopyOnWriteArrayList<>();
         List<String> wrong = new CopyOnWriteArrayList<>();
         try (RunningEngine r = new RunningEngine(dir, api, web)) {
