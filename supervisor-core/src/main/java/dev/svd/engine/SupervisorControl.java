@@ -44,7 +44,7 @@ public interface SupervisorControl {
 
     /**
      * Calls {@code sink} with each event from now on, until closed, on the engine thread: it must hand the
-     * event off without blocking. Each event comes after the snapshot that shows it is published, so
+     * event off without blocking. Each event comes once the snapshot that shows it has been published, so
      * {@link #services()} read in {@code sink} shows the state the event announces (read later on another
      * thread, that state or a newer one).
      */
