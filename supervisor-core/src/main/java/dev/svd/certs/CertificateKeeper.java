@@ -5,7 +5,6 @@ import dev.svd.config.CertificateSpec;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.Lifecycle;
-import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
 import java.io.IOException;
@@ -23,11 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +45,8 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
     private static final Duration CERTBOT_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PLACEHOLDER_RENEW = Duration.ofDays(2);
-    /** After a service event, before its snapshot is read: the engine publishes right after it has sent the event. */
-    private static final Duration SETTLE = Duration.ofMillis(200);
+    /** One wait for the reload services to be ready; a timed-out wait is asked again, so the first issuance waits as long as it takes. */
+    private static final Duration READY_WAIT = Duration.ofHours(1);
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final int OUTPUT = 32 * 1024;
@@ -252,31 +251,21 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
                 && CertificateFile.readQuietly(l.spec.cert()).isPresent();
     }
 
-    /**
-     * Calls {@code action} on this thread once every named service is running and ready (its ready probe passed).
-     * Events wake the check; no polling. The engine sends an event before it publishes the snapshot, and readiness
-     * is no state (its event is the health change), so the check reads the snapshots a moment after each event.
-     */
+    /** Calls {@code action} on this thread once every named service is running and ready ({@link WhenReady}). */
     private void whenRunning(List<String> names, Runnable action) {
-        AtomicBoolean fired = new AtomicBoolean();
-        Runnable check = () -> {
-            boolean all = names.stream().allMatch(n -> services.service(n)
-                    .filter(s -> s.state() == ServiceState.RUNNING && s.ready()).isPresent());
-            if (all && fired.compareAndSet(false, true)) {
-                thread.execute(action);
-            }
-        };
-        if (!names.isEmpty()) {
-            AutoCloseable subscription = services.subscribe(e -> {
-                if (!fired.get() && names.contains(e.service())) {
-                    thread.schedule(check, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            });
-            synchronized (subscriptions) {
-                subscriptions.add(subscription);
-            }
+        AutoCloseable subscription = new WhenReady(services, names, READY_WAIT, action, this::onCertsThread).start();
+        synchronized (subscriptions) {
+            subscriptions.add(subscription);
         }
-        check.run();
+    }
+
+    /** Runs {@code work} on svd-certs; once {@link #close()} shut it down, there is nothing left to do and it is dropped. */
+    private void onCertsThread(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (RejectedExecutionException closed) {
+            log.debug("svd-certs is closed; not running {}", work);
+        }
     }
 
     /** One run: first issuance while on the placeholder, else a renewal. Records the result and any retry. */

@@ -3,6 +3,7 @@ package dev.svd.daemon;
 import dev.svd.config.Signal;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.ConfigChange;
+import dev.svd.engine.ReadyOutcome;
 import dev.svd.engine.ServiceEvent;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.ServiceSnapshot;
@@ -11,6 +12,7 @@ import dev.svd.schedule.JobRunResult;
 import dev.svd.schedule.JobScheduler;
 import dev.svd.schedule.JobSnapshot;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +108,11 @@ final class ServicesAndJobs implements SupervisorControl {
     @Override
     public AutoCloseable subscribe(Consumer<ServiceEvent> sink) {
         return engine.subscribe(sink);
+    }
+
+    @Override
+    public CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout) {
+        return engine.awaitReady(names, timeout);
     }
 
     @Override

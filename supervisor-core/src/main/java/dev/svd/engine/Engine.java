@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final OutputRegistry outputs;
     private final ConfigSource configSource;
     private final Clock clock;
-    private final EventLog events = new EventLog();
+    private final EventLog events = new EventLog(this::publish); // publish, then announce: see EventLog
     private final Thread thread;
     private final CompletableFuture<StopOutcome> stopped = new CompletableFuture<>();
 
@@ -67,6 +68,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final Waiters waiters;
+    private final ReadyWaiters readyWaiters;
     private final List<Runnable> deferredLogs = new ArrayList<>();
     /** Spawns asked for during a reconcile pass; null outside one. */
     private List<ServiceSpec> batch;
@@ -104,6 +106,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         this.goals = new Goals(config);
         this.reloader = new Reloader(runner, outputs, timers, this::offer, services::get);
         this.waiters = new Waiters(timers, services::get);
+        this.readyWaiters = new ReadyWaiters(timers, services, goals::mustBeDown);
         this.probes = new Probes(prober, (name, pid, kind, result) -> offer(() -> probed(name, pid, kind, result)));
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
@@ -178,6 +181,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
                 waiters.settle(services);
+                readyWaiters.settle();
                 if (shuttingDown && !stopped.isDone() && allDown()) {
                     stopped.complete(essentialFailed ? StopOutcome.ESSENTIAL_FAILED
                             : anyKilled ? StopOutcome.KILLED : StopOutcome.CLEAN);
@@ -319,14 +323,17 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             services.put(name, next);
             dirty = true;
         }
+        boolean nowReady = kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY;
+        if (nowReady) {
+            probes.readyDone(name);
+            apply(name, new Event.ReadyPassed(pid)); // before the health event, whose snapshot then shows it ready
+        }
         if (health != s.health()) {
             log.info("{}: health {} -> {} ({})", name, s.health().label(), health.label(), detail);
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, s.state(), s.state(),
                     "health " + s.health().label() + " -> " + health.label() + ": " + detail));
         }
-        if (kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY) {
-            probes.readyDone(name);
-            apply(name, new Event.ReadyPassed(pid));
+        if (nowReady) {
             log.info("{}: ready ({})", name, detail);
         } else if (kind == ProbeKind.HEALTH && changed.orElse(null) == Health.UNHEALTHY) {
             apply(name, new Event.HealthFailed(pid, detail));
@@ -562,6 +569,14 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     @Override
     public AutoCloseable subscribe(Consumer<ServiceEvent> sink) {
         return events.subscribe(sink);
+    }
+
+    @Override
+    public CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout) {
+        CompletableFuture<ReadyOutcome> future = new CompletableFuture<>();
+        List<String> copy = List.copyOf(names);
+        offer(() -> readyWaiters.await(copy, timeout, future));
+        return future;
     }
 
     @Override

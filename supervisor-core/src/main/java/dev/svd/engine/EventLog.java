@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The recent state changes, and their subscribers. Written on the engine thread; read from any.
  * Subscribers are called on the engine thread and must hand the event off without blocking.
+ * Publish, then announce: {@link #add} first publishes the engine's snapshots, which already show the
+ * change, so a subscriber reading them (or {@link #recent}) from its callback sees the state the event
+ * announces; nobody has to wait for the snapshot to catch up.
  */
 final class EventLog {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
@@ -18,8 +21,16 @@ final class EventLog {
 
     private final ArrayDeque<ServiceEvent> recent = new ArrayDeque<>();
     private final List<Consumer<ServiceEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private final Runnable publish;
 
+    /** @param publish makes the engine's current snapshots the published ones; run before each event goes out */
+    EventLog(Runnable publish) {
+        this.publish = publish;
+    }
+
+    /** Records {@code e}, a change already made to the engine's snapshots: publishes them, then tells the subscribers. */
     void add(ServiceEvent e) {
+        publish.run();
         synchronized (recent) {
             if (recent.size() == KEPT) {
                 recent.removeFirst();

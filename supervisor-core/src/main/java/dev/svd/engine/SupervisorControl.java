@@ -7,6 +7,7 @@ import dev.svd.schedule.JobRefusedException;
 import dev.svd.schedule.JobRunResult;
 import dev.svd.schedule.JobSnapshot;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +47,25 @@ public interface SupervisorControl {
     /** The most recent events, oldest first. */
     List<ServiceEvent> recentEvents(int limit);
 
-    /** Calls {@code sink} with each event from now on, until closed. */
+    /**
+     * Calls {@code sink} with each event from now on, until closed, on the engine thread: it must hand the
+     * event off without blocking. Each event comes once the snapshot that shows it has been published, so
+     * {@link #services()} read in {@code sink} shows the state the event announces (read later on another
+     * thread, that state or a newer one).
+     */
     AutoCloseable subscribe(Consumer<ServiceEvent> sink);
+
+    /**
+     * Completes once every service in {@code names} is running and ready (its readiness probe passed, if it
+     * has one): {@link ReadyOutcome.Kind#READY}. Fails fast, with a typed outcome rather than an exception:
+     * {@code DOWN} as soon as one of them is failed or exited, or stopped while svd does not want it up
+     * (operator stop, shutdown, and before the engine has started); {@code NO_SUCH_SERVICE} for an unknown or
+     * removed one; {@code TIMEOUT} after {@code timeout}. A service that is on its way up (waiting for its
+     * dependencies, starting, in backoff, restarting) is waited for. Never completes exceptionally. Judged on
+     * the engine thread without blocking it; the future completes there, so continue with an {@code *Async}
+     * stage for anything slow.
+     */
+    CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout);
 
     /** Reads the config file again and says what an update would change, changing nothing. */
     ConfigChange reread();

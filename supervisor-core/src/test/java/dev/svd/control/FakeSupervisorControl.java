@@ -3,6 +3,7 @@ package dev.svd.control;
 import dev.svd.config.Signal;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.ConfigChange;
+import dev.svd.engine.ReadyOutcome;
 import dev.svd.engine.ServiceEvent;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.ExitStatus;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +189,34 @@ final class FakeSupervisorControl implements SupervisorControl {
     public AutoCloseable subscribe(Consumer<ServiceEvent> sink) {
         eventSinks.add(sink);
         return () -> eventSinks.remove(sink);
+    }
+
+    /**
+     * Judged at once, as the fake's services change state at once: running and ready, or DOWN (stopped, failed,
+     * exited), or TIMEOUT for any other state; {@code hang} never answers.
+     */
+    @Override
+    public synchronized CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout) {
+        for (String name : names) {
+            ServiceSnapshot s = services.get(name);
+            if (s == null) {
+                return CompletableFuture.completedFuture(new ReadyOutcome(ReadyOutcome.Kind.NO_SUCH_SERVICE, name,
+                        "no such service: " + name));
+            }
+            if (name.equals("hang")) {
+                return new CompletableFuture<>();
+            }
+            if (s.state() == ServiceState.STOPPED || s.state() == ServiceState.FAILED || s.state() == ServiceState.EXITED) {
+                return CompletableFuture.completedFuture(new ReadyOutcome(ReadyOutcome.Kind.DOWN, name,
+                        name + " will not become ready: it is " + s.state().label()));
+            }
+            if (s.state() != ServiceState.RUNNING || !s.ready()) {
+                return CompletableFuture.completedFuture(new ReadyOutcome(ReadyOutcome.Kind.TIMEOUT, name,
+                        "not ready after " + timeout.toSeconds() + "s: " + name));
+            }
+        }
+        return CompletableFuture.completedFuture(new ReadyOutcome(ReadyOutcome.Kind.READY, null,
+                String.join(", ", names) + ": ready"));
     }
 
     @Override
