@@ -22,6 +22,7 @@ import dev.svd.os.Kernel;
 import dev.svd.os.ProcFs;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
+import dev.svd.os.ServiceCgroups;
 import dev.svd.schedule.JobOutcome;
 import dev.svd.schedule.JobScheduler;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,13 +71,16 @@ final class Daemon {
     private static int supervise(SupervisorSpec config, DaemonOptions options, Path socket) throws StartupException {
         Path file = config.file();
         Engine[] engine = new Engine[1];
-        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
+        Optional<ServiceCgroups> cgroups = ServiceCgroups.detect(config.daemon().stateDir());
+        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status), cgroups);
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         Path fifoDir = config.daemon().stateDir().resolve("output");
         List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
         List<ProcessLedger.Leftover> adopted = LeftoverTriage.adoptable(leftovers, config, fifoDir);
         adopted.forEach(l -> ledger.added(l.service(), l.pgid(), l.launchDigest().orElseThrow()));
         ledger.stop(LeftoverTriage.toStop(leftovers, adopted), leftoverGrace(config));
+        cgroups.ifPresent(c -> c.clearLeftovers(adopted.stream().map(ProcessLedger.Leftover::service)
+                .collect(java.util.stream.Collectors.toSet())));
         ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "svd-log-remover");
             t.setDaemon(true);
@@ -130,6 +135,7 @@ final class Daemon {
         commands.close();
         recordedCommands.close();
         processes.close();
+        cgroups.ifPresent(ServiceCgroups::close);
         outputs.closeAll();
         remover.shutdown();
         if (smokeFailed) {
