@@ -23,6 +23,7 @@ import dev.svd.os.Kernel;
 import dev.svd.os.ProcFs;
 import dev.svd.os.ProcessLedger;
 import dev.svd.os.Processes;
+import dev.svd.os.ServiceCgroups;
 import dev.svd.schedule.JobOutcome;
 import dev.svd.schedule.JobScheduler;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
@@ -100,7 +102,8 @@ final class Daemon {
         Path file = config.file();
         DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
         Engine[] engine = new Engine[1];
-        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
+        Optional<ServiceCgroups> cgroups = ServiceCgroups.detect(config.daemon().stateDir());
+        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status), cgroups);
         checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         try {
@@ -113,6 +116,8 @@ final class Daemon {
         List<ProcessLedger.Leftover> adopted = LeftoverTriage.adoptable(leftovers, config, fifoDir);
         adopted.forEach(l -> ledger.added(l.service(), l.pgid(), l.launchDigest().orElseThrow()));
         ledger.stop(LeftoverTriage.toStop(leftovers, adopted), leftoverGrace(config));
+        cgroups.ifPresent(c -> c.clearLeftovers(adopted.stream().map(ProcessLedger.Leftover::service)
+                .collect(java.util.stream.Collectors.toSet())));
         ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "svd-log-remover");
             t.setDaemon(true);
@@ -170,6 +175,7 @@ final class Daemon {
         commands.close();
         recordedCommands.close();
         processes.close();
+        cgroups.ifPresent(ServiceCgroups::close);
         outputs.closeAll();
         remover.shutdown();
         if (smokeFailed) {

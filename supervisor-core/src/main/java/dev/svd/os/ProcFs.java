@@ -36,6 +36,72 @@ public final class ProcFs {
         return out;
     }
 
+    /**
+     * The children of every thread of {@code pid}, from /proc/PID/task/TID/children (proc(5); a
+     * process's children hang on the thread that forked them, orphans on any thread of a
+     * subreaper). Zombies included. On a kernel without CONFIG_PROC_CHILDREN, the whole of /proc
+     * is scanned for the parent instead. Empty when the process is gone.
+     */
+    public static List<Integer> childrenOfAllThreads(int pid) {
+        Path tasks = PROC.resolve(Integer.toString(pid)).resolve("task");
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks)) {
+            for (Path task : dirs) {
+                String list;
+                try {
+                    list = Files.readString(task.resolve("children"));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!Files.exists(task)) {
+                        continue; // the thread ended meanwhile
+                    }
+                    return childrenOf(pid); // no CONFIG_PROC_CHILDREN
+                }
+                for (String c : list.trim().split(" ")) {
+                    if (!c.isEmpty()) {
+                        out.add(Integer.parseInt(c));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** Field 5 of /proc/PID/stat: the process group, or -1 when the process is gone. */
+    public static int processGroup(int pid) {
+        String stat = stat(pid);
+        if (stat == null) {
+            return -1;
+        }
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4)[2]);
+    }
+
+    /**
+     * Whether the environment {@code pid} was exec'd with (/proc/PID/environ, proc(5)) holds the
+     * entry {@code entry} ("NAME=value"). A process may change its environment in its own memory,
+     * but this file shows the block the kernel gave it at exec. False when it cannot be read.
+     */
+    public static boolean environmentHas(int pid, String entry) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(PROC.resolve(pid + "/environ"));
+        } catch (IOException e) {
+            return false;
+        }
+        byte[] want = entry.getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= raw.length; i++) {
+            if (i == raw.length || raw[i] == 0) {
+                if (i - start == want.length && java.util.Arrays.equals(raw, start, i, want, 0, want.length)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
     /** The parent pid, or -1 when the process is gone. */
     public static int parentOf(int pid) {
         String stat = stat(pid);

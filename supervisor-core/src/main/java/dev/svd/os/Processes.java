@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * svd's processes: spawns each service's main process in its own session ({@link Spawner}), pumps
  * its output ({@link OutputPump}), reaps every child on one thread with the exact status, and
  * reports a main process's exit only once its process group is empty, killing what it left
- * behind. Thread-safe. One instance at a time per JVM: the reaper it attaches to waits for every
- * child of the process.
+ * behind: also what left the group (setsid daemons), found in the service's cgroup where svd has
+ * cgroup v2 ({@link ServiceCgroups}) and through /proc always ({@link Escapes}). Thread-safe. One
+ * instance at a time per JVM: the reaper it attaches to waits for every child of the process.
  */
 public final class Processes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Processes.class);
@@ -49,15 +53,29 @@ public final class Processes implements AutoCloseable {
     /** A leftover of an earlier svd taken over as a service's main process: not svd's child. */
     private record Adopted(int pid, String service, long startTime, ProcessExit exit) {}
 
-    /** A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's waiter). */
-    private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit) {
+    /**
+     * A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's
+     * waiter). {@code tracked}: a service's, whose processes outside its group svd looks for.
+     */
+    private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit, boolean tracked) {
         void report(ExitStatus s) {
             exit.exited(pid, s);
         }
     }
 
+    private final Optional<ServiceCgroups> cgroups;
+    /** Processes that left their service's group and were already named in a WARN: once each. */
+    private final Set<Integer> warned = ConcurrentHashMap.newKeySet();
+
+    /** Processes that find what left a service's group through /proc alone (no cgroups). */
     public Processes(ProcessExit onExit) {
+        this(onExit, Optional.empty());
+    }
+
+    /** @param cgroups one cgroup per service, where svd has a writable cgroup v2 ({@link ServiceCgroups#detect}) */
+    public Processes(ProcessExit onExit, Optional<ServiceCgroups> cgroups) {
         this.onExit = onExit;
+        this.cgroups = cgroups;
         initNative();
         this.childCommand = new ChildCommand();
         this.pump = new OutputPump();
@@ -86,12 +104,12 @@ public final class Processes implements AutoCloseable {
 
     /** Spawns the request's command; returns the pid, which is also its process group and session id. */
     public int spawn(SpawnRequest req, OutputListener output) throws SpawnException {
-        return spawn(req, output, onExit);
+        return spawn(req, output, onExit, null, true);
     }
 
     /** Like {@link #spawn(SpawnRequest, OutputListener)}, but its exit goes to {@code exit}, not to svd's engine. */
     public int spawn(SpawnRequest req, OutputListener output, ProcessExit exit) throws SpawnException {
-        return spawn(req, output, exit, null);
+        return spawn(req, output, exit, null, false);
     }
 
     /**
@@ -100,19 +118,30 @@ public final class Processes implements AutoCloseable {
      * was killed can {@link #adopt} the process and read on.
      */
     public int spawnAdoptable(SpawnRequest req, OutputListener output, Path fifoDir) throws SpawnException {
-        return spawn(req, output, onExit, new OutputFifos(fifoDir, req.service()));
+        return spawn(req, output, onExit, new OutputFifos(fifoDir, req.service()), true);
     }
 
-    private int spawn(SpawnRequest req, OutputListener output, ProcessExit exit, OutputFifos fifos) throws SpawnException {
+    /** @param service a service's main process: marked, placed in its cgroup, and its escapes looked for */
+    private int spawn(SpawnRequest req, OutputListener output, ProcessExit exit, OutputFifos fifos, boolean service)
+            throws SpawnException {
         Map<String, String> env = childCommand.environment(req);
+        // The marker its descendants inherit, so that one that left the group is still known as
+        // the service's (Escapes); a one-off command's processes carry none.
+        env.remove(Escapes.MARKER);
+        if (service) {
+            env.put(Escapes.MARKER, req.service());
+        }
         ChildCommand.Exec exec = childCommand.exec(req, env);
         Spawner.Stdio stdio = fifos == null ? Spawner.Stdio.pipes() : fifos.createAndOpen();
         // Not under spawnLock, so that several threads can spawn at once (200 services at start):
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
         Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio);
         int pid = started.pid();
+        if (service && cgroups.isPresent()) {
+            cgroups.get().place(req.service(), pid);
+        }
         pump.register(started.stdout(), started.stderr(), output);
-        Child child = new Child(pid, req.service(), new ExitStatus[1], exit);
+        Child child = new Child(pid, req.service(), new ExitStatus[1], exit, service);
         Unclaimed early;
         synchronized (spawnLock) {
             early = unclaimed.remove(pid);
@@ -195,9 +224,78 @@ public final class Processes implements AutoCloseable {
         }
     }
 
-    /** Signals the whole process group led by {@code pid}; falls back to the pid alone if the group is not formed yet. */
+    /**
+     * Signals the whole process group led by {@code pid}; falls back to the pid alone if the group
+     * is not formed yet. For a service's main process, also every process of the service that left
+     * the group (named in a WARN, once), so a stop reaches a setsid daemon as it reaches the group.
+     */
     public boolean signalGroup(int pid, Signal signal) {
-        return Kernel.signalGroup(pid, signal) || Kernel.signalProcess(pid, signal);
+        boolean sent = Kernel.signalGroup(pid, signal) || Kernel.signalProcess(pid, signal);
+        Child child;
+        synchronized (spawnLock) {
+            child = children.get(pid);
+        }
+        if (child != null && child.tracked()) {
+            for (int escaped : escapes(child, true)) {
+                Kernel.signalProcess(escaped, signal);
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * The live processes of {@code child}'s service outside its process group: in its cgroup, or
+     * found through /proc; each named in a WARN the first time. {@code mainAlive}: the main process
+     * is not reaped yet, so its descendants can be walked.
+     */
+    private Set<Integer> escapes(Child child, boolean mainAlive) {
+        Set<Integer> registered;
+        synchronized (spawnLock) {
+            registered = new HashSet<>(children.keySet());
+        }
+        Set<Integer> found = Escapes.find(child.service(), mainAlive ? child.pid() : 0, child.pid(), registered);
+        if (cgroups.isPresent()) {
+            for (int pid : cgroups.get().members(child.service())) {
+                if (ProcFs.processGroup(pid) != child.pid() && ProcFs.liveProcess(pid)) {
+                    found.add(pid);
+                }
+            }
+        }
+        for (int pid : found) {
+            if (warned.add(pid)) {
+                log.warn("{}: pid {} ({}) left the service's process group; svd stops it with the service",
+                        child.service(), pid, ProcFs.command(pid));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether anything of the service is left after its main process ended: its group, its
+     * cgroup, or its escapes; what is found is SIGKILLed (again: what a killed process forked
+     * just before is found by the next look).
+     */
+    private boolean leftBehind(Child child) {
+        boolean group = Kernel.groupAlive(child.pid());
+        if (!child.tracked()) {
+            return group;
+        }
+        Set<Integer> escaped = escapes(child, false);
+        for (int pid : escaped) {
+            Kernel.signalProcess(pid, Signal.KILL);
+        }
+        boolean inCgroup = cgroups.isPresent() && cgroups.get().populated(child.service());
+        if (inCgroup) {
+            cgroups.get().kill(child.service());
+        }
+        return group || !escaped.isEmpty() || inCgroup;
+    }
+
+    /** The main process is reported gone: its cgroup, empty now, is removed. */
+    private void released(Child child) {
+        if (child.tracked() && cgroups.isPresent()) {
+            cgroups.get().remove(child.service());
+        }
     }
 
     public boolean signalProcess(int pid, Signal signal) {
@@ -226,10 +324,12 @@ public final class Processes implements AutoCloseable {
         if (child != null) {
             mainExited(child, status);
         }
-        for (Integer pgid : clearing.keySet()) {
-            if (!Kernel.groupAlive(pgid)) {
-                Child done = clearing.remove(pgid);
+        warned.remove(pid);
+        for (Map.Entry<Integer, Child> c : clearing.entrySet()) {
+            if (!leftBehind(c.getValue())) {
+                Child done = clearing.remove(c.getKey());
                 if (done != null) {
+                    released(done);
                     done.report(done.status()[0]);
                 }
             }
@@ -240,16 +340,25 @@ public final class Processes implements AutoCloseable {
     private void mainExited(Child child, ExitStatus status) {
         int pid = child.pid();
         child.status()[0] = status;
-        if (Kernel.groupAlive(pid)) {
+        if (Kernel.groupAlive(pid) || leftBehind(child)) {
             log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
             clearing.put(pid, child);
             Kernel.signalGroup(pid, Signal.KILL);
+            if (!leftBehind(child)) {
+                // gone before it was put in clearing: no later reap may come to report it
+                if (clearing.remove(pid) != null) {
+                    released(child);
+                    child.report(status);
+                }
+                return;
+            }
             try {
                 clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 giveUpClearing(pid); // closing: report the exit now rather than never
             }
         } else {
+            released(child);
             child.report(status);
         }
     }
@@ -267,8 +376,8 @@ public final class Processes implements AutoCloseable {
     private void giveUpClearing(int pgid) {
         Child stuck = clearing.remove(pgid);
         if (stuck != null) {
-            log.warn("{}: process group {} still has processes {} after SIGKILL; reporting the exit anyway",
-                    stuck.service(), pgid, GROUP_CLEAR_BOUND);
+            log.warn("{}: process group {} (or processes that left it) still has processes {} after SIGKILL;"
+                    + " reporting the exit anyway", stuck.service(), pgid, GROUP_CLEAR_BOUND);
             stuck.report(stuck.status()[0]);
         }
     }

@@ -29,7 +29,15 @@ public final class SvdProcess implements AutoCloseable {
     }
 
     public static SvdProcess start(Path dir, String... args) throws IOException {
-        return startUnder(List.of(), dir, args);
+        return startUnder(List.of(), dir, java.util.Map.of(), args);
+    }
+
+    /**
+     * Like {@link #start(Path, String...)}, with {@code env} added to svd's environment. svd runs
+     * with {@code SVD_CGROUP=off} unless {@code env} says otherwise.
+     */
+    public static SvdProcess start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
+        return startUnder(List.of(), dir, env, args);
     }
 
     /**
@@ -37,6 +45,11 @@ public final class SvdProcess implements AutoCloseable {
      * {@code prlimit --nofile=128:320 --} to start it with a low descriptor limit.
      */
     public static SvdProcess startUnder(List<String> wrapper, Path dir, String... args) throws IOException {
+        return startUnder(wrapper, dir, java.util.Map.of(), args);
+    }
+
+    private static SvdProcess startUnder(List<String> wrapper, Path dir, java.util.Map<String, String> env, String... args)
+            throws IOException {
         Files.createDirectories(dir.resolve("pids"));
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -46,6 +59,11 @@ public final class SvdProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
                 .redirectError(dir.resolve("svd.err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("SVD_LOG_LEVEL", "INFO");
+        // Tests end svd with SIGKILL, which leaves its cgroups behind (a restarted svd with the same
+        // state dir would reuse them; a test's state dir is never used again): a test that is about
+        // cgroups asks for them and removes them itself (EscapeIT).
+        pb.environment().put("SVD_CGROUP", "off");
+        pb.environment().putAll(env);
         return new SvdProcess(dir, pb.start());
     }
 

@@ -109,6 +109,8 @@ final class ReferenceStack implements AutoCloseable {
                 "SVD_STACK_CERTBOT_LOGS", dir.resolve("letsencrypt/logs").toString()));
         acmeCa.ifPresent(ca -> env.put("SVD_STACK_ACME_CA", ca.toString()));
         onLeftover.ifPresent(policy -> env.put("SVD_STACK_ON_LEFTOVER", policy));
+        // close() SIGKILLs svd, which would leave its cgroups behind (daemon.md); EscapeIT covers them
+        env.put("SVD_CGROUP", "off");
         return env;
     }
 
