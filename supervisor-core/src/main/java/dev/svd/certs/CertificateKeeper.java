@@ -7,6 +7,7 @@ import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
+import dev.svd.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +222,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             makePlaceholder(l);
             for (String service : l.spec.reload()) {
                 ActionResult reloaded = await(services.reload(service, RELOAD_TIMEOUT), RELOAD_TIMEOUT);
-                if (!reloaded.ok() && !"NOT_RUNNING".equals(reloaded.error())) {
+                if (!reloaded.ok() && reloaded.error() != ErrorCode.NOT_RUNNING) {
                     log.warn("certificate {}: a new placeholder is ready, but {}", l.spec.name(), reloaded.message());
                 }
             }
@@ -379,7 +380,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         boolean reloadedAll = !spec.reload().isEmpty();
         for (String service : spec.reload()) {
             ActionResult reloaded = await(services.reload(service, RELOAD_TIMEOUT), RELOAD_TIMEOUT);
-            if ("NOT_RUNNING".equals(reloaded.error())) {
+            if (reloaded.error() == ErrorCode.NOT_RUNNING) {
                 // nothing to switch: it reads the new files when it starts
                 log.info("certificate {}: {} is not running; it reads serial {} when it starts", spec.name(), service,
                         fresh.serial());

@@ -41,7 +41,7 @@ final class SnapshotJson {
         JsonObject.Builder b = JsonObject.builder()
                 .put("service", r.service())
                 .put("ok", r.ok())
-                .put("error", r.error())
+                .put("error", r.error() == null ? null : r.error().name())
                 .put("message", r.message())
                 .put("state", r.after() == null ? null : JsonValue.of(r.after().state().label()))
                 .put("pid", r.after() != null && r.after().pid() > 0 ? JsonValue.of(r.after().pid()) : null);

@@ -19,6 +19,7 @@ import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
 import dev.svd.logs.OutputStream;
 import dev.svd.os.SpawnException;
+import dev.svd.protocol.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -425,7 +426,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     }
 
     private static ActionResult noSuchService(String name) {
-        return new ActionResult(name, "NO_SUCH_SERVICE", "no such service: " + name, null, Duration.ZERO);
+        return new ActionResult(name, ErrorCode.NO_SUCH_SERVICE, "no such service: " + name, null, Duration.ZERO);
     }
 
     private static String failedOrExited(ServiceSnapshot s) {
@@ -534,7 +535,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             if (s == null) {
                 future.complete(noSuchService(name));
             } else if (s.pid() == 0 || !s.state().hasProcess()) {
-                future.complete(new ActionResult(name, "NOT_RUNNING", name + " is not running (" + s.state().label()
+                future.complete(new ActionResult(name, ErrorCode.NOT_RUNNING, name + " is not running (" + s.state().label()
                         + "): nothing to signal", s, Duration.ZERO));
             } else {
                 runner.signalProcess(s.pid(), sig);

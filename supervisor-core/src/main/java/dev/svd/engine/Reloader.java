@@ -6,6 +6,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.logs.OutputStream;
+import dev.svd.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +49,7 @@ final class Reloader {
     void reload(ServiceSpec spec, ServiceSnapshot s, CompletableFuture<ActionResult> done) {
         String name = spec.name();
         if (s.pid() == 0 || s.state() != ServiceState.RUNNING && s.state() != ServiceState.STARTING) {
-            done.complete(new ActionResult(name, "NOT_RUNNING", name + " is not running (" + s.state().label()
+            done.complete(new ActionResult(name, ErrorCode.NOT_RUNNING, name + " is not running (" + s.state().label()
                     + "): nothing to reload", s, Duration.ZERO));
             return;
         }
@@ -63,11 +64,11 @@ final class Reloader {
             if (!result.ok()) {
                 String how = "`" + String.join(" ", reload.check()) + "` " + result.describe();
                 log.warn("{}: reload refused: {}; nothing was sent, the running process keeps its config", name, how);
-                done.complete(new ActionResult(name, "FAILED", name + ": reload refused: " + how
+                done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": reload refused: " + how
                         + "; nothing was sent, the running " + name + " keeps its config"
                         + (result.output().isBlank() ? "" : "\n" + result.output().strip()), now, elapsed(t0)));
             } else if (now == null || now.pid() != s.pid()) {
-                done.complete(new ActionResult(name, "FAILED", name + ": the process changed during the reload check;"
+                done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": the process changed during the reload check;"
                         + " nothing was sent", now, elapsed(t0)));
             } else {
                 signal(spec, s.pid(), t0, done);
@@ -119,7 +120,7 @@ final class Reloader {
         }
         long fresh = runner.children(pid).stream().filter(c -> !before.contains(c)).count();
         log.warn("{}: reload failed: after SIG{} pid {} wrote: {}", name, reload.signal(), pid, line);
-        done.complete(new ActionResult(name, "FAILED", name + ": reload failed: after SIG" + reload.signal() + " pid "
+        done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": reload failed: after SIG" + reload.signal() + " pid "
                 + pid + " wrote:\n" + line + "\n" + (fresh == 0
                 ? "its old workers keep serving the configuration they had (" + before.size() + " workers, no new one)"
                 : fresh + " new workers started nevertheless; 'svctl logs " + name + " --stderr' shows the rest"),
@@ -139,7 +140,7 @@ final class Reloader {
         }
         ServiceSnapshot now = current.apply(name);
         if (now == null || now.pid() != pid) {
-            done.complete(new ActionResult(name, "FAILED", name + ": pid " + pid + " ended during the reload", now,
+            done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": pid " + pid + " ended during the reload", now,
                     elapsed(t0)));
             return;
         }
@@ -161,12 +162,12 @@ final class Reloader {
             if (!replaced) {
                 log.warn("{}: reload failed: no new workers within {} (old {}, new {})", name, within, before.size(),
                         fresh);
-                done.complete(new ActionResult(name, "FAILED", name + ": sent SIG" + reload.signal() + " to pid " + pid
+                done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": sent SIG" + reload.signal() + " to pid " + pid
                         + ", but its workers were not replaced within " + within + " (old " + before.size() + ", new "
                         + fresh + "): it did not take the new configuration; its own log says why ('svctl logs "
                         + name + " --stderr')", now, elapsed(t0)));
             } else {
-                done.complete(new ActionResult(name, "TIMEOUT", name + ": " + fresh + " new workers run, but old"
+                done.complete(new ActionResult(name, ErrorCode.TIMEOUT, name + ": " + fresh + " new workers run, but old"
                         + " worker" + (holding.size() == 1 ? " " : "s ") + sorted(holding) + " still hold"
                         + (holding.size() == 1 ? "s" : "") + " a listening socket after " + within
                         + ", so a new connection may still reach the old configuration until "

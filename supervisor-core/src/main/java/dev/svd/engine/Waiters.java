@@ -3,6 +3,7 @@ package dev.svd.engine;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import dev.svd.protocol.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ final class Waiters {
 
     /**
      * Completes {@code future} once {@code success} gives a message (ok) or, after the service has
-     * changed, {@code failure} does; else after {@code timeout}.
+     * changed, {@code failure} does (its error code comes from the snapshot's failure kind, not from
+     * the message); else after {@code timeout}.
      */
     void await(ServiceSnapshot before, Duration timeout, String verb, Function<ServiceSnapshot, String> success,
                Function<ServiceSnapshot, String> failure, CompletableFuture<ActionResult> future) {
@@ -38,14 +40,14 @@ final class Waiters {
                 return new ActionResult(name, null, ok, s, self[0].elapsed());
             }
             String bad = s.generation() != before.generation() || s != before ? failure.apply(s) : null;
-            return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
-                    : "FAILED", name + ": " + bad, s, self[0].elapsed());
+            return bad == null ? null : new ActionResult(name, ActionResult.code(s.failure()), name + ": " + bad, s,
+                    self[0].elapsed());
         }, future);
         waiting.add(self[0]);
         timers.schedule(timeout.toNanos(), () -> {
             if (waiting.remove(self[0])) {
                 ServiceSnapshot s = current.apply(name);
-                future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
+                future.complete(new ActionResult(name, ErrorCode.TIMEOUT, name + ": " + verb + " timed out after "
                         + Lifecycle.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
             }
         });
@@ -73,7 +75,7 @@ final class Waiters {
         for (var it = waiting.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
             ServiceSnapshot s = services.get(w.service);
-            ActionResult r = s == null ? new ActionResult(w.service, "NO_SUCH_SERVICE", w.service + " was removed", null,
+            ActionResult r = s == null ? new ActionResult(w.service, ErrorCode.NO_SUCH_SERVICE, w.service + " was removed", null,
                     w.elapsed()) : w.outcome.apply(s);
             if (r != null) {
                 w.future.complete(r);

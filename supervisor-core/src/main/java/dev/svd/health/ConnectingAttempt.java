@@ -9,7 +9,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -84,9 +83,15 @@ abstract class ConnectingAttempt implements Attempt, ProbeIo.Ready {
         }
     }
 
+    /**
+     * The JDK reports ECONNREFUSED as a {@link ConnectException}, EHOSTUNREACH as a
+     * {@link java.net.NoRouteToHostException} and ENETUNREACH as a plain {@link java.net.SocketException}
+     * (connect(2)). A ConnectException may also be ETIMEDOUT, but only after the kernel's SYN retries
+     * (tcp(7), tcp_syn_retries: about two minutes), which a probe's own timeout ends first unless it is
+     * set longer than that.
+     */
     private Verdict connectFailure(IOException e) {
-        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        if (e instanceof ConnectException && message.contains("refused")) {
+        if (e instanceof ConnectException) {
             return Diagnosis.refused(address);
         }
         return Diagnosis.connectFailed(address, e.getMessage());

@@ -39,6 +39,8 @@ final class HttpAttempt extends ConnectingAttempt {
     private byte[] response = new byte[4096];
     private int length;
     private boolean sent;
+    /** The server's first bytes began a TLS record (checked once, before the engine sees them). */
+    private boolean tlsRecordSeen;
 
     /** Where an http check connects, what it sends as Host, and which name TLS asks for and checks. */
     record Target(HostPort connectTo, String hostHeader, String tlsName, String requestTarget) {
@@ -205,6 +207,12 @@ final class HttpAttempt extends ConnectingAttempt {
      */
     private boolean unwrap() throws IOException {
         netIn.flip();
+        if (!tlsRecordSeen && netIn.hasRemaining()) {
+            if (!startsTlsRecord(netIn)) {
+                throw new NotTls();
+            }
+            tlsRecordSeen = true;
+        }
         SSLEngineResult r = engine.unwrap(netIn, appIn);
         netIn.compact();
         appIn.flip();
@@ -237,6 +245,25 @@ final class HttpAttempt extends ConnectingAttempt {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the server's first bytes can begin a TLS record: a content type of 20..24
+     * (change_cipher_spec, alert, handshake, application_data, heartbeat) and, once there, a major
+     * version of 3 (RFC 8446 section 5.1, "TLSPlaintext"; RFC 5246 section 6.2.1). A plain-HTTP
+     * server answers "HTTP/1.1 400 ..." (or its error page) instead, and the JDK reports that only
+     * in an exception's wording, so the probe looks at the bytes itself.
+     */
+    static boolean startsTlsRecord(ByteBuffer in) {
+        int type = in.get(in.position()) & 0xff;
+        return type >= 20 && type <= 24 && (in.remaining() < 2 || in.get(in.position() + 1) == 3);
+    }
+
+    /** The server answered a TLS client hello with bytes that are not TLS (see {@link #startsTlsRecord}). */
+    private static final class NotTls extends IOException {
+        NotTls() {
+            super("the answer to the TLS client hello is not TLS");
+        }
     }
 
     /** Wraps from {@code source} once, after sending what is pending; false to wait for the socket. */
@@ -314,18 +341,18 @@ final class HttpAttempt extends ConnectingAttempt {
         if (e instanceof EOFException) {
             return Diagnosis.closedEarly(address, e.getMessage(), engine != null);
         }
-        if (e instanceof SSLException && e.getMessage() != null && e.getMessage().contains("plaintext")
-                || e.getMessage() != null && e.getMessage().contains("Unsupported or unrecognized SSL message")) {
+        if (e instanceof NotTls) {
             return Diagnosis.notTls(address);
         }
         if (e instanceof SSLException) {
             return Diagnosis.tlsHandshake(address, e.getMessage());
         }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (m.toLowerCase(java.util.Locale.ROOT).contains("reset")) {
+        if (e instanceof IOException) {
+            // A read or write on the connected socket failed: the JDK has no public type for ECONNRESET
+            // or EPIPE (recv(2), send(2)), the ways a peer that drops the connection shows.
             return Diagnosis.closedEarly(address, "the connection was reset before an answer", engine != null);
         }
-        return Diagnosis.connectFailed(address, m);
+        return Diagnosis.connectFailed(address, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     @Override

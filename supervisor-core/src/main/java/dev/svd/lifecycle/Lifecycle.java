@@ -132,6 +132,7 @@ public final class Lifecycle {
             return d.move(ServiceState.RUNNING, "pid " + e.pid(), effects.toArray(Effect[]::new));
         }
         d.reason = "pid " + e.pid() + ", waiting " + human(spec.startSeconds());
+        d.failure = Optional.empty(); // the restart a failure caused is under way
         effects.add(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
         return d.stay(effects.toArray(Effect[]::new));
     }
@@ -172,7 +173,7 @@ public final class Lifecycle {
         Draft d = new Draft(s);
         d.generation++;
         if (!e.temporary()) {
-            return d.move(ServiceState.FAILED, "cannot start: " + e.cause());
+            return d.fail(ServiceState.FAILED, FailureKind.SPAWN_FAILED, "cannot start: " + e.cause());
         }
         if (!d.recentStarts.isEmpty()) {
             d.recentStarts.remove(d.recentStarts.size() - 1); // the attempt that never ran
@@ -182,7 +183,7 @@ public final class Lifecycle {
         if (delay.compareTo(MIN_TEMPORARY_PAUSE) < 0) {
             delay = MIN_TEMPORARY_PAUSE;
         }
-        return d.move(ServiceState.BACKOFF, "cannot start for now: " + e.cause() + "; trying again in " + human(delay),
+        return d.fail(ServiceState.BACKOFF, FailureKind.SPAWN_DEFERRED, "cannot start for now: " + e.cause() + "; trying again in " + human(delay),
                 new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
@@ -200,10 +201,11 @@ public final class Lifecycle {
         if (s.state() == ServiceState.STOPPING && s.stopCause().isPresent()) {
             ServiceSnapshot.StopCause cause = s.stopCause().get();
             d.stopCause = Optional.empty();
-            if (cause.failService()) {
-                return d.move(ServiceState.FAILED, cause.reason() + "; run 'svctl start " + s.name() + "' once fixed");
+            if (cause.failService()) { // StopCause.fail: the readiness timeout
+                return d.fail(ServiceState.FAILED, FailureKind.NOT_READY, cause.reason() + "; run 'svctl start "
+                        + s.name() + "' once fixed");
             }
-            return afterCrash(d, s, spec, cause.reason(), now);
+            return afterCrash(d, s, spec, FailureKind.HEALTH_FAILED, cause.reason(), now); // StopCause.restart: liveness
         }
         if (s.state() == ServiceState.STOPPING) {
             String how = s.killed() ? "stop timed out after " + human(spec.stop().timeout()) + "; " + e.status()
@@ -218,18 +220,23 @@ public final class Lifecycle {
         }
         RestartPolicy policy = spec.restart();
         if (policy == RestartPolicy.NEVER || (policy == RestartPolicy.ON_FAILURE && e.status().success())) {
-            return d.move(ServiceState.EXITED, e.status() + " (restart = " + policy.configName() + ")");
+            return d.fail(ServiceState.EXITED, FailureKind.EXITED, e.status() + " (restart = " + policy.configName()
+                    + ")");
         }
-        return afterCrash(d, s, spec, e.status().toString(), now);
+        return afterCrash(d, s, spec, FailureKind.CRASHED, e.status().toString(), now);
     }
 
-    /** The process ended unasked (or failed its health check): restart at once, after backoff, or give up. */
-    private Transition afterCrash(Draft d, ServiceSnapshot s, ServiceSpec spec, String what, Instant now) {
+    /**
+     * The process ended unasked (or failed its health check): restart at once, after backoff, or give up.
+     * {@code kind} is why, kept with the reason unless the start limit ends it.
+     */
+    private Transition afterCrash(Draft d, ServiceSnapshot s, ServiceSpec spec, FailureKind kind, String what,
+                                  Instant now) {
         boolean stable = s.startedAt() != null && !s.startedAt().plus(spec.backoff().stableAfter()).isAfter(now);
         d.crashes = stable ? 1 : s.crashes() + 1;
         List<Instant> recent = withinInterval(s.recentStarts(), spec, now);
         if (recent.size() >= spec.startLimit().burst()) {
-            return d.move(ServiceState.FAILED, what + "; start limit hit: " + recent.size()
+            return d.fail(ServiceState.FAILED, FailureKind.START_LIMIT, what + "; start limit hit: " + recent.size()
                     + " starts within " + human(spec.startLimit().interval())
                     + "; run 'svctl start " + s.name() + "' once fixed");
         }
@@ -237,9 +244,9 @@ public final class Lifecycle {
         Duration delay = backoffDelay(spec, d.crashes);
         d.restarts++;
         if (delay.isZero()) {
-            return spawn(d, now, what + "; restarting");
+            return spawn(d, now, kind, what + "; restarting");
         }
-        return d.move(ServiceState.BACKOFF, what + "; restarting in " + human(delay),
+        return d.fail(ServiceState.BACKOFF, kind, what + "; restarting in " + human(delay),
                 new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
@@ -318,6 +325,11 @@ public final class Lifecycle {
 
     /** Move to STARTING and ask for a spawn; the start counts toward the start limit. */
     private static Transition spawn(Draft d, Instant now, String reason) {
+        return spawn(d, now, null, reason);
+    }
+
+    /** {@link #spawn(Draft, Instant, String)} for a restart that {@code kind} (null: none) caused. */
+    private static Transition spawn(Draft d, Instant now, FailureKind kind, String reason) {
         d.pid = 0;
         d.startedAt = null;
         d.generation++;
@@ -327,7 +339,7 @@ public final class Lifecycle {
         d.health = Health.UNKNOWN; // a new process has not been probed yet
         d.probe = "";
         d.recentStarts.add(now);
-        return d.move(ServiceState.STARTING, reason, new Spawn());
+        return d.fail(ServiceState.STARTING, kind, reason, new Spawn());
     }
 
     /** No restart wait for the first crash; then initial, doubling to max, with equal jitter. */
@@ -393,6 +405,7 @@ public final class Lifecycle {
         Optional<ServiceSnapshot.StopCause> stopCause;
         Health health;
         String probe;
+        Optional<FailureKind> failure;
 
         Draft(ServiceSnapshot s) {
             from = s;
@@ -410,13 +423,21 @@ public final class Lifecycle {
             stopCause = s.stopCause();
             health = s.health();
             probe = s.probe();
+            failure = s.failure();
         }
 
+        /** A move whose reason tells of no failure. */
         Transition move(ServiceState to, String why, Effect... effects) {
+            return fail(to, null, why, effects);
+        }
+
+        /** A move whose reason tells of a failure of {@code kind} (null: of none); records both together. */
+        Transition fail(ServiceState to, FailureKind kind, String why, Effect... effects) {
             if (!from.state().canMoveTo(to)) {
                 throw new IllegalStateException(from.name() + ": illegal move " + from.state().label() + " -> " + to.label());
             }
             reason = why;
+            failure = Optional.ofNullable(kind);
             return new Transition(build(to), List.of(effects));
         }
 
@@ -430,7 +451,7 @@ public final class Lifecycle {
 
         private ServiceSnapshot build(ServiceState state) {
             return new ServiceSnapshot(from.name(), state, pid, startedAt, restarts, crashes, recentStarts, lastExit,
-                    health, reason, generation, killed, restartAfterStop, ready, probe, stopCause);
+                    health, reason, generation, killed, restartAfterStop, ready, probe, stopCause, failure);
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param probe        the last probe result in operator words ("200 in 3ms", "connection refused"), or ""
  * @param stopCause    why svd itself is stopping the process: a failed health check (restart like a
  *                     crash) or a readiness timeout (then failed); empty for operator stops
+ * @param failure      the kind of failure {@code reason} tells of, set by the lifecycle with it; empty
+ *                     when the reason tells of none (docs/lifecycle.md, "Failure kinds")
  */
 public record ServiceSnapshot(
         String name,
@@ -39,7 +41,8 @@ public record ServiceSnapshot(
         boolean restartAfterStop,
         boolean ready,
         String probe,
-        Optional<StopCause> stopCause) {
+        Optional<StopCause> stopCause,
+        Optional<FailureKind> failure) {
 
     public ServiceSnapshot {
         recentStarts = List.copyOf(recentStarts);
@@ -47,7 +50,7 @@ public record ServiceSnapshot(
 
     public static ServiceSnapshot initial(String name) {
         return new ServiceSnapshot(name, ServiceState.STOPPED, 0, null, 0, 0, List.of(), Optional.empty(),
-                Health.UNKNOWN, "not started", 0, false, false, false, "", Optional.empty());
+                Health.UNKNOWN, "not started", 0, false, false, false, "", Optional.empty(), Optional.empty());
     }
 
     /** Why svd stops a process on its own; decides what happens once it has exited. */
@@ -66,6 +69,6 @@ public record ServiceSnapshot(
     /** The same snapshot with new probe results; health is not state, so the engine may set it. */
     public ServiceSnapshot withProbe(Health newHealth, String newProbe) {
         return new ServiceSnapshot(name, state, pid, startedAt, restarts, crashes, recentStarts, lastExit, newHealth,
-                reason, generation, killed, restartAfterStop, ready, newProbe, stopCause);
+                reason, generation, killed, restartAfterStop, ready, newProbe, stopCause, failure);
     }
 }

@@ -11,6 +11,7 @@ import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.logs.OutputStream;
+import dev.svd.protocol.ErrorCode;
 import dev.svd.schedule.JobRefusedException;
 import dev.svd.schedule.JobRunResult;
 import dev.svd.schedule.JobSnapshot;
@@ -66,7 +67,7 @@ final class FakeSupervisorControl implements SupervisorControl {
     private static ServiceSnapshot snapshot(String name, ServiceState state, int pid, Instant startedAt, int restarts,
                                             Health health, Optional<ExitStatus> lastExit) {
         return new ServiceSnapshot(name, state, pid, startedAt, restarts, 0, List.of(), lastExit, health,
-                state.label(), 1, false, false, true, "", Optional.empty());
+                state.label(), 1, false, false, true, "", Optional.empty(), Optional.empty());
     }
 
     private synchronized void put(ServiceSnapshot s) {
@@ -115,7 +116,7 @@ final class FakeSupervisorControl implements SupervisorControl {
                                                               boolean needsProcess) {
         ServiceSnapshot s = services.get(name);
         if (s == null) {
-            return CompletableFuture.completedFuture(new ActionResult(name, "NO_SUCH_SERVICE",
+            return CompletableFuture.completedFuture(new ActionResult(name, ErrorCode.NO_SUCH_SERVICE,
                     "no service named " + name, null, Duration.ZERO));
         }
         if (name.equals("hang")) {
@@ -125,12 +126,13 @@ final class FakeSupervisorControl implements SupervisorControl {
             throw new IllegalStateException("boom: the fake engine exploded");
         }
         if (needsProcess && !s.state().hasProcess()) {
-            return CompletableFuture.completedFuture(new ActionResult(name, "NOT_RUNNING",
+            return CompletableFuture.completedFuture(new ActionResult(name, ErrorCode.NOT_RUNNING,
                     name + " is not running (" + s.state().label() + ")", s, Duration.ZERO));
         }
         int pid = target == ServiceState.RUNNING ? (s.pid() > 0 && needsProcess ? s.pid() : nextPid++) : 0;
         ServiceSnapshot after = new ServiceSnapshot(name, target, pid, pid > 0 ? NOW : null, s.restarts(), 0,
-                List.of(), s.lastExit(), s.health(), done, s.generation() + 1, false, false, true, "", Optional.empty());
+                List.of(), s.lastExit(), s.health(), done, s.generation() + 1, false, false, true, "", Optional.empty(),
+                Optional.empty());
         services.put(name, after);
         if (s.state() != target) {
             transition(name, s.state(), target, "operator " + done);

@@ -33,7 +33,7 @@ class HealthTextTest {
         ServiceSnapshot up = ServiceSnapshot.initial("gunicorn");
         up = new ServiceSnapshot("gunicorn", dev.svd.lifecycle.ServiceState.RUNNING, 42, Instant.EPOCH, 0, 0, List.of(),
                 java.util.Optional.empty(), dev.svd.lifecycle.Health.HEALTHY, "pid 42", 1, false, false, true, "",
-                java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty());
         ProbeResult r = status(504);
         assertThat(HealthText.detail(r, NGINX, Map.of("gunicorn", up))).isEqualTo(r.describe());
     }

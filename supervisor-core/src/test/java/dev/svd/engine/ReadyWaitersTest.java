@@ -19,7 +19,7 @@ class ReadyWaitersTest {
     private static ServiceSnapshot snapshot(String name, ServiceState state, boolean ready) {
         int pid = state.hasProcess() ? 42 : 0;
         return new ServiceSnapshot(name, state, pid, pid == 0 ? null : Instant.EPOCH, 0, 0, List.of(), Optional.empty(),
-                Health.UNKNOWN, state.label() + " because", 1, false, false, ready, "", Optional.empty());
+                Health.UNKNOWN, state.label() + " because", 1, false, false, ready, "", Optional.empty(), Optional.empty());
     }
 
     /** The outcome for {@code api} in {@code state} next to a ready {@code web}; {@code down}: services svd wants down. */

@@ -5,6 +5,7 @@ import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.ProcFs;
+import dev.svd.protocol.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class ReloadIT {
             List<Integer> before = workers(r);
             ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
             assertThat(result.ok()).isFalse();
-            assertThat(result.error()).isEqualTo("FAILED");
+            assertThat(result.error()).isEqualTo(ErrorCode.FAILED);
             assertThat(result.message()).contains("reload refused").contains("exited 1")
                     .contains("config broken: line 3").contains("nothing was sent");
             assertThat(ProcFs.childrenOf(r.snapshot("master").pid())).containsExactlyInAnyOrderElementsOf(before);
@@ -135,7 +136,7 @@ class ReloadIT {
 
             ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
 
-            assertThat(result.error()).as(result.message()).isEqualTo("TIMEOUT");
+            assertThat(result.error()).as(result.message()).isEqualTo(ErrorCode.TIMEOUT);
             assertThat(result.message()).contains("master: 2 new workers run, but old workers "
                     + before.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + " still hold a listening socket after 500ms, so a new connection may still reach the old"
@@ -151,7 +152,7 @@ class ReloadIT {
             r.awaitState("master", ServiceState.RUNNING);
             workers(r);
             ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
-            assertThat(result.error()).as("waiting longer would not help").isEqualTo("FAILED");
+            assertThat(result.error()).as("waiting longer would not help").isEqualTo(ErrorCode.FAILED);
             assertThat(result.message()).contains("workers were not replaced within 300ms (old 2, new 0)")
                     .contains("'svctl logs master --stderr'");
         }
@@ -164,7 +165,7 @@ class ReloadIT {
             r.awaitState("master", ServiceState.RUNNING);
             r.engine.stop("master", Duration.ofSeconds(10)).join();
             ActionResult result = r.engine.reload("master", Duration.ofSeconds(10)).join();
-            assertThat(result.error()).isEqualTo("NOT_RUNNING");
+            assertThat(result.error()).isEqualTo(ErrorCode.NOT_RUNNING);
         }
     }
 

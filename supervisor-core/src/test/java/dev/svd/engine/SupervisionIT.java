@@ -6,14 +6,17 @@ import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.config.StartLimitSpec;
 import dev.svd.config.StopSpec;
+import dev.svd.lifecycle.FailureKind;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.Kernel;
+import dev.svd.protocol.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -215,6 +218,27 @@ class SupervisionIT {
         try (RunningEngine r = new RunningEngine(dir, svc).start()) {
             ServiceSnapshot s = r.awaitState("ghost", ServiceState.FAILED);
             assertThat(s.reason()).startsWith("cannot start: command not found: no-such-program-svd (searched PATH=");
+        }
+    }
+
+    @Test
+    void anOperatorStartAnswersSpawnFailedForASpawnFailureAndFailedForAnExit() throws Exception {
+        ServiceSpec ghost = ServiceSpec.of("ghost", List.of("no-such-program-svd")).withStartSeconds(Duration.ZERO);
+        // start-seconds: it exits while starting, before a start could count as done
+        ServiceSpec quits = sh("quits", "exit 3").withRestart(RestartPolicy.NEVER).withStartSeconds(Duration.ofMinutes(1));
+        try (RunningEngine r = new RunningEngine(dir, ghost, quits).start()) {
+            r.awaitState("ghost", ServiceState.FAILED);
+            r.awaitState("quits", ServiceState.EXITED);
+
+            ActionResult spawn = r.engine.start("ghost", Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS);
+            ActionResult exit = r.engine.start("quits", Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS);
+
+            assertThat(spawn.error()).as(spawn.message()).isEqualTo(ErrorCode.SPAWN_FAILED);
+            assertThat(spawn.after().failure()).contains(FailureKind.SPAWN_FAILED);
+            assertThat(spawn.message()).startsWith("ghost: cannot start: command not found: no-such-program-svd");
+            assertThat(exit.error()).as(exit.message()).isEqualTo(ErrorCode.FAILED);
+            assertThat(exit.after().failure()).contains(FailureKind.EXITED);
+            assertThat(exit.message()).isEqualTo("quits: exited 3 (restart = never)");
         }
     }
 

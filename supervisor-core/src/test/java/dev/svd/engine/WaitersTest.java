@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class WaitersTest {
     private static ServiceSnapshot snapshot(ServiceState state, int pid, String reason, boolean ready, String probe) {
         return new ServiceSnapshot("web", state, pid, pid == 0 ? null : Instant.EPOCH, 0, 0, List.of(), Optional.empty(),
-                Health.UNKNOWN, reason, 1, false, false, ready, probe, Optional.empty());
+                Health.UNKNOWN, reason, 1, false, false, ready, probe, Optional.empty(), Optional.empty());
     }
 
     @Test
