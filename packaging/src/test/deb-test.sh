@@ -53,7 +53,7 @@ for exe in svd svctl systemctl; do
     check "/opt/svd/bin/$exe is rwxr-xr-x root" has "^-rwxr-xr-x root/root .* \./opt/svd/bin/$exe$" "$contents"
 done
 for file in lib/launcher.sh lib/svd.classpath lib/svctl.classpath "lib/supervisor-core-$version.jar" \
-    "lib/supervisor-cli-$version.jar" conf/demo.conf docs/packaging.md; do
+    "lib/supervisor-cli-$version.jar" "lib/supervisor-protocol-$version.jar" conf/demo.conf docs/packaging.md; do
     check "/opt/svd/$file is rw-r--r-- root" has "^-rw-r--r-- root/root .* \./opt/svd/$file$" "$contents"
 done
 check "/opt/svd/lib/cds is an empty directory" test "$(grep -c '\./opt/svd/lib/cds/' <<<"$contents")" = 1

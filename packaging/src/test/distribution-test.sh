@@ -30,8 +30,12 @@ command -v dash >/dev/null && syntax_checker=dash
 for f in bin/svd bin/svctl lib/launcher.sh; do check "$syntax_checker -n $f" "$syntax_checker" -n "$home/$f"; done
 
 svctl_cp=$(cat "$home/lib/svctl.classpath")
-check "svctl's class path has its jar ($svctl_cp)" has "supervisor-cli-$version\.jar" "$svctl_cp"
+check "svctl's class path is its jar and the protocol's ($svctl_cp)" \
+    test "$svctl_cp" = "lib/supervisor-cli-$version.jar:lib/supervisor-protocol-$version.jar"
 check "svctl's class path has no daemon library" lacks "nuprocess|jna|config-|logback|slf4j|supervisor-core" "$svctl_cp"
+svd_cp=$(cat "$home/lib/svd.classpath")
+check "svd's class path has the protocol jar ($svd_cp)" has "lib/supervisor-protocol-$version\.jar" "$svd_cp"
+check "svd's class path has no svctl jar" lacks "supervisor-cli" "$svd_cp"
 
 # svd: the command it would exec, with an argument holding a space.
 dry=$(SVD_LAUNCHER_DRYRUN=1 SVD_JAVA_OPTS='-Dsvd.test=1 -Dsvd.other=2' "$home/bin/svd" --config "my svd.conf")
@@ -62,7 +66,8 @@ done
 mkdir "$work/path"
 ln -s "$home/bin/svctl" "$work/path/svctl"
 dry=$(SVD_LAUNCHER_DRYRUN=1 "$work/path/svctl" status web)
-check "svctl via a symlink uses its own jar only" grep -qF -- "'-cp' '$home/lib/supervisor-cli-$version.jar' 'dev.svd.cli.Svctl' 'status' 'web'" <<<"$dry"
+check "svctl via a symlink uses its own jar and the protocol's only" \
+    grep -qF -- "'-cp' '$home/lib/supervisor-cli-$version.jar:$home/lib/supervisor-protocol-$version.jar' 'dev.svd.cli.Svctl' 'status' 'web'" <<<"$dry"
 
 # svctl runs (the class may still be a stub: any exit code, but java must find the class),
 # makes its archive on first use, and uses it the next time.
@@ -165,7 +170,8 @@ if [[ -z $jdk17 ]]; then
 else
     deps=$("$jdk17/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$home"/lib/*.jar)
     check "jdeps: the jars need exactly $jre_modules (was $deps)" test "$deps" = "$jre_modules"
-    deps=$("$jdk17/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$home/lib/supervisor-cli-$version.jar")
+    deps=$("$jdk17/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
+        "$home/lib/supervisor-cli-$version.jar" "$home/lib/supervisor-protocol-$version.jar")
     check "jdeps: svctl needs java.base only (was $deps)" test "$deps" = java.base
     jre=$(cd "$(dirname "$tarball")" && pwd)/test-jre-17
     if [[ ! -x $jre/bin/java || $(cat "$jre.modules" 2>/dev/null) != "$jre_modules" ]]; then

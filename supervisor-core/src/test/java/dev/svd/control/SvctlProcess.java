@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs svctl as its own JVM with only its own classes on the class path, as the launcher does.
+ * Runs svctl as its own JVM with only its own and the protocol's classes on the class path, as the launcher does.
  * Every process it starts is killed when the test ends, also when the test fails.
  */
 public final class SvctlProcess implements AutoCloseable {
@@ -24,9 +24,14 @@ public final class SvctlProcess implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** svctl's class path as lib/svctl.classpath has it: its own classes and the wire protocol's. */
     static String classPath() {
+        return location(Svctl.class) + java.io.File.pathSeparator + location(dev.svd.protocol.Request.class);
+    }
+
+    private static String location(Class<?> type) {
         try {
-            return Path.of(Svctl.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
