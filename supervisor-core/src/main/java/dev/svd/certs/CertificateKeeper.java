@@ -3,7 +3,7 @@ package dev.svd.certs;
 import dev.svd.config.CertificatePaths;
 import dev.svd.config.CertificateSpec;
 import dev.svd.engine.ActionResult;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
@@ -57,7 +57,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         CompletableFuture<CommandRunner.Result> run(SpawnRequest request, Duration timeout);
     }
 
-    private final SupervisorControl services;
+    private final ServiceControl services;
     private final Commands commands;
     private final Path stateDir;
     private final Clock clock;
@@ -70,12 +70,12 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
         return t;
     });
 
-    public CertificateKeeper(Map<String, CertificateSpec> specs, SupervisorControl services, CommandRunner runner,
+    public CertificateKeeper(Map<String, CertificateSpec> specs, ServiceControl services, CommandRunner runner,
                              Path stateDir, Clock clock) {
         this(specs, services, (req, timeout) -> runner.run(req, timeout, OUTPUT, null), stateDir, clock);
     }
 
-    CertificateKeeper(Map<String, CertificateSpec> specs, SupervisorControl services, Commands commands, Path stateDir,
+    CertificateKeeper(Map<String, CertificateSpec> specs, ServiceControl services, Commands commands, Path stateDir,
                       Clock clock) {
         this.services = services;
         this.commands = commands;

@@ -1,7 +1,7 @@
 package dev.svd.certs;
 
 import dev.svd.engine.ReadyOutcome;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an action once, as soon as every named service is running and ready. The engine judges readiness
- * ({@link SupervisorControl#awaitReady}) on its own state, so no event can be missed and nothing waits a fixed
+ * ({@link ServiceControl#awaitReady}) on its own state, so no event can be missed and nothing waits a fixed
  * time. While one of them is down (failed, or stopped by the operator) the next event of a named service asks
  * again: only an operator's start brings it back, and that start is an event. A wait that times out is asked
  * again at once. Runs on {@code thread} only (svd-certs): the engine completes each wait before it sends a later
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class WhenReady {
     private static final Logger log = LoggerFactory.getLogger(WhenReady.class);
 
-    private final SupervisorControl services;
+    private final ServiceControl services;
     private final List<String> names;
     private final Duration wait;
     private final Runnable action;
@@ -27,7 +27,7 @@ final class WhenReady {
     private boolean asking;
     private boolean done;
 
-    WhenReady(SupervisorControl services, List<String> names, Duration wait, Runnable action, Executor thread) {
+    WhenReady(ServiceControl services, List<String> names, Duration wait, Runnable action, Executor thread) {
         this.services = services;
         this.names = List.copyOf(names);
         this.wait = wait;

@@ -1,7 +1,7 @@
 package dev.svd.control;
 
 import dev.svd.engine.ActionResult;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
@@ -27,16 +27,16 @@ abstract class ActionHandler implements RequestHandler {
     /** Extra wait beyond the action's timeout for the engine to report that it timed out. */
     private static final Duration GRACE = Duration.ofSeconds(2);
 
-    private final SupervisorControl control;
+    private final ServiceControl control;
     private final ControlLimits limits;
 
-    ActionHandler(SupervisorControl control, ControlLimits limits) {
+    ActionHandler(ServiceControl control, ControlLimits limits) {
         this.control = control;
         this.limits = limits;
     }
 
     /** Offers the action for one service to the engine. */
-    abstract CompletableFuture<ActionResult> act(SupervisorControl control, String name, Duration timeout);
+    abstract CompletableFuture<ActionResult> act(ServiceControl control, String name, Duration timeout);
 
     @Override
     public JsonObject handle(JsonObject args, Exchange exchange) throws RequestException, InterruptedException {

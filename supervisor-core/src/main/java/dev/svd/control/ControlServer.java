@@ -1,7 +1,10 @@
 package dev.svd.control;
 
 import dev.svd.certs.CertificateControl;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ConfigControl;
+import dev.svd.engine.ServiceControl;
+import dev.svd.engine.ServiceOutput;
+import dev.svd.engine.ShutdownControl;
 import dev.svd.os.PeerCredentials;
 import dev.svd.protocol.CommandName;
 import dev.svd.protocol.ErrorCode;
@@ -9,6 +12,7 @@ import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.ProtocolException;
 import dev.svd.protocol.Request;
 import dev.svd.protocol.Response;
+import dev.svd.schedule.JobControl;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -49,12 +53,13 @@ import org.slf4j.LoggerFactory;
  * svd's control socket: a Unix stream socket speaking the newline-delimited JSON protocol of
  * docs/protocol.md. {@link #start()} binds it (refusing when another svd answers there), an accept
  * thread hands each client to a pooled platform thread, and {@link #close()} stops accepting,
- * closes every connection and removes the socket file. Handlers reach the engine only through
- * {@link SupervisorControl}. start and close from the daemon's main thread; the rest is internal.
+ * closes every connection and removes the socket file. Handlers reach the engine only through its
+ * ports ({@link ServiceControl}, {@link ServiceOutput}, {@link ConfigControl}, {@link ShutdownControl}) and
+ * the jobs through {@link JobControl}. start and close from the daemon's main thread; the rest is internal.
  *
  * <pre>{@code
- * ControlServer control = new ControlServer(spec.daemon().socket(), engine,
- *         AuthorizationPolicy.forDaemonUser(readOnlyGroupOrNull), ControlLimits.DEFAULT);
+ * ControlServer control = new ControlServer(spec.daemon().socket(), engine, engine, engine, shutdown, jobs,
+ *         certificates, AuthorizationPolicy.forDaemonUser(readOnlyGroupOrNull), ControlLimits.DEFAULT);
  * try {
  *     control.start();                  // AlreadyRunningException: print getMessage(), exit non-zero
  * } catch (IOException e) {
@@ -83,28 +88,27 @@ public final class ControlServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean closing;
 
-    public ControlServer(Path socketPath, SupervisorControl control, AuthorizationPolicy policy, ControlLimits limits) {
-        this(socketPath, control, policy, limits, Clock.systemUTC());
-    }
-
     /** With certificates for {@code svctl certs} and {@code renew}. */
-    public ControlServer(Path socketPath, SupervisorControl control, CertificateControl certificates,
+    public ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
+                         ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
                          AuthorizationPolicy policy, ControlLimits limits) {
-        this(socketPath, control, certificates, policy, limits, Clock.systemUTC());
+        this(socketPath, services, output, config, shutdown, jobs, certificates, policy, limits, Clock.systemUTC());
     }
 
-    ControlServer(Path socketPath, SupervisorControl control, AuthorizationPolicy policy, ControlLimits limits,
+    ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
+                  ShutdownControl shutdown, JobControl jobs, AuthorizationPolicy policy, ControlLimits limits,
                   Clock clock) {
-        this(socketPath, control, CertificateControl.NONE, policy, limits, clock);
+        this(socketPath, services, output, config, shutdown, jobs, CertificateControl.NONE, policy, limits, clock);
     }
 
-    ControlServer(Path socketPath, SupervisorControl control, CertificateControl certificates,
+    ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
+                  ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
                   AuthorizationPolicy policy, ControlLimits limits, Clock clock) {
         this.socketPath = socketPath.toAbsolutePath();
         this.policy = policy;
         this.limits = limits;
         this.slots = new ClientSlots(limits);
-        this.handlers = Handlers.create(control, certificates, limits, clock);
+        this.handlers = Handlers.create(services, output, config, shutdown, jobs, certificates, limits, clock);
         this.workers = Executors.newCachedThreadPool(threads("svd-control-"));
         this.watchers = Executors.newCachedThreadPool(threads("svd-control-stream-"));
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, threads("svd-control-timer-"));

@@ -1,7 +1,7 @@
 package dev.svd.control;
 
+import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceEvent;
-import dev.svd.engine.SupervisorControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 import java.io.IOException;
@@ -15,9 +15,9 @@ import java.util.List;
 final class EventsHandler implements RequestHandler {
     static final int MAX_LIMIT = 1000;
 
-    private final SupervisorControl control;
+    private final ServiceControl control;
 
-    EventsHandler(SupervisorControl control) {
+    EventsHandler(ServiceControl control) {
         this.control = control;
     }
 

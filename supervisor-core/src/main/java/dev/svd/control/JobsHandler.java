@@ -1,9 +1,9 @@
 package dev.svd.control;
 
-import dev.svd.engine.SupervisorControl;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
+import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobSnapshot;
 import dev.svd.schedule.LastRun;
 import java.time.Duration;
@@ -21,9 +21,9 @@ import java.util.List;
 final class JobsHandler implements RequestHandler {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
-    private final SupervisorControl control;
+    private final JobControl control;
 
-    JobsHandler(SupervisorControl control) {
+    JobsHandler(JobControl control) {
         this.control = control;
     }
 

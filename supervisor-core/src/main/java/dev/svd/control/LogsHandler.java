@@ -1,9 +1,11 @@
 package dev.svd.control;
 
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
+import dev.svd.engine.ServiceOutput;
 import dev.svd.logs.OutputStream;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
+import dev.svd.schedule.JobControl;
 import java.io.IOException;
 import java.util.List;
 
@@ -18,10 +20,14 @@ import java.util.List;
 final class LogsHandler implements RequestHandler {
     static final int MAX_LINES = 10_000;
 
-    private final SupervisorControl control;
+    private final ServiceControl control;
+    private final ServiceOutput output;
+    private final JobControl jobs;
 
-    LogsHandler(SupervisorControl control) {
+    LogsHandler(ServiceControl control, ServiceOutput output, JobControl jobs) {
         this.control = control;
+        this.output = output;
+        this.jobs = jobs;
     }
 
     @Override
@@ -46,13 +52,13 @@ final class LogsHandler implements RequestHandler {
         }
         if (control.service(name).isEmpty()) {
             String job = name.startsWith("job-") ? name.substring(4) : name;
-            if (control.jobs().stream().anyMatch(j -> j.name().equals(job))) {
+            if (jobs.jobs().stream().anyMatch(j -> j.name().equals(job))) {
                 throw new RequestException(ErrorCode.NO_SUCH_SERVICE, name + " is a job, not a service: its output is in"
                         + " job-" + job + ".log in svd's log-dir, and 'svctl run " + job + "' shows a run's last lines");
             }
             throw new RequestException(ErrorCode.NO_SUCH_SERVICE, "no service named " + name);
         }
-        List<String> tail = lines == 0 ? List.of() : control.tail(name, (int) lines, stream);
+        List<String> tail = lines == 0 ? List.of() : output.tail(name, (int) lines, stream);
         for (String line : tail) {
             exchange.item(line(line));
         }
@@ -60,9 +66,9 @@ final class LogsHandler implements RequestHandler {
             Exchange.Follower follower = exchange.follower();
             // Both streams: two subscriptions to one queue; the pump thread delivers lines in arrival order.
             try (AutoCloseable out = stream == OutputStream.STDERR ? null
-                        : control.followOutput(name, OutputStream.STDOUT, l -> follower.offer(line(l)));
+                        : output.followOutput(name, OutputStream.STDOUT, l -> follower.offer(line(l)));
                  AutoCloseable err = stream == OutputStream.STDOUT ? null
-                        : control.followOutput(name, OutputStream.STDERR, l -> follower.offer(line(l)))) {
+                        : output.followOutput(name, OutputStream.STDERR, l -> follower.offer(line(l)))) {
                 follower.pump(item -> true);
             } catch (RequestException | InterruptedException | IOException e) {
                 throw e;
@@ -71,7 +77,7 @@ final class LogsHandler implements RequestHandler {
             }
         }
         JsonObject.Builder result = JsonObject.builder().put("lines", tail.size());
-        long bytes = control.outputBytes(name, stream);
+        long bytes = output.outputBytes(name, stream);
         if (bytes >= 0) {
             result.put("bytes", bytes);
         }

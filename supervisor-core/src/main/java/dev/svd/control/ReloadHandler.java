@@ -1,18 +1,18 @@
 package dev.svd.control;
 
 import dev.svd.engine.ActionResult;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code reload}: see {@link ActionHandler} for the request and answer shape. */
 final class ReloadHandler extends ActionHandler {
-    ReloadHandler(SupervisorControl control, ControlLimits limits) {
+    ReloadHandler(ServiceControl control, ControlLimits limits) {
         super(control, limits);
     }
 
     @Override
-    CompletableFuture<ActionResult> act(SupervisorControl control, String name, Duration timeout) {
+    CompletableFuture<ActionResult> act(ServiceControl control, String name, Duration timeout) {
         return control.reload(name, timeout);
     }
 }

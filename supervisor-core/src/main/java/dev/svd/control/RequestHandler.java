@@ -4,8 +4,8 @@ import dev.svd.protocol.JsonObject;
 import java.io.IOException;
 
 /**
- * Answers one request type. Handlers hold no service state: they call {@code SupervisorControl}
- * and await its futures. Called on a connection thread; one call per request.
+ * Answers one request type. Handlers hold no service state: they call the ports of the engine
+ * and the job scheduler and await their futures. Called on a connection thread; one call per request.
  */
 interface RequestHandler {
     /**

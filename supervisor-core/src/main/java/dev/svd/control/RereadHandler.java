@@ -1,7 +1,7 @@
 package dev.svd.control;
 
 import dev.svd.engine.ConfigChange;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ConfigControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 
@@ -10,9 +10,9 @@ import dev.svd.protocol.JsonObject;
  * nothing; an invalid config is CONFIG_INVALID with one detail per problem.
  */
 final class RereadHandler implements RequestHandler {
-    private final SupervisorControl control;
+    private final ConfigControl control;
 
-    RereadHandler(SupervisorControl control) {
+    RereadHandler(ConfigControl control) {
         this.control = control;
     }
 

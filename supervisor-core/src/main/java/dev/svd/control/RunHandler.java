@@ -1,9 +1,9 @@
 package dev.svd.control;
 
-import dev.svd.engine.SupervisorControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
+import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobRefusedException;
 import dev.svd.schedule.JobRunResult;
 import java.time.ZoneId;
@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 final class RunHandler implements RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(RunHandler.class);
 
-    private final SupervisorControl control;
+    private final JobControl control;
 
-    RunHandler(SupervisorControl control) {
+    RunHandler(JobControl control) {
         this.control = control;
     }
 
@@ -31,7 +31,7 @@ final class RunHandler implements RequestHandler {
         String name = args.requireString("name");
         JobRunResult r;
         try {
-            r = control.runJob(name).get();
+            r = control.runNow(name).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JobRefusedException refused) {
                 throw new RequestException(refused.reason() == JobRefusedException.Reason.BUSY ? ErrorCode.BUSY

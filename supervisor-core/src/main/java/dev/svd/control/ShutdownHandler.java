@@ -1,6 +1,6 @@
 package dev.svd.control;
 
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ShutdownControl;
 import dev.svd.protocol.JsonObject;
 
 /**
@@ -8,9 +8,9 @@ import dev.svd.protocol.JsonObject;
  * exit; answers at once (the socket goes away when svd exits).
  */
 final class ShutdownHandler implements RequestHandler {
-    private final SupervisorControl control;
+    private final ShutdownControl control;
 
-    ShutdownHandler(SupervisorControl control) {
+    ShutdownHandler(ShutdownControl control) {
         this.control = control;
     }
 

@@ -1,7 +1,7 @@
 package dev.svd.control;
 
 import dev.svd.config.Signal;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
@@ -13,10 +13,10 @@ import java.util.List;
  * group; answers {@code {"results":[...]}} like the other actions.
  */
 final class SignalHandler implements RequestHandler {
-    private final SupervisorControl control;
+    private final ServiceControl control;
     private final ControlLimits limits;
 
-    SignalHandler(SupervisorControl control, ControlLimits limits) {
+    SignalHandler(ServiceControl control, ControlLimits limits) {
         this.control = control;
         this.limits = limits;
     }

@@ -1,6 +1,6 @@
 package dev.svd.control;
 
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceControl;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
@@ -15,10 +15,10 @@ import java.util.Optional;
  * names that are not configured are listed under {@code unknown} rather than failing the request.
  */
 final class StatusHandler implements RequestHandler {
-    private final SupervisorControl control;
+    private final ServiceControl control;
     private final Clock clock;
 
-    StatusHandler(SupervisorControl control, Clock clock) {
+    StatusHandler(ServiceControl control, Clock clock) {
         this.control = control;
         this.clock = clock;
     }

@@ -1,7 +1,7 @@
 package dev.svd.control;
 
 import dev.svd.engine.ConfigChange;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ConfigControl;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 import java.time.Duration;
@@ -19,9 +19,9 @@ final class UpdateHandler implements RequestHandler {
     /** Stopping and starting many services may take a while; beyond this the client is told. */
     static final Duration WAIT = Duration.ofMinutes(5);
 
-    private final SupervisorControl control;
+    private final ConfigControl control;
 
-    UpdateHandler(SupervisorControl control) {
+    UpdateHandler(ConfigControl control) {
         this.control = control;
     }
 

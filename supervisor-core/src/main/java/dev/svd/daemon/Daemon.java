@@ -14,6 +14,7 @@ import dev.svd.engine.LoggedOutputs;
 import dev.svd.logs.StdoutSink;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import dev.svd.engine.ShutdownControl;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.health.Prober;
@@ -137,8 +138,12 @@ final class Daemon {
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
-        ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
-        ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
+        // Stopping svd stops both: the scheduler fires no more and gives a running job the stop budget to end.
+        ShutdownControl shutdown = () -> {
+            jobs.stop(config.daemon().stopBudget());
+            engine[0].shutdown();
+        };
+        ControlServer control = new ControlServer(socket, engine[0], engine[0], engine[0], shutdown, jobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
                 ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
                         config.control().reservedForRoot(), config.control().requestTimeout(),
@@ -156,7 +161,7 @@ final class Daemon {
             processes.close();
             throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
-        SignalBridge.install(servicesAndJobs, engine[0]::reopenLogs);
+        SignalBridge.install(engine[0], shutdown, engine[0]::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
         adopted.forEach(l -> engine[0].adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));

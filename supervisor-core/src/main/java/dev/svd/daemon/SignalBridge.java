@@ -1,6 +1,7 @@
 package dev.svd.daemon;
 
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ConfigControl;
+import dev.svd.engine.ShutdownControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -17,12 +18,12 @@ final class SignalBridge {
 
     private SignalBridge() {}
 
-    static void install(SupervisorControl engine, Runnable reopenLogs) {
-        Signal.handle(new Signal("TERM"), s -> stop(engine, "SIGTERM"));
-        Signal.handle(new Signal("INT"), s -> stop(engine, "SIGINT"));
+    static void install(ConfigControl config, ShutdownControl shutdown, Runnable reopenLogs) {
+        Signal.handle(new Signal("TERM"), s -> stop(shutdown, "SIGTERM"));
+        Signal.handle(new Signal("INT"), s -> stop(shutdown, "SIGINT"));
         Signal.handle(new Signal("HUP"), s -> {
             log.info("SIGHUP: reloading the configuration");
-            engine.update().thenAccept(change -> {
+            config.update().thenAccept(change -> {
                 if (!change.valid()) {
                     log.error("SIGHUP: configuration rejected, nothing changed:\n  {}",
                             String.join("\n  ", change.problems()));
@@ -44,8 +45,8 @@ final class SignalBridge {
         return sr != null && !sr.isBlank() && !sr.trim().equals("12");
     }
 
-    private static void stop(SupervisorControl engine, String why) {
+    private static void stop(ShutdownControl shutdown, String why) {
         log.info("{}: stopping all services", why);
-        engine.shutdown();
+        shutdown.shutdown();
     }
 }

@@ -47,7 +47,7 @@ import org.slf4j.MDC;
  * entries in its own queue, so nothing polls. Applies {@link Lifecycle} and carries out its effects;
  * decides, through {@link Goals}, which service to start or stop next in dependency order.
  */
-public final class Engine implements SupervisorControl, AutoCloseable {
+public final class Engine implements ServiceControl, ServiceOutput, ConfigControl, ShutdownControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** How long {@link #close()} waits for a spawn in flight (a spawn takes milliseconds). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -433,7 +433,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         return s.state() == ServiceState.FAILED || s.state() == ServiceState.EXITED ? s.reason() : null;
     }
 
-    // ---- SupervisorControl -------------------------------------------------------------------
+    // ---- ServiceControl, ServiceOutput, ConfigControl, ShutdownControl -----------------------
 
     @Override
     public List<ServiceSnapshot> services() {

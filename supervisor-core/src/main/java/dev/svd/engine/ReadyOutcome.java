@@ -1,7 +1,7 @@
 package dev.svd.engine;
 
 /**
- * The answer to {@link SupervisorControl#awaitReady}: every named service is running and ready, or the
+ * The answer to {@link ServiceControl#awaitReady}: every named service is running and ready, or the
  * first one that will not become ready by itself, or the timeout. {@code service} names the service the
  * outcome is about (null for {@link Kind#READY}); {@code message} says what happened in operator words.
  */

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
- * Callers of {@link SupervisorControl#awaitReady} waiting for services to be running and ready: each
+ * Callers of {@link ServiceControl#awaitReady} waiting for services to be running and ready: each
  * completes once all its services are, as soon as one of them is down, or after its timeout. Judged on
  * the engine's own state after every batch of work, so it needs no event. Engine thread only.
  */

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * after each piece of work. The thread starts with the first work offered, so without jobs svd has
  * no job threads. Public methods: any thread.
  */
-public final class JobScheduler implements AutoCloseable {
+public final class JobScheduler implements JobControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
     /** Lines of output kept with each run's result. */
     static final int TAIL_LINES = 20;

@@ -2,13 +2,11 @@ package dev.svd.certs;
 
 import dev.svd.config.Signal;
 import dev.svd.engine.ActionResult;
-import dev.svd.engine.ConfigChange;
 import dev.svd.engine.ReadyOutcome;
+import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceEvent;
-import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The first issuance's wait for its reload services: asks the engine, and asks again only when it may help. */
 class WhenReadyTest {
     /** The engine as WhenReady sees it: each awaitReady gets the next prepared answer, or one the test completes later. */
-    private static final class Engine implements SupervisorControl {
+    private static final class Engine implements ServiceControl {
         final ArrayDeque<CompletableFuture<ReadyOutcome>> answers = new ArrayDeque<>();
         final List<CompletableFuture<ReadyOutcome>> asked = new ArrayList<>();
         final List<Consumer<ServiceEvent>> subscribers = new ArrayList<>();
@@ -88,32 +86,7 @@ class WhenReadyTest {
         }
 
         @Override
-        public List<String> tail(String name, int lines, OutputStream stream) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public List<ServiceEvent> recentEvents(int limit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ConfigChange reread() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ConfigChange> update() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void shutdown() {
             throw new UnsupportedOperationException();
         }
     }

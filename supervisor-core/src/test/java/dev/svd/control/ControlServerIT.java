@@ -57,7 +57,7 @@ class ControlServerIT {
     }
 
     private ControlServer server(Path path, AuthorizationPolicy policy, ControlLimits limits) {
-        ControlServer s = new ControlServer(path, engine, policy, limits,
+        ControlServer s = new ControlServer(path, engine, engine, engine, engine, engine, policy, limits,
                 Clock.fixed(FakeSupervisorControl.NOW, ZoneOffset.UTC));
         servers.add(s);
         return s;

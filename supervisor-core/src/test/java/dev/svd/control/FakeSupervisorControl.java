@@ -3,15 +3,19 @@ package dev.svd.control;
 import dev.svd.config.Signal;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.ConfigChange;
+import dev.svd.engine.ConfigControl;
 import dev.svd.engine.ReadyOutcome;
+import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceEvent;
-import dev.svd.engine.SupervisorControl;
+import dev.svd.engine.ServiceOutput;
+import dev.svd.engine.ShutdownControl;
 import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.logs.OutputStream;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobRefusedException;
 import dev.svd.schedule.JobRunResult;
 import dev.svd.schedule.JobSnapshot;
@@ -32,10 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * An in-memory engine for control tests: services change state at once. {@code hang} never
- * answers an action; {@code boom} throws from every action. Thread-safe (one lock).
+ * An in-memory engine and job scheduler for control tests, one fake behind every port the control
+ * server takes: services change state at once. {@code hang} never answers an action; {@code boom}
+ * throws from every action. Thread-safe (one lock).
  */
-final class FakeSupervisorControl implements SupervisorControl {
+final class FakeSupervisorControl implements ServiceControl, ServiceOutput, ConfigControl, ShutdownControl, JobControl {
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
@@ -239,7 +244,7 @@ final class FakeSupervisorControl implements SupervisorControl {
     @Override
     public List<JobSnapshot> jobs() {
         if (!withJobs) {
-            return SupervisorControl.super.jobs();
+            return List.of();
         }
         ZonedDateTime now = NOW.atZone(ZoneOffset.UTC);
         return List.of(
@@ -252,7 +257,7 @@ final class FakeSupervisorControl implements SupervisorControl {
     }
 
     @Override
-    public CompletableFuture<JobRunResult> runJob(String name) {
+    public CompletableFuture<JobRunResult> runNow(String name) {
         if (withJobs && name.equals("renew")) {
             return CompletableFuture.completedFuture(new JobRunResult("renew", "manual", NOW, Duration.ofMillis(2300),
                     false, "exited 1", List.of("Saving debug log", "renewal failed")));
@@ -261,6 +266,7 @@ final class FakeSupervisorControl implements SupervisorControl {
             return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.BUSY,
                     "job backup is running since 11:58:55"));
         }
-        return SupervisorControl.super.runJob(name);
+        return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
+                "no job named " + name + " (no jobs are configured)"));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,8 +68,8 @@ class PeerCredentialsIT {
 
     private Path serve(String dir, String readOnlyGroup) throws Exception {
         Path socket = tmp.resolve(dir).resolve("svd.sock");
-        ControlServer s = new ControlServer(socket, engine, AuthorizationPolicy.forDaemonUser(readOnlyGroup),
-                ControlLimits.DEFAULT);
+        ControlServer s = new ControlServer(socket, engine, engine, engine, engine, engine,
+                AuthorizationPolicy.forDaemonUser(readOnlyGroup), ControlLimits.DEFAULT, Clock.systemUTC());
         servers.add(s);
         s.start();
         return socket;

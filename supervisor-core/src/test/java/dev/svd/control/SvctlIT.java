@@ -31,7 +31,8 @@ class SvctlIT {
     @BeforeEach
     void start() throws Exception {
         socket = tmp.resolve("svd.sock");
-        server = new ControlServer(socket, engine, AuthorizationPolicy.forDaemonUser(null), ControlLimits.DEFAULT,
+        server = new ControlServer(socket, engine, engine, engine, engine, engine,
+                AuthorizationPolicy.forDaemonUser(null), ControlLimits.DEFAULT,
                 Clock.fixed(FakeSupervisorControl.NOW, ZoneOffset.UTC));
         server.start();
         svctl = new SvctlProcess(socket);

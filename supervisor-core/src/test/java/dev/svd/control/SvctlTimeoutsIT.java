@@ -127,8 +127,9 @@ class SvctlTimeoutsIT {
         assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "only root can give a socket away");
         Path socket = dir.resolve("svd.sock");
         FakeSupervisorControl engine = new FakeSupervisorControl();
-        try (ControlServer server = new ControlServer(socket, engine, AuthorizationPolicy.forDaemonUser(null),
-                ControlLimits.DEFAULT, Clock.fixed(FakeSupervisorControl.NOW, ZoneOffset.UTC));
+        try (ControlServer server = new ControlServer(socket, engine, engine, engine, engine, engine,
+                AuthorizationPolicy.forDaemonUser(null), ControlLimits.DEFAULT,
+                Clock.fixed(FakeSupervisorControl.NOW, ZoneOffset.UTC));
              SvctlProcess svctl = new SvctlProcess(socket)) {
             server.start();
             Files.setAttribute(socket, "unix:uid", 54321);

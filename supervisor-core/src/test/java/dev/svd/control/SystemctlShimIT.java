@@ -38,7 +38,8 @@ class SystemctlShimIT {
     void start() throws Exception {
         assumeTrue(Files.isExecutable(SHIM), "the shim is at " + SHIM);
         Path socket = tmp.resolve("svd.sock");
-        server = new ControlServer(socket, engine, AuthorizationPolicy.forDaemonUser(null), ControlLimits.DEFAULT,
+        server = new ControlServer(socket, engine, engine, engine, engine, engine,
+                AuthorizationPolicy.forDaemonUser(null), ControlLimits.DEFAULT,
                 Clock.fixed(FakeSupervisorControl.NOW, ZoneOffset.UTC));
         server.start();
         svctl = tmp.resolve("svctl");

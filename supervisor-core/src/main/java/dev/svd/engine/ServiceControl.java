@@ -2,10 +2,6 @@ package dev.svd.engine;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ServiceSnapshot;
-import dev.svd.logs.OutputStream;
-import dev.svd.schedule.JobRefusedException;
-import dev.svd.schedule.JobRunResult;
-import dev.svd.schedule.JobSnapshot;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -14,11 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The narrow face the control server sees of the engine. Reads return published snapshots;
- * actions are offered to the engine thread and complete when the target state is reached,
- * the timeout passes, or the action is refused. Safe to call from any thread.
+ * The services as their callers outside the engine see them (the control handlers, the certificate
+ * keeper): their snapshots, their events, and actions on them. Reads return published snapshots;
+ * actions are offered to the engine thread and complete when the target state is reached, the
+ * timeout passes, or the action is refused. Safe to call from any thread.
  */
-public interface SupervisorControl {
+public interface ServiceControl {
     List<ServiceSnapshot> services();
 
     Optional<ServiceSnapshot> service(String name);
@@ -32,17 +29,6 @@ public interface SupervisorControl {
     CompletableFuture<ActionResult> reload(String name, Duration timeout);
 
     CompletableFuture<ActionResult> signal(String name, Signal signal);
-
-    /** The last {@code lines} lines the service wrote on {@code stream} (null: on both, in arrival order), oldest first. */
-    List<String> tail(String name, int lines, OutputStream stream);
-
-    /** Bytes the service wrote on {@code stream} (null: on both) since svd started it; -1 when not known. */
-    default long outputBytes(String name, OutputStream stream) {
-        return -1;
-    }
-
-    /** Calls {@code sink} with each new line the service writes on {@code stream}, until closed. */
-    AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink);
 
     /** The most recent events, oldest first. */
     List<ServiceEvent> recentEvents(int limit);
@@ -66,29 +52,6 @@ public interface SupervisorControl {
      * stage for anything slow.
      */
     CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout);
-
-    /** Reads the config file again and says what an update would change, changing nothing. */
-    ConfigChange reread();
-
-    /** Reads the config again and applies it; an invalid config changes nothing. */
-    CompletableFuture<ConfigChange> update();
-
-    /** Stops every service in reverse dependency order, then lets svd exit. */
-    void shutdown();
-
-    /** The scheduled jobs; the engine has none (the daemon composes it with the job scheduler). */
-    default List<JobSnapshot> jobs() {
-        return List.of();
-    }
-
-    /**
-     * Runs a job now; completes with its result, or fails with {@link JobRefusedException} when there
-     * is no such job or it is already running.
-     */
-    default CompletableFuture<JobRunResult> runJob(String name) {
-        return CompletableFuture.failedFuture(new JobRefusedException(JobRefusedException.Reason.NO_SUCH_JOB,
-                "no job named " + name + " (no jobs are configured)"));
-    }
 
     /**
      * Adds an event that is not a state change ({@code from} and {@code to} are null), e.g. a

@@ -1,0 +1,12 @@
+package dev.svd.engine;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The config file read again: {@code svctl reread}, {@code svctl update} and SIGHUP. Safe to call from any thread. */
+public interface ConfigControl {
+    /** Reads the config file again and says what an update would change, changing nothing. */
+    ConfigChange reread();
+
+    /** Reads the config again and applies it; an invalid config changes nothing. */
+    CompletableFuture<ConfigChange> update();
+}
