@@ -19,6 +19,7 @@ import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
 import dev.svd.logs.OutputStream;
 import dev.svd.os.SpawnException;
+import dev.svd.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -721,7 +722,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
         shuttingDown = true;
         goals.wantNone();
         Duration budget = config.daemon().stopBudget();
-        log.info("stopping all services (budget {})", Lifecycle.human(budget));
+        log.info("stopping all services (budget {})", Durations.human(budget));
         timers.schedule(budget.toNanos(), this::killEverything);
     }
 
@@ -754,7 +755,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            log.warn("engine: thread still busy {} after close", Lifecycle.human(CLOSE_WAIT));
+            log.warn("engine: thread still busy {} after close", Durations.human(CLOSE_WAIT));
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.svd.engine;
 
 import dev.svd.config.ReloadSpec;
 import dev.svd.config.ServiceSpec;
-import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.logs.OutputStream;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -149,7 +149,7 @@ final class Reloader {
         List<Integer> old = children.stream().filter(before::contains).toList();
         Set<Integer> holding = replaced ? runner.holdingListeners(pid, old) : Set.of();
         if (replaced && holding.isEmpty()) {
-            String took = Lifecycle.human(elapsed(t0));
+            String took = Durations.human(elapsed(t0));
             int finishing = old.size();
             log.info("{}: reload confirmed in {}: {} new workers replace {}, no old worker accepts connections"
                     + " ({} still finishing)", name, took, fresh, before.size(), finishing);
@@ -157,7 +157,7 @@ final class Reloader {
                     + " (SIG" + reload.signal() + "); every new connection reaches a new worker"
                     + (finishing == 0 ? "" : " (" + finishing + " old still finishing theirs)"), now, elapsed(t0)));
         } else if (System.nanoTime() - deadline >= 0) {
-            String within = Lifecycle.human(reload.timeout());
+            String within = Durations.human(reload.timeout());
             if (!replaced) {
                 log.warn("{}: reload failed: no new workers within {} (old {}, new {})", name, within, before.size(),
                         fresh);

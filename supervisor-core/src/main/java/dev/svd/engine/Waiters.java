@@ -1,8 +1,8 @@
 package dev.svd.engine;
 
-import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ final class Waiters {
             if (waiting.remove(self[0])) {
                 ServiceSnapshot s = current.apply(name);
                 future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
-                        + Lifecycle.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
+                        + Durations.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.svd.os;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ExitStatus;
+import dev.svd.text.Durations;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public final class CommandRunner implements AutoCloseable {
             if (spawnError != null) {
                 return spawnError;
             }
-            return timedOut ? "timed out after " + dev.svd.lifecycle.Lifecycle.human(took) + " (" + status + ")"
+            return timedOut ? "timed out after " + Durations.human(took) + " (" + status + ")"
                     : status.toString();
         }
     }
