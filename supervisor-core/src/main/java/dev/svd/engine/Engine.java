@@ -263,15 +263,16 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     }
 
     /** Feeds a spawn's outcome to the lifecycle, on the engine thread. */
-    private void spawned(ServiceSpec spec, Object outcome) {
+    private void spawned(ServiceSpec spec, SpawnOutcome outcome) {
         String name = spec.name();
-        if (outcome instanceof Integer pid) {
+        if (outcome instanceof SpawnOutcome.Spawned spawned) {
+            int pid = spawned.pid();
             pidOwners.put(pid, name);
             Instant at = clock.instant();
             apply(name, new Event.Spawned(pid, at));
             probes.started(spec, pid, at);
         } else {
-            SpawnException e = (SpawnException) outcome;
+            SpawnException e = ((SpawnOutcome.Failed) outcome).cause();
             boolean shortage = e.kind() == SpawnException.Kind.FD_SHORTAGE;
             if (shortage) {
                 warnOfShortage(name);
@@ -298,7 +299,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     /** Spawns a batch together (BatchSpawner), then feeds the outcomes in order; nothing else happens meanwhile. */
     private void spawnAll(List<ServiceSpec> specs) {
-        List<Object> outcomes = spawner.spawnAll(specs);
+        List<SpawnOutcome> outcomes = spawner.spawnAll(specs);
         for (int i = 0; i < specs.size(); i++) {
             spawned(specs.get(i), outcomes.get(i));
         }
