@@ -37,6 +37,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
 import dev.svd.os.SafePaths;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,8 +100,8 @@ final class Daemon {
             throws StartupException {
         Path file = config.file();
         DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
-        Engine[] engine = new Engine[1];
-        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status));
+        AtomicReference<Engine> exits = new AtomicReference<>(); // set below, before the first spawn
+        Processes processes = new Processes((pid, status) -> exits.get().processExited(pid, status));
         checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         try {
@@ -122,9 +123,10 @@ final class Daemon {
         CommandRunner commands = new CommandRunner(processes);
         CommandRunner recordedCommands = new CommandRunner(processes, ledger); // jobs and certbot: a killed svd's are stopped
         Prober prober = new Prober(commands);
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
+        Engine engine = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
-        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], recordedCommands,
+        exits.set(engine);
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine, recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
         JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers);
@@ -132,7 +134,7 @@ final class Daemon {
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
                         ? JobOutcome.success(r.outcome().wireName() + ": " + r.message()) : JobOutcome.failure(r.message()))));
-        ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine[0], jobs, config.daemon().stopBudget());
+        ServicesAndJobs servicesAndJobs = new ServicesAndJobs(engine, jobs, config.daemon().stopBudget());
         ControlServer control = new ControlServer(socket, servicesAndJobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
                 ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
@@ -151,21 +153,21 @@ final class Daemon {
             processes.close();
             throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
         }
-        SignalBridge.install(servicesAndJobs, engine[0]::reopenLogs);
+        SignalBridge.install(servicesAndJobs, engine::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
-        adopted.forEach(l -> engine[0].adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
-        engine[0].start();
+        adopted.forEach(l -> engine.adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
+        engine.start();
         certs.start();
         jobs.start();
-        boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine[0], SmokeTest.BOUND);
-        StopOutcome outcome = engine[0].stopped().join();
+        boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine, SmokeTest.BOUND);
+        StopOutcome outcome = engine.stopped().join();
         control.close();
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
         certs.close();
         boolean stragglers = processes.killStrayChildren() > 0;
-        engine[0].close();
+        engine.close();
         prober.close();
         commands.close();
         recordedCommands.close();

@@ -35,6 +35,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -504,14 +505,14 @@ public final class Engine implements SupervisorControl, AutoCloseable {
 
     @Override
     public CompletableFuture<ActionResult> restart(String name, Duration timeout) {
-        java.time.Instant[] requested = {null};
+        AtomicReference<Instant> requested = new AtomicReference<>();
         return act(name, timeout, "restart", () -> {
-            requested[0] = clock.instant();
+            requested.set(clock.instant());
             goals.operatorStart(name);
             goals.takeOperatorStart(name); // the restart below is the operator's start
             apply(name, new Event.RestartRequested());
         }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
-                && !s.startedAt().isBefore(requested[0]) ? "restarted" : null, Engine::failedOrExited);
+                && !s.startedAt().isBefore(requested.get()) ? "restarted" : null, Engine::failedOrExited);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -31,19 +32,19 @@ final class Waiters {
     void await(ServiceSnapshot before, Duration timeout, String verb, Function<ServiceSnapshot, String> success,
                Function<ServiceSnapshot, String> failure, CompletableFuture<ActionResult> future) {
         String name = before.name();
-        Waiter[] self = new Waiter[1];
-        self[0] = new Waiter(name, s -> {
+        AtomicReference<Waiter> self = new AtomicReference<>();
+        self.set(new Waiter(name, s -> {
             String ok = success.apply(s);
             if (ok != null) {
-                return new ActionResult(name, null, ok, s, self[0].elapsed());
+                return new ActionResult(name, null, ok, s, self.get().elapsed());
             }
             String bad = s.generation() != before.generation() || s != before ? failure.apply(s) : null;
             return bad == null ? null : new ActionResult(name, bad.startsWith("cannot start") ? "SPAWN_FAILED"
-                    : "FAILED", name + ": " + bad, s, self[0].elapsed());
-        }, future);
-        waiting.add(self[0]);
+                    : "FAILED", name + ": " + bad, s, self.get().elapsed());
+        }, future));
+        waiting.add(self.get());
         timers.schedule(timeout.toNanos(), () -> {
-            if (waiting.remove(self[0])) {
+            if (waiting.remove(self.get())) {
                 ServiceSnapshot s = current.apply(name);
                 future.complete(new ActionResult(name, "TIMEOUT", name + ": " + verb + " timed out after "
                         + Durations.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));

@@ -36,7 +36,7 @@ public final class Processes implements AutoCloseable {
     private final Object spawnLock = new Object();
     private final Map<Integer, Child> children = new HashMap<>(); // guarded by spawnLock
     private final Map<Integer, Unclaimed> unclaimed = new HashMap<>(); // guarded by spawnLock
-    private final Map<Integer, Child> clearing = new ConcurrentHashMap<>();
+    private final Map<Integer, Exited> clearing = new ConcurrentHashMap<>();
     private final Reaper reaper;
     private final Reaper.Reaped sink = this::reaped;
     private final ScheduledExecutorService clearTimer;
@@ -50,9 +50,16 @@ public final class Processes implements AutoCloseable {
     private record Adopted(int pid, String service, long startTime, ProcessExit exit) {}
 
     /** A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's waiter). */
-    private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit) {
+    private record Child(int pid, String service, ProcessExit exit) {
         void report(ExitStatus s) {
             exit.exited(pid, s);
+        }
+    }
+
+    /** A main process that has exited, reported once the rest of its group is gone. */
+    private record Exited(Child child, ExitStatus status) {
+        void report() {
+            child.report(status);
         }
     }
 
@@ -112,7 +119,7 @@ public final class Processes implements AutoCloseable {
         Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio);
         int pid = started.pid();
         pump.register(started.stdout(), started.stderr(), output);
-        Child child = new Child(pid, req.service(), new ExitStatus[1], exit);
+        Child child = new Child(pid, req.service(), exit);
         Unclaimed early;
         synchronized (spawnLock) {
             early = unclaimed.remove(pid);
@@ -228,9 +235,9 @@ public final class Processes implements AutoCloseable {
         }
         for (Integer pgid : clearing.keySet()) {
             if (!Kernel.groupAlive(pgid)) {
-                Child done = clearing.remove(pgid);
+                Exited done = clearing.remove(pgid);
                 if (done != null) {
-                    done.report(done.status()[0]);
+                    done.report();
                 }
             }
         }
@@ -239,10 +246,9 @@ public final class Processes implements AutoCloseable {
     /** A main process ended: report it once its group is empty, killing what is left of the group. */
     private void mainExited(Child child, ExitStatus status) {
         int pid = child.pid();
-        child.status()[0] = status;
         if (Kernel.groupAlive(pid)) {
             log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
-            clearing.put(pid, child);
+            clearing.put(pid, new Exited(child, status));
             Kernel.signalGroup(pid, Signal.KILL);
             try {
                 clearTimer.schedule(() -> giveUpClearing(pid), GROUP_CLEAR_BOUND.toMillis(), TimeUnit.MILLISECONDS);
@@ -265,11 +271,11 @@ public final class Processes implements AutoCloseable {
     }
 
     private void giveUpClearing(int pgid) {
-        Child stuck = clearing.remove(pgid);
+        Exited stuck = clearing.remove(pgid);
         if (stuck != null) {
             log.warn("{}: process group {} still has processes {} after SIGKILL; reporting the exit anyway",
-                    stuck.service(), pgid, GROUP_CLEAR_BOUND);
-            stuck.report(stuck.status()[0]);
+                    stuck.child().service(), pgid, GROUP_CLEAR_BOUND);
+            stuck.report();
         }
     }
 
