@@ -100,14 +100,15 @@ final class Daemon {
             throws StartupException {
         Path file = config.file();
         DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
+        Closer built = new Closer(); // what to shut down if starting fails below
         AtomicReference<Engine> exits = new AtomicReference<>(); // set below, before the first spawn
-        Processes processes = new Processes((pid, status) -> exits.get().processExited(pid, status));
+        Processes processes = built.register(new Processes((pid, status) -> exits.get().processExited(pid, status)));
         checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         try {
             ledger.refuseLinks();
         } catch (SafePaths.UnsafePathException e) {
-            throw new StartupException(e.getMessage());
+            throw built.closeAfter(new StartupException(e.getMessage()));
         }
         Path fifoDir = config.daemon().stateDir().resolve("output");
         List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
@@ -119,17 +120,21 @@ final class Daemon {
             t.setDaemon(true);
             return t;
         });
+        built.register(remover::shutdownNow);
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover, readers);
-        CommandRunner commands = new CommandRunner(processes);
-        CommandRunner recordedCommands = new CommandRunner(processes, ledger); // jobs and certbot: a killed svd's are stopped
-        Prober prober = new Prober(commands);
+        built.register(outputs::closeAll);
+        CommandRunner commands = built.register(new CommandRunner(processes));
+        CommandRunner recordedCommands = built.register(new CommandRunner(processes, ledger)); // jobs and certbot: a killed svd's are stopped
+        Prober prober = built.register(new Prober(commands));
         Engine engine = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         exits.set(engine);
+        built.register(engine);
         CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine, recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
+        built.register(certs);
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
-        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers);
+        JobScheduler jobs = built.register(new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers));
         config.jobs().values().forEach(job -> jobs.schedule(job, recordedCommands));
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
@@ -140,18 +145,13 @@ final class Daemon {
                 ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
                         config.control().reservedForRoot(), config.control().requestTimeout(),
                         config.control().writeTimeout()));
+        built.register(control);
         try {
             control.start();
         } catch (AlreadyRunningException e) {
-            jobs.close();
-            control.close();
-            processes.close();
-            throw new StartupException(e.getMessage());
+            throw built.closeAfter(new StartupException(e.getMessage()));
         } catch (IOException e) {
-            jobs.close();
-            control.close();
-            processes.close();
-            throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
+            throw built.closeAfter(new StartupException("cannot listen on " + socket + ": " + e.getMessage()));
         }
         SignalBridge.install(servicesAndJobs, engine::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
