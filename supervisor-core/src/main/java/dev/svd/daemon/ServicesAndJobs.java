@@ -7,7 +7,7 @@ import dev.svd.engine.ReadyOutcome;
 import dev.svd.engine.ServiceEvent;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.ServiceSnapshot;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.schedule.JobRunResult;
 import dev.svd.schedule.JobScheduler;
 import dev.svd.schedule.JobSnapshot;
@@ -86,17 +86,17 @@ final class ServicesAndJobs implements SupervisorControl {
     }
 
     @Override
-    public List<String> tail(String name, int lines, OutputStream stream) {
+    public List<String> tail(String name, int lines, OutputKind stream) {
         return engine.tail(name, lines, stream);
     }
 
     @Override
-    public long outputBytes(String name, OutputStream stream) {
+    public long outputBytes(String name, OutputKind stream) {
         return engine.outputBytes(name, stream);
     }
 
     @Override
-    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+    public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
         return engine.followOutput(name, stream, sink);
     }
 

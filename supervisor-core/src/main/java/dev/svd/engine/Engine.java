@@ -17,7 +17,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.text.Durations;
 import java.time.Clock;
@@ -550,17 +550,17 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     }
 
     @Override
-    public List<String> tail(String name, int lines, OutputStream stream) {
+    public List<String> tail(String name, int lines, OutputKind stream) {
         return outputs.tail(name, lines, stream);
     }
 
     @Override
-    public long outputBytes(String name, OutputStream stream) {
+    public long outputBytes(String name, OutputKind stream) {
         return outputs.bytes(name, stream);
     }
 
     @Override
-    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+    public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
         return outputs.follow(name, stream, sink);
     }
 

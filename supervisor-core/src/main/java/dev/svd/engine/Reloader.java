@@ -4,7 +4,7 @@ import dev.svd.config.ReloadSpec;
 import dev.svd.config.ServiceSpec;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.HashSet;
@@ -109,7 +109,7 @@ final class Reloader {
                 inbox.accept(() -> failedWith(name, pid, line.strip(), before, t0, reload, done));
             }
         };
-        return List.of(outputs.follow(name, OutputStream.STDERR, sink), outputs.follow(name, OutputStream.STDOUT, sink));
+        return List.of(outputs.follow(name, OutputKind.STDERR, sink), outputs.follow(name, OutputKind.STDOUT, sink));
     }
 
     private void failedWith(String name, int pid, String line, Set<Integer> before, long t0, ReloadSpec reload,

@@ -8,7 +8,7 @@ import dev.svd.engine.ServiceEvent;
 import dev.svd.engine.SupervisorControl;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -88,12 +88,12 @@ class WhenReadyTest {
         }
 
         @Override
-        public List<String> tail(String name, int lines, OutputStream stream) {
+        public List<String> tail(String name, int lines, OutputKind stream) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+        public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
             throw new UnsupportedOperationException();
         }
 
