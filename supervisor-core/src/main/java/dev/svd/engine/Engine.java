@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -56,7 +57,7 @@ public final class Engine implements SupervisorControl, AutoCloseable {
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Timers timers = new Timers();
+    private final Timers timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
     private final OutputRegistry outputs;
@@ -98,6 +99,13 @@ public final class Engine implements SupervisorControl, AutoCloseable {
     /** @param prober runs the services' ready and health probes; null for none */
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock, Prober prober) {
+        this(config, configSource, runner, outputs, lifecycle, clock, prober, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the engine's timers (backoff, stop timeout, start seconds...): a test's fake */
+    Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
+           Lifecycle lifecycle, Clock clock, Prober prober, LongSupplier nanoTime) {
+        this.timers = new Timers(nanoTime);
         this.config = config;
         this.configSource = configSource;
         this.runner = runner;
