@@ -4,10 +4,10 @@ import dev.svd.config.CertificatePaths;
 import dev.svd.config.CertificateSpec;
 import dev.svd.engine.ActionResult;
 import dev.svd.engine.ServiceControl;
-import dev.svd.lifecycle.Lifecycle;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.SpawnRequest;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.text.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -298,7 +298,7 @@ public final class CertificateKeeper implements CertificateControl, AutoCloseabl
             l.nextAttempt = Optional.of(clock.instant().plus(wait));
             l.retry = thread.schedule(() -> run(l, false), wait.toMillis(), TimeUnit.MILLISECONDS);
             log.warn("certificate {}: {}; next attempt in {} (failure {} in a row)", l.spec.name(), result.message(),
-                    Lifecycle.human(wait), l.failures);
+                    Durations.human(wait), l.failures);
         }
         publish(l);
         return result;

@@ -44,6 +44,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -320,12 +321,12 @@ public final class ControlServer implements AutoCloseable {
             ch.close();
             return;
         }
-        Connection[] self = new Connection[1];
+        AtomicReference<Connection> self = new AtomicReference<>();
         Connection c = new Connection(ch, peer, policy, limits, handlers, timer, watchers, () -> {
-            connections.remove(self[0]);
+            connections.remove(self.get());
             slots.release(peer.uid());
         });
-        self[0] = c;
+        self.set(c);
         connections.add(c);
         if (closing) {
             c.close();

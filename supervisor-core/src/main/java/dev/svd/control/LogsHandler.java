@@ -2,7 +2,7 @@ package dev.svd.control;
 
 import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceOutput;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 import dev.svd.schedule.JobControl;
@@ -39,11 +39,11 @@ final class LogsHandler implements RequestHandler {
             throw new RequestException(ErrorCode.BAD_REQUEST, "args.lines: expected 0.." + MAX_LINES + " (was " + lines + ")");
         }
         String streamName = args.string("stream");
-        OutputStream stream; // null: both
+        OutputKind stream; // null: both
         if (streamName == null || streamName.equals("stdout")) {
-            stream = OutputStream.STDOUT;
+            stream = OutputKind.STDOUT;
         } else if (streamName.equals("stderr")) {
-            stream = OutputStream.STDERR;
+            stream = OutputKind.STDERR;
         } else if (streamName.equals("both")) {
             stream = null;
         } else {
@@ -65,10 +65,10 @@ final class LogsHandler implements RequestHandler {
         if (args.boolOr("follow", false)) {
             Exchange.Follower follower = exchange.follower();
             // Both streams: two subscriptions to one queue; the pump thread delivers lines in arrival order.
-            try (AutoCloseable out = stream == OutputStream.STDERR ? null
-                        : output.followOutput(name, OutputStream.STDOUT, l -> follower.offer(line(l)));
-                 AutoCloseable err = stream == OutputStream.STDOUT ? null
-                        : output.followOutput(name, OutputStream.STDERR, l -> follower.offer(line(l)))) {
+            try (AutoCloseable out = stream == OutputKind.STDERR ? null
+                        : output.followOutput(name, OutputKind.STDOUT, l -> follower.offer(line(l)));
+                 AutoCloseable err = stream == OutputKind.STDOUT ? null
+                        : output.followOutput(name, OutputKind.STDERR, l -> follower.offer(line(l)))) {
                 follower.pump(item -> true);
             } catch (RequestException | InterruptedException | IOException e) {
                 throw e;

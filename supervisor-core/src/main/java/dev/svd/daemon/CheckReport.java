@@ -2,7 +2,7 @@ package dev.svd.daemon;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
-import dev.svd.lifecycle.Lifecycle;
+import dev.svd.text.Durations;
 
 /** What {@code svd --check} prints for a valid config: the start order and each service's effective settings. */
 final class CheckReport {
@@ -18,13 +18,13 @@ final class CheckReport {
             b.append("  ").append(name).append(": ").append(String.join(" ", s.command())).append('\n');
             b.append("    restart ").append(s.restart().configName())
                     .append(", stop SIG").append(s.stop().signal()).append(" then SIGKILL after ")
-                    .append(Lifecycle.human(s.stop().timeout()))
+                    .append(Durations.human(s.stop().timeout()))
                     .append(", reload ").append(s.reload().check().isEmpty() ? ""
                             : "after `" + String.join(" ", s.reload().check()) + "` ")
                     .append("SIG").append(s.reload().signal())
                     .append(s.reload().confirm() == dev.svd.config.ReloadSpec.Confirm.WORKERS ? " (confirm: new workers)" : "")
                     .append(s.reload().failureMark().map(m -> " (fails on output \"" + m + "\")").orElse(""))
-                    .append(", start-seconds ").append(Lifecycle.human(s.startSeconds()));
+                    .append(", start-seconds ").append(Durations.human(s.startSeconds()));
             if (s.profile() != dev.svd.config.Profile.NONE) {
                 b.append(", profile ").append(s.profile().configName());
             }

@@ -40,6 +40,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
 import dev.svd.os.SafePaths;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,15 +103,17 @@ final class Daemon {
             throws StartupException {
         Path file = config.file();
         DescriptorLimit fds = DescriptorLimit.raise(); // before the first spawn: services get `inherited` back
-        Engine[] engine = new Engine[1];
+        Closer built = new Closer(); // what to shut down if starting fails below
+        AtomicReference<Engine> exits = new AtomicReference<>(); // set below, before the first spawn
         Optional<ServiceCgroups> cgroups = ServiceCgroups.detect(config.daemon().stateDir());
-        Processes processes = new Processes((pid, status) -> engine[0].processExited(pid, status), cgroups);
+        Processes processes = built.register(new Processes((pid, status) -> exits.get().processExited(pid, status),
+                cgroups));
         checkDescriptorLimit(config, fds, processes.restoresDescriptorLimit());
         ProcessLedger ledger = new ProcessLedger(config.daemon().stateDir());
         try {
             ledger.refuseLinks();
         } catch (SafePaths.UnsafePathException e) {
-            throw new StartupException(e.getMessage());
+            throw built.closeAfter(new StartupException(e.getMessage()));
         }
         Path fifoDir = config.daemon().stateDir().resolve("output");
         List<ProcessLedger.Leftover> leftovers = ledger.leftovers();
@@ -124,16 +127,21 @@ final class Daemon {
             t.setDaemon(true);
             return t;
         });
+        built.register(remover::shutdownNow);
         LoggedOutputs outputs = new LoggedOutputs(config.daemon().logDir(), new StdoutSink(), remover, readers);
-        CommandRunner commands = new CommandRunner(processes);
-        CommandRunner recordedCommands = new CommandRunner(processes, ledger); // jobs and certbot: a killed svd's are stopped
-        Prober prober = new Prober(commands);
-        engine[0] = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
+        built.register(outputs::closeAll);
+        CommandRunner commands = built.register(new CommandRunner(processes));
+        CommandRunner recordedCommands = built.register(new CommandRunner(processes, ledger)); // jobs and certbot: a killed svd's are stopped
+        Prober prober = built.register(new Prober(commands));
+        Engine engine = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
-        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine[0], recordedCommands,
+        exits.set(engine);
+        built.register(engine);
+        CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine, recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
+        built.register(certs);
         certs.prepare(); // placeholders before any service starts, so nginx -t passes (issue 6)
-        JobScheduler jobs = new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers);
+        JobScheduler jobs = built.register(new JobScheduler(config.daemon().logDir(), config.daemon().stateDir(), readers));
         config.jobs().values().forEach(job -> jobs.schedule(job, recordedCommands));
         certs.specs().forEach(c -> jobs.schedule(c.jobName(), c.schedule(), c.randomDelay(),
                 CertificateKeeper.RUN_TIMEOUT, true, run -> certs.renew(c.name(), false).thenApply(r -> r.ok()
@@ -141,41 +149,36 @@ final class Daemon {
         // Stopping svd stops both: the scheduler fires no more and gives a running job the stop budget to end.
         ShutdownControl shutdown = () -> {
             jobs.stop(config.daemon().stopBudget());
-            engine[0].shutdown();
+            engine.shutdown();
         };
-        ControlServer control = new ControlServer(socket, engine[0], engine[0], engine[0], shutdown, jobs, certs,
+        ControlServer control = new ControlServer(socket, engine, engine, engine, shutdown, jobs, certs,
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
                 ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
                         config.control().reservedForRoot(), config.control().requestTimeout(),
                         config.control().writeTimeout()));
+        built.register(control);
         try {
             control.start();
         } catch (AlreadyRunningException e) {
-            jobs.close();
-            control.close();
-            processes.close();
-            throw new StartupException(e.getMessage());
+            throw built.closeAfter(new StartupException(e.getMessage()));
         } catch (IOException e) {
-            jobs.close();
-            control.close();
-            processes.close();
-            throw new StartupException("cannot listen on " + socket + ": " + e.getMessage());
+            throw built.closeAfter(new StartupException("cannot listen on " + socket + ": " + e.getMessage()));
         }
-        SignalBridge.install(engine[0], shutdown, engine[0]::reopenLogs);
+        SignalBridge.install(engine, shutdown, engine::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
-        adopted.forEach(l -> engine[0].adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
-        engine[0].start();
+        adopted.forEach(l -> engine.adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
+        engine.start();
         certs.start();
         jobs.start();
-        boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine[0], SmokeTest.BOUND);
-        StopOutcome outcome = engine[0].stopped().join();
+        boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine, SmokeTest.BOUND);
+        StopOutcome outcome = engine.stopped().join();
         control.close();
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
         certs.close();
         boolean stragglers = processes.killStrayChildren() > 0;
-        engine[0].close();
+        engine.close();
         prober.close();
         commands.close();
         recordedCommands.close();

@@ -2,7 +2,7 @@ package dev.svd.daemon;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.SupervisorSpec;
-import dev.svd.lifecycle.Lifecycle;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,8 +52,8 @@ final class StopBudget {
             return Optional.empty();
         }
         StringBuilder b = new StringBuilder("warning: stopping may take up to ")
-                .append(Lifecycle.human(worst.get(heaviest))).append(", more than svd.stop-budget ")
-                .append(Lifecycle.human(budget)).append(": ");
+                .append(Durations.human(worst.get(heaviest))).append(", more than svd.stop-budget ")
+                .append(Durations.human(budget)).append(": ");
         List<String> path = new ArrayList<>();
         for (String at = heaviest; at != null; at = next.get(at)) {
             path.add(at);
@@ -61,7 +61,7 @@ final class StopBudget {
         for (int i = 0; i < Math.min(path.size(), NAMED); i++) {
             ServiceSpec s = config.services().get(path.get(i));
             b.append(i == 0 ? "" : " then ").append(s.name()).append(" (stop.timeout ")
-                    .append(Lifecycle.human(s.stop().timeout())).append(')');
+                    .append(Durations.human(s.stop().timeout())).append(')');
         }
         if (path.size() > NAMED) {
             b.append(" then ").append(path.size() - NAMED).append(" more services, down to ").append(path.get(path.size() - 1));

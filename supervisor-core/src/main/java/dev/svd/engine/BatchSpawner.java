@@ -36,35 +36,35 @@ final class BatchSpawner implements AutoCloseable {
     }
 
     /** The pid, or the SpawnException that says why there is none. Any thread. */
-    Object spawn(ServiceSpec spec) {
+    SpawnOutcome spawn(ServiceSpec spec) {
         try {
-            return runner.spawn(spec, outputs.listenerFor(spec));
+            return new SpawnOutcome.Spawned(runner.spawn(spec, outputs.listenerFor(spec)));
         } catch (SpawnException e) {
-            return e;
+            return new SpawnOutcome.Failed(e);
         } catch (RuntimeException e) {
             log.error("{}: spawn failed unexpectedly", spec.name(), e);
-            return new SpawnException("internal error: " + e);
+            return new SpawnOutcome.Failed(new SpawnException("internal error: " + e));
         }
     }
 
     /** Spawns every spec (one on the calling thread, more on the spawn threads); outcomes in order. */
-    List<Object> spawnAll(List<ServiceSpec> specs) {
+    List<SpawnOutcome> spawnAll(List<ServiceSpec> specs) {
         if (specs.size() == 1) {
             return List.of(spawn(specs.get(0)));
         }
-        List<Future<Object>> pending = new ArrayList<>();
+        List<Future<SpawnOutcome>> pending = new ArrayList<>();
         for (ServiceSpec spec : specs) {
             pending.add(threads.submit(() -> spawn(spec)));
         }
-        List<Object> outcomes = new ArrayList<>();
-        for (Future<Object> f : pending) {
+        List<SpawnOutcome> outcomes = new ArrayList<>();
+        for (Future<SpawnOutcome> f : pending) {
             try {
                 outcomes.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                outcomes.add(new SpawnException("svd is stopping"));
+                outcomes.add(new SpawnOutcome.Failed(new SpawnException("svd is stopping")));
             } catch (ExecutionException e) {
-                outcomes.add(new SpawnException("internal error: " + e.getCause()));
+                outcomes.add(new SpawnOutcome.Failed(new SpawnException("internal error: " + e.getCause())));
             }
         }
         return outcomes;

@@ -17,9 +17,10 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +36,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -55,7 +58,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Timers timers = new Timers();
+    private final Timers timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
     private final OutputRegistry outputs;
@@ -97,6 +100,13 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     /** @param prober runs the services' ready and health probes; null for none */
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock, Prober prober) {
+        this(config, configSource, runner, outputs, lifecycle, clock, prober, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the engine's timers (backoff, stop timeout, start seconds...): a test's fake */
+    Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
+           Lifecycle lifecycle, Clock clock, Prober prober, LongSupplier nanoTime) {
+        this.timers = new Timers(nanoTime);
         this.config = config;
         this.configSource = configSource;
         this.runner = runner;
@@ -263,15 +273,16 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     /** Feeds a spawn's outcome to the lifecycle, on the engine thread. */
-    private void spawned(ServiceSpec spec, Object outcome) {
+    private void spawned(ServiceSpec spec, SpawnOutcome outcome) {
         String name = spec.name();
-        if (outcome instanceof Integer pid) {
+        if (outcome instanceof SpawnOutcome.Spawned spawned) {
+            int pid = spawned.pid();
             pidOwners.put(pid, name);
             Instant at = clock.instant();
             apply(name, new Event.Spawned(pid, at));
             probes.started(spec, pid, at);
         } else {
-            SpawnException e = (SpawnException) outcome;
+            SpawnException e = ((SpawnOutcome.Failed) outcome).cause();
             boolean shortage = e.kind() == SpawnException.Kind.FD_SHORTAGE;
             if (shortage) {
                 warnOfShortage(name);
@@ -298,7 +309,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     /** Spawns a batch together (BatchSpawner), then feeds the outcomes in order; nothing else happens meanwhile. */
     private void spawnAll(List<ServiceSpec> specs) {
-        List<Object> outcomes = spawner.spawnAll(specs);
+        List<SpawnOutcome> outcomes = spawner.spawnAll(specs);
         for (int i = 0; i < specs.size(); i++) {
             spawned(specs.get(i), outcomes.get(i));
         }
@@ -503,14 +514,14 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     @Override
     public CompletableFuture<ActionResult> restart(String name, Duration timeout) {
-        java.time.Instant[] requested = {null};
+        AtomicReference<Instant> requested = new AtomicReference<>();
         return act(name, timeout, "restart", () -> {
-            requested[0] = clock.instant();
+            requested.set(clock.instant());
             goals.operatorStart(name);
             goals.takeOperatorStart(name); // the restart below is the operator's start
             apply(name, new Event.RestartRequested());
         }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
-                && !s.startedAt().isBefore(requested[0]) ? "restarted" : null, Engine::failedOrExited);
+                && !s.startedAt().isBefore(requested.get()) ? "restarted" : null, Engine::failedOrExited);
     }
 
     @Override
@@ -548,17 +559,17 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     @Override
-    public List<String> tail(String name, int lines, OutputStream stream) {
+    public List<String> tail(String name, int lines, OutputKind stream) {
         return outputs.tail(name, lines, stream);
     }
 
     @Override
-    public long outputBytes(String name, OutputStream stream) {
+    public long outputBytes(String name, OutputKind stream) {
         return outputs.bytes(name, stream);
     }
 
     @Override
-    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
+    public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
         return outputs.follow(name, stream, sink);
     }
 
@@ -722,7 +733,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         shuttingDown = true;
         goals.wantNone();
         Duration budget = config.daemon().stopBudget();
-        log.info("stopping all services (budget {})", Lifecycle.human(budget));
+        log.info("stopping all services (budget {})", Durations.human(budget));
         timers.schedule(budget.toNanos(), this::killEverything);
     }
 
@@ -755,7 +766,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            log.warn("engine: thread still busy {} after close", Lifecycle.human(CLOSE_WAIT));
+            log.warn("engine: thread still busy {} after close", Durations.human(CLOSE_WAIT));
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.logs.ConsoleSink;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.logs.ServiceOutput;
 import dev.svd.os.OutputListener;
 import java.io.IOException;
@@ -68,7 +68,7 @@ public final class LoggedOutputs implements OutputRegistry {
         // service may be pumped by two threads, and ServiceOutput takes one writer at a time.
         return new OutputListener() {
             @Override
-            public void output(OutputStream stream, ByteBuffer bytes) {
+            public void output(OutputKind stream, ByteBuffer bytes) {
                 synchronized (out) {
                     out.accept(stream, bytes);
                 }
@@ -77,27 +77,27 @@ public final class LoggedOutputs implements OutputRegistry {
             @Override
             public void closed() {
                 synchronized (out) {
-                    out.endOfStream(OutputStream.STDOUT);
-                    out.endOfStream(OutputStream.STDERR);
+                    out.endOfStream(OutputKind.STDOUT);
+                    out.endOfStream(OutputKind.STDERR);
                 }
             }
         };
     }
 
     @Override
-    public List<String> tail(String service, int lines, OutputStream stream) {
+    public List<String> tail(String service, int lines, OutputKind stream) {
         ServiceOutput out = outputs.get(service);
         return out == null ? List.of() : out.tail(stream, lines);
     }
 
     @Override
-    public long bytes(String service, OutputStream stream) {
+    public long bytes(String service, OutputKind stream) {
         ServiceOutput out = outputs.get(service);
         return out == null ? 0 : out.bytes(stream);
     }
 
     @Override
-    public AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink) {
+    public AutoCloseable follow(String service, OutputKind stream, Consumer<String> sink) {
         ServiceOutput out = outputs.get(service);
         return out == null ? () -> { } : out.follow(stream, sink);
     }

@@ -1,7 +1,7 @@
 package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.os.OutputListener;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,14 +12,14 @@ public interface OutputRegistry {
     OutputListener listenerFor(ServiceSpec spec);
 
     /** The last lines of {@code stream}; {@code stream} null: of both, in arrival order (logs.ServiceOutput#tail). */
-    List<String> tail(String service, int lines, OutputStream stream);
+    List<String> tail(String service, int lines, OutputKind stream);
 
     /** Bytes the service wrote on {@code stream} (null: both) since svd began keeping its output; -1 unknown. */
-    default long bytes(String service, OutputStream stream) {
+    default long bytes(String service, OutputKind stream) {
         return -1;
     }
 
-    AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink);
+    AutoCloseable follow(String service, OutputKind stream, Consumer<String> sink);
 
     /** Reopens every log file (SIGUSR1 to svd, after an outside rotation). */
     default void reopen() {
@@ -36,12 +36,12 @@ public interface OutputRegistry {
         }
 
         @Override
-        public List<String> tail(String service, int lines, OutputStream stream) {
+        public List<String> tail(String service, int lines, OutputKind stream) {
             return List.of();
         }
 
         @Override
-        public AutoCloseable follow(String service, OutputStream stream, Consumer<String> sink) {
+        public AutoCloseable follow(String service, OutputKind stream, Consumer<String> sink) {
             return () -> { };
         }
 

@@ -3,6 +3,7 @@ package dev.svd.engine;
 import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ final class ReadyWaiters {
                 where.add(name + " (" + Waiters.stuckIn(s) + ")");
             }
         }
-        return new ReadyOutcome(ReadyOutcome.Kind.TIMEOUT, first, "not ready after " + Lifecycle.human(timeout) + ": "
+        return new ReadyOutcome(ReadyOutcome.Kind.TIMEOUT, first, "not ready after " + Durations.human(timeout) + ": "
                 + String.join("; ", where));
     }
 }

@@ -2,11 +2,11 @@ package dev.svd.engine;
 
 import dev.svd.config.ReloadSpec;
 import dev.svd.config.ServiceSpec;
-import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -110,7 +110,7 @@ final class Reloader {
                 inbox.accept(() -> failedWith(name, pid, line.strip(), before, t0, reload, done));
             }
         };
-        return List.of(outputs.follow(name, OutputStream.STDERR, sink), outputs.follow(name, OutputStream.STDOUT, sink));
+        return List.of(outputs.follow(name, OutputKind.STDERR, sink), outputs.follow(name, OutputKind.STDOUT, sink));
     }
 
     private void failedWith(String name, int pid, String line, Set<Integer> before, long t0, ReloadSpec reload,
@@ -150,7 +150,7 @@ final class Reloader {
         List<Integer> old = children.stream().filter(before::contains).toList();
         Set<Integer> holding = replaced ? runner.holdingListeners(pid, old) : Set.of();
         if (replaced && holding.isEmpty()) {
-            String took = Lifecycle.human(elapsed(t0));
+            String took = Durations.human(elapsed(t0));
             int finishing = old.size();
             log.info("{}: reload confirmed in {}: {} new workers replace {}, no old worker accepts connections"
                     + " ({} still finishing)", name, took, fresh, before.size(), finishing);
@@ -158,7 +158,7 @@ final class Reloader {
                     + " (SIG" + reload.signal() + "); every new connection reaches a new worker"
                     + (finishing == 0 ? "" : " (" + finishing + " old still finishing theirs)"), now, elapsed(t0)));
         } else if (System.nanoTime() - deadline >= 0) {
-            String within = Lifecycle.human(reload.timeout());
+            String within = Durations.human(reload.timeout());
             if (!replaced) {
                 log.warn("{}: reload failed: no new workers within {} (old {}, new {})", name, within, before.size(),
                         fresh);

@@ -1,19 +1,19 @@
 package dev.svd.engine;
 
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** What the services wrote, for {@code svctl logs}. Safe to call from any thread. */
 public interface ServiceOutput {
     /** The last {@code lines} lines the service wrote on {@code stream} (null: on both, in arrival order), oldest first. */
-    List<String> tail(String name, int lines, OutputStream stream);
+    List<String> tail(String name, int lines, OutputKind stream);
 
     /** Bytes the service wrote on {@code stream} (null: on both) since svd started it; -1 when not known. */
-    default long outputBytes(String name, OutputStream stream) {
+    default long outputBytes(String name, OutputKind stream) {
         return -1;
     }
 
     /** Calls {@code sink} with each new line the service writes on {@code stream}, until closed. */
-    AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink);
+    AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink);
 }

@@ -1,14 +1,15 @@
 package dev.svd.engine;
 
-import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.protocol.ErrorCode;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -33,22 +34,22 @@ final class Waiters {
     void await(ServiceSnapshot before, Duration timeout, String verb, Function<ServiceSnapshot, String> success,
                Function<ServiceSnapshot, String> failure, CompletableFuture<ActionResult> future) {
         String name = before.name();
-        Waiter[] self = new Waiter[1];
-        self[0] = new Waiter(name, s -> {
+        AtomicReference<Waiter> self = new AtomicReference<>();
+        self.set(new Waiter(name, s -> {
             String ok = success.apply(s);
             if (ok != null) {
-                return new ActionResult(name, null, ok, s, self[0].elapsed());
+                return new ActionResult(name, null, ok, s, self.get().elapsed());
             }
             String bad = s.generation() != before.generation() || s != before ? failure.apply(s) : null;
             return bad == null ? null : new ActionResult(name, ActionResult.code(s.failure()), name + ": " + bad, s,
-                    self[0].elapsed());
-        }, future);
-        waiting.add(self[0]);
+                    self.get().elapsed());
+        }, future));
+        waiting.add(self.get());
         timers.schedule(timeout.toNanos(), () -> {
-            if (waiting.remove(self[0])) {
+            if (waiting.remove(self.get())) {
                 ServiceSnapshot s = current.apply(name);
                 future.complete(new ActionResult(name, ErrorCode.TIMEOUT, name + ": " + verb + " timed out after "
-                        + Lifecycle.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
+                        + Durations.human(timeout) + " (" + stuckIn(s) + ")", s, timeout));
             }
         });
     }

@@ -3,7 +3,7 @@ package dev.svd.health;
 import dev.svd.config.ProbeCheck;
 import dev.svd.config.ProbeCheck.HostPort;
 import dev.svd.config.ProbeCheck.StatusRange;
-import dev.svd.lifecycle.Lifecycle;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -19,10 +19,6 @@ final class Diagnosis {
     enum Stage { RESOLVING, CONNECTING, HANDSHAKING, WAITING }
 
     private Diagnosis() {
-    }
-
-    static String human(Duration d) {
-        return Lifecycle.human(d);
     }
 
     static Verdict refused(HostPort address) {
@@ -42,7 +38,7 @@ final class Diagnosis {
     }
 
     static Verdict timeout(Stage stage, String target, HostPort address, Duration timeout) {
-        String t = human(timeout);
+        String t = Durations.human(timeout);
         String why = switch (stage) {
             case RESOLVING -> "could not resolve the address of " + target + " within " + t + ": is DNS answering?";
             case CONNECTING -> "no answer from " + address + " within " + t
@@ -80,7 +76,7 @@ final class Diagnosis {
      */
     static Verdict reply(ProbeKind kind, ProbeCheck.Http check, String hostHeader, HttpReply reply, Duration latency) {
         int status = reply.status();
-        String summary = status + " in " + human(latency);
+        String summary = status + " in " + Durations.human(latency);
         String expected = check.expect().stream().map(StatusRange::toString).collect(Collectors.joining(", "));
         OptionalInt code = OptionalInt.of(status);
         if (check.expect().stream().noneMatch(r -> r.contains(status))) {
@@ -137,10 +133,10 @@ final class Diagnosis {
             return Verdict.fail("cannot run", "the probe command cannot be run: " + spawnError);
         }
         if (timedOut) {
-            return Verdict.fail("timeout after " + human(timeout), "the probe command did not finish within "
-                    + human(timeout) + " and was killed");
+            return Verdict.fail("timeout after " + Durations.human(timeout), "the probe command did not finish within "
+                    + Durations.human(timeout) + " and was killed");
         }
-        String summary = status + " in " + human(took);
+        String summary = status + " in " + Durations.human(took);
         if (ok) {
             return Verdict.pass(summary);
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,25 +200,25 @@ public final class Prober implements AutoCloseable {
         }
         w.slot = slot;
         w.started = System.nanoTime();
-        Attempt[] self = new Attempt[1];
-        Consumer<Verdict> done = v -> finished(w, self[0], v);
+        AtomicReference<Attempt> self = new AtomicReference<>();
+        Consumer<Verdict> done = v -> finished(w, self.get(), v);
         try {
-            self[0] = attempt(w, done);
+            self.set(attempt(w, done));
         } catch (RuntimeException e) {
-            self[0] = new Failing(bug(w, e), done);
+            self.set(new Failing(bug(w, e), done));
         }
-        w.attempt = self[0];
+        w.attempt = self.get();
         Duration timeout = w.spec.timeout();
-        w.deadline = schedule(w.started + timeout.plus(self[0].grace()).toNanos(), () -> {
-            if (w.attempt == self[0]) {
-                finished(w, self[0], self[0].timedOut(timeout));
+        w.deadline = schedule(w.started + timeout.plus(self.get().grace()).toNanos(), () -> {
+            if (w.attempt == self.get()) {
+                finished(w, self.get(), self.get().timedOut(timeout));
             }
         });
         try {
-            self[0].start();
+            self.get().start();
         } catch (RuntimeException e) {
-            self[0].abort();
-            finished(w, self[0], bug(w, e));
+            self.get().abort();
+            finished(w, self.get(), bug(w, e));
         }
     }
 

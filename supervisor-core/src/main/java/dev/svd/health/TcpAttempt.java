@@ -1,6 +1,7 @@
 package dev.svd.health;
 
 import dev.svd.config.ProbeCheck;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -15,7 +16,7 @@ final class TcpAttempt extends ConnectingAttempt {
 
     @Override
     protected void connected() {
-        finish(Verdict.pass("connected in " + Diagnosis.human(Duration.ofNanos(System.nanoTime() - started))));
+        finish(Verdict.pass("connected in " + Durations.human(Duration.ofNanos(System.nanoTime() - started))));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.svd.lifecycle.Event.Spawned;
 import dev.svd.lifecycle.Event.StartRequested;
 import dev.svd.lifecycle.Event.StopRequested;
 import dev.svd.lifecycle.Event.TimerFired;
+import dev.svd.text.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ public final class Lifecycle {
         if (spec.startSeconds().isZero()) {
             return d.move(ServiceState.RUNNING, "pid " + e.pid(), effects.toArray(Effect[]::new));
         }
-        d.reason = "pid " + e.pid() + ", waiting " + human(spec.startSeconds());
+        d.reason = "pid " + e.pid() + ", waiting " + Durations.human(spec.startSeconds());
         d.failure = Optional.empty(); // the restart a failure caused is under way
         effects.add(new ArmTimer(TimerKind.START_SECONDS, spec.startSeconds(), d.generation));
         return d.stay(effects.toArray(Effect[]::new));
@@ -183,7 +184,7 @@ public final class Lifecycle {
         if (delay.compareTo(MIN_TEMPORARY_PAUSE) < 0) {
             delay = MIN_TEMPORARY_PAUSE;
         }
-        return d.fail(ServiceState.BACKOFF, FailureKind.SPAWN_DEFERRED, "cannot start for now: " + e.cause() + "; trying again in " + human(delay),
+        return d.fail(ServiceState.BACKOFF, FailureKind.SPAWN_DEFERRED, "cannot start for now: " + e.cause() + "; trying again in " + Durations.human(delay),
                 new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
@@ -208,7 +209,7 @@ public final class Lifecycle {
             return afterCrash(d, s, spec, FailureKind.HEALTH_FAILED, cause.reason(), now); // StopCause.restart: liveness
         }
         if (s.state() == ServiceState.STOPPING) {
-            String how = s.killed() ? "stop timed out after " + human(spec.stop().timeout()) + "; " + e.status()
+            String how = s.killed() ? "stop timed out after " + Durations.human(spec.stop().timeout()) + "; " + e.status()
                     : e.status().toString();
             if (s.restartAfterStop()) {
                 d.restartAfterStop = false;
@@ -237,7 +238,7 @@ public final class Lifecycle {
         List<Instant> recent = withinInterval(s.recentStarts(), spec, now);
         if (recent.size() >= spec.startLimit().burst()) {
             return d.fail(ServiceState.FAILED, FailureKind.START_LIMIT, what + "; start limit hit: " + recent.size()
-                    + " starts within " + human(spec.startLimit().interval())
+                    + " starts within " + Durations.human(spec.startLimit().interval())
                     + "; run 'svctl start " + s.name() + "' once fixed");
         }
         d.recentStarts = new ArrayList<>(recent);
@@ -246,7 +247,7 @@ public final class Lifecycle {
         if (delay.isZero()) {
             return spawn(d, now, kind, what + "; restarting");
         }
-        return d.fail(ServiceState.BACKOFF, kind, what + "; restarting in " + human(delay),
+        return d.fail(ServiceState.BACKOFF, kind, what + "; restarting in " + Durations.human(delay),
                 new ArmTimer(TimerKind.BACKOFF, delay, d.generation));
     }
 
@@ -259,7 +260,7 @@ public final class Lifecycle {
                 if (s.state() == ServiceState.STARTING) {
                     // no uptime here: a reason is kept as it is until the next transition (svctl status shows the uptime)
                     return new Draft(s).move(ServiceState.RUNNING, "pid " + s.pid() + ", stayed up for start-seconds ("
-                            + human(spec.startSeconds()) + ")");
+                            + Durations.human(spec.startSeconds()) + ")");
                 }
             }
             case BACKOFF -> {
@@ -271,14 +272,14 @@ public final class Lifecycle {
                 if (s.state() == ServiceState.STOPPING && !s.killed()) {
                     Draft d = new Draft(s);
                     d.killed = true;
-                    d.reason = "stop timed out after " + human(spec.stop().timeout()) + " (pid " + s.pid()
+                    d.reason = "stop timed out after " + Durations.human(spec.stop().timeout()) + " (pid " + s.pid()
                             + " still alive after SIG" + spec.stop().signal() + "; sent SIGKILL)";
                     return d.stay(new SignalGroup(s.pid(), Signal.KILL));
                 }
             }
             case READY_TIMEOUT -> {
                 if ((s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING) && !s.ready()) {
-                    String why = "not ready after " + human(spec.ready().orElseThrow().startTimeout())
+                    String why = "not ready after " + Durations.human(spec.ready().orElseThrow().startTimeout())
                             + (s.probe().isEmpty() ? "" : ": " + s.probe());
                     return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.fail(why)), why + "; ");
                 }
@@ -371,21 +372,6 @@ public final class Lifecycle {
 
     private static Transition unchanged(ServiceSnapshot s) {
         return new Transition(s, List.of());
-    }
-
-    /** "1.5s", "200ms", "2m" for messages. */
-    public static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 
     /** A mutable copy of a snapshot used while computing one transition; {@link #move} is the only state writer. */

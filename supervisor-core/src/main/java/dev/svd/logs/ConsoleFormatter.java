@@ -32,8 +32,8 @@ final class ConsoleFormatter {
     }
 
     /** The sink for lines of {@code stream}. */
-    LineSink lines(OutputStream stream) {
-        return stream == OutputStream.STDOUT ? stdout : stderr;
+    LineSink lines(OutputKind stream) {
+        return stream == OutputKind.STDOUT ? stdout : stderr;
     }
 
     /** Hands everything collected so far to the console sink. */

@@ -65,15 +65,15 @@ public final class ServiceOutput implements AutoCloseable {
         this.file = new RotatingFile(service, logDir.resolve(service + ".log"), spec.maxSize(), spec.keep(), opener,
                 remover);
         this.console = spec.console() ? new ConsoleFormatter(service, console) : null;
-        this.stdout = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDOUT));
-        this.stderr = new StreamLines(service, spec.tailLines(), consoleLines(OutputStream.STDERR));
+        this.stdout = new StreamLines(service, spec.tailLines(), consoleLines(OutputKind.STDOUT));
+        this.stderr = new StreamLines(service, spec.tailLines(), consoleLines(OutputKind.STDERR));
     }
 
     /**
      * Takes all of {@code bytes} from its position to its limit (the position ends at the limit)
      * without keeping a reference to it. Never throws for I/O trouble: lost bytes are counted.
      */
-    public void accept(OutputStream stream, ByteBuffer bytes) {
+    public void accept(OutputKind stream, ByteBuffer bytes) {
         int from = bytes.position();
         int to = bytes.limit();
         if (from == to) {
@@ -81,7 +81,7 @@ public final class ServiceOutput implements AutoCloseable {
         }
         try {
             // one writer at a time (see the class comment): a plain add to a volatile is safe here
-            if (stream == OutputStream.STDOUT) {
+            if (stream == OutputKind.STDOUT) {
                 stdoutBytes += to - from;
             } else {
                 stderrBytes += to - from;
@@ -97,7 +97,7 @@ public final class ServiceOutput implements AutoCloseable {
     }
 
     /** The stream reached end of file (the process closed it): a pending partial line is emitted. */
-    public void endOfStream(OutputStream stream) {
+    public void endOfStream(OutputKind stream) {
         of(stream).end(++arrivals);
         if (console != null) {
             console.flush();
@@ -108,7 +108,7 @@ public final class ServiceOutput implements AutoCloseable {
      * The last {@code n} complete lines of {@code stream} (at most the spec's tail-lines), oldest
      * first; {@code stream} null: of both streams, in the order their lines ended, the last {@code n}.
      */
-    public List<String> tail(OutputStream stream, int n) {
+    public List<String> tail(OutputKind stream, int n) {
         if (stream != null) {
             return of(stream).tail(n);
         }
@@ -132,18 +132,18 @@ public final class ServiceOutput implements AutoCloseable {
     }
 
     /** Bytes received on {@code stream} (null: on both) since this output was opened, kept across restarts. */
-    public long bytes(OutputStream stream) {
+    public long bytes(OutputKind stream) {
         if (stream == null) {
             return stdoutBytes + stderrBytes;
         }
-        return stream == OutputStream.STDOUT ? stdoutBytes : stderrBytes;
+        return stream == OutputKind.STDOUT ? stdoutBytes : stderrBytes;
     }
 
     /**
      * Calls {@code sink} with every complete line of {@code stream} from now on, until the result
      * is closed. The sink runs on the pump thread: it must not block (hand lines to a queue).
      */
-    public AutoCloseable follow(OutputStream stream, Consumer<String> sink) {
+    public AutoCloseable follow(OutputKind stream, Consumer<String> sink) {
         return of(stream).follow(sink);
     }
 
@@ -160,16 +160,16 @@ public final class ServiceOutput implements AutoCloseable {
     /** Emits pending partial lines of both streams and closes the file. */
     @Override
     public void close() throws IOException {
-        endOfStream(OutputStream.STDOUT);
-        endOfStream(OutputStream.STDERR);
+        endOfStream(OutputKind.STDOUT);
+        endOfStream(OutputKind.STDERR);
         file.close();
     }
 
-    private LineSink consoleLines(OutputStream stream) {
+    private LineSink consoleLines(OutputKind stream) {
         return console == null ? null : console.lines(stream);
     }
 
-    private StreamLines of(OutputStream stream) {
-        return stream == OutputStream.STDOUT ? stdout : stderr;
+    private StreamLines of(OutputKind stream) {
+        return stream == OutputKind.STDOUT ? stdout : stderr;
     }
 }

@@ -2,6 +2,7 @@ package dev.svd.os;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ExitStatus;
+import dev.svd.text.Durations;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one-off commands (exec probes, reload checks, jobs) as svd's children: own process group,
@@ -45,7 +48,7 @@ public final class CommandRunner implements AutoCloseable {
             if (spawnError != null) {
                 return spawnError;
             }
-            return timedOut ? "timed out after " + dev.svd.lifecycle.Lifecycle.human(took) + " (" + status + ")"
+            return timedOut ? "timed out after " + Durations.human(took) + " (" + status + ")"
                     : status.toString();
         }
     }
@@ -73,12 +76,12 @@ public final class CommandRunner implements AutoCloseable {
         CompletableFuture<Result> done = new CompletableFuture<>();
         TailBytes output = new TailBytes(maxOutput);
         long start = System.nanoTime();
-        boolean[] timedOut = {false};
+        AtomicBoolean timedOut = new AtomicBoolean();
         int pid;
         CompletableFuture<Void> drained = new CompletableFuture<>();
         OutputListener capture = new OutputListener() {
             @Override
-            public void output(dev.svd.logs.OutputStream stream, ByteBuffer bytes) {
+            public void output(dev.svd.logs.OutputKind stream, ByteBuffer bytes) {
                 if (sink != null) {
                     sink.output(stream, bytes.duplicate());
                 }
@@ -93,8 +96,8 @@ public final class CommandRunner implements AutoCloseable {
                 drained.complete(null);
             }
         };
-        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
-        boolean[] ended = {false}; // guarded by ledger: an exit reported before the run was recorded is not recorded
+        AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean(); // guarded by ledger: an exit reported before the run was recorded is not recorded
         try {
             if (ledger != null) {
                 ledger.reserve(req.service(), false); // no run that the ledger could not record (issue 12)
@@ -104,8 +107,8 @@ public final class CommandRunner implements AutoCloseable {
         }
         try {
             pid = processes.spawn(req, capture, (p, status) -> {
-                if (timer[0] != null) {
-                    timer[0].cancel(false);
+                if (timer.get() != null) {
+                    timer.get().cancel(false);
                 }
                 forget(p, ended);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -116,7 +119,7 @@ public final class CommandRunner implements AutoCloseable {
                         drained.complete(null);
                     }
                 }
-                drained.thenRun(() -> done.complete(new Result(status, output.text(), timedOut[0], null, took)));
+                drained.thenRun(() -> done.complete(new Result(status, output.text(), timedOut.get(), null, took)));
             });
         } catch (SpawnException e) {
             if (ledger != null) {
@@ -125,25 +128,25 @@ public final class CommandRunner implements AutoCloseable {
             return CompletableFuture.completedFuture(new Result(null, "", false, e.getMessage(), Duration.ZERO));
         }
         record(req.service(), pid, ended);
-        timer[0] = timeouts.schedule(() -> {
-            timedOut[0] = true;
+        timer.set(timeouts.schedule(() -> {
+            timedOut.set(true);
             processes.signalGroup(pid, Signal.KILL);
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS));
         // A caller that gives up (a job cancelled when svd stops) cancels the future: kill the group now.
         int spawned = pid;
         done.whenComplete((r, e) -> {
             if (done.isCancelled()) {
-                timer[0].cancel(false);
+                timer.get().cancel(false);
                 processes.signalGroup(spawned, Signal.KILL);
             }
         });
         return done;
     }
 
-    private void record(String what, int pid, boolean[] ended) {
+    private void record(String what, int pid, AtomicBoolean ended) {
         if (ledger != null) {
             synchronized (ledger) {
-                if (!ended[0]) {
+                if (!ended.get()) {
                     ledger.added(what, pid);
                     ledger.flush();
                 } else {
@@ -153,10 +156,10 @@ public final class CommandRunner implements AutoCloseable {
         }
     }
 
-    private void forget(int pid, boolean[] ended) {
+    private void forget(int pid, AtomicBoolean ended) {
         if (ledger != null) {
             synchronized (ledger) {
-                ended[0] = true;
+                ended.set(true);
                 ledger.removed(pid);
                 ledger.flush();
             }

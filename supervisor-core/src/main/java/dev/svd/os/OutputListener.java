@@ -1,6 +1,6 @@
 package dev.svd.os;
 
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * services: it must consume the buffer before returning, keep no reference to it, and not block.
  */
 public interface OutputListener {
-    void output(OutputStream stream, ByteBuffer bytes);
+    void output(OutputKind stream, ByteBuffer bytes);
 
     /** Both pipes reached end of file (every process that held them has ended). */
     default void closed() {}

@@ -2,7 +2,7 @@ package dev.svd.os;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,7 +58,7 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** One pipe's read end; the mutable fields are the pump thread's. */
     private static final class Pipe {
         final int fd;
-        final OutputStream stream;
+        final OutputKind stream;
         final Capture capture;
         /** The pipe's size once asked (F_GETPIPE_SZ); 0 before. */
         int capacity;
@@ -71,7 +71,7 @@ final class OutputPump implements Runnable, AutoCloseable {
         boolean armed;
         boolean open = true;
 
-        Pipe(int fd, OutputStream stream, Capture capture) {
+        Pipe(int fd, OutputKind stream, Capture capture) {
             this.fd = fd;
             this.stream = stream;
             this.capture = capture;
@@ -164,8 +164,8 @@ final class OutputPump implements Runnable, AutoCloseable {
                 PumpCalls.close(stderr);
                 return;
             }
-            for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputStream.STDOUT, capture),
-                    new Pipe(stderr, OutputStream.STDERR, capture)}) {
+            for (Pipe pipe : new Pipe[] {new Pipe(stdout, OutputKind.STDOUT, capture),
+                    new Pipe(stderr, OutputKind.STDERR, capture)}) {
                 pipes.put(pipe.fd, pipe);
                 arriving.add(pipe);
             }

@@ -1,6 +1,6 @@
 package dev.svd.schedule;
 
-import dev.svd.lifecycle.Lifecycle;
+import dev.svd.text.Durations;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
@@ -78,7 +78,7 @@ final class Job {
         if (delay.isZero()) {
             startScheduled(JobScheduler.SCHEDULE);
         } else {
-            log.debug("job {}: scheduled run in {} (random delay)", def.name, Lifecycle.human(delay));
+            log.debug("job {}: scheduled run in {} (random delay)", def.name, Durations.human(delay));
             ctx.timers().arm(delay, () -> startScheduled(JobScheduler.SCHEDULE));
         }
     }
@@ -91,7 +91,7 @@ final class Job {
         MissedRuns.missedFire(def.cron, last.get().started(), ctx.clock().instant()).ifPresent(missed -> {
             Duration delay = MissedRuns.delay(def.randomDelay, cap, ctx.random().getAsDouble());
             log.info("job {}: its run of {} was missed while svd was down; running it in {}", def.name,
-                    zoned(missed).toLocalDateTime(), Lifecycle.human(delay));
+                    zoned(missed).toLocalDateTime(), Durations.human(delay));
             ctx.timers().arm(delay, () -> startScheduled(JobScheduler.MISSED));
         });
     }
@@ -145,7 +145,7 @@ final class Job {
         Run run = running;
         if (run != null) {
             log.info("job {}: running since {} while svd stops; killing it in {} if it has not ended", def.name,
-                    CLOCK_TIME.format(zoned(run.started)), Lifecycle.human(grace));
+                    CLOCK_TIME.format(zoned(run.started)), Durations.human(grace));
             ctx.timers().arm(grace, () -> cancel(run));
         }
     }
@@ -166,15 +166,15 @@ final class Job {
         Instant ended = ctx.clock().instant();
         Duration took = Duration.between(run.started, ended);
         run.out.close("=== " + LOG_TIME.format(zoned(ended)) + " " + def.name + ": " + outcome.result() + " after "
-                + Lifecycle.human(took));
+                + Durations.human(took));
         LastRun recorded = new LastRun(run.started, ended, outcome.ok(), outcome.result());
         ctx.store().write(def.name, recorded);
         last = Optional.of(recorded);
         running = null;
         if (outcome.ok()) {
-            log.info("job {}: {} after {}", def.name, outcome.result(), Lifecycle.human(took));
+            log.info("job {}: {} after {}", def.name, outcome.result(), Durations.human(took));
         } else {
-            log.warn("job {}: failed: {} after {}", def.name, outcome.result(), Lifecycle.human(took));
+            log.warn("job {}: failed: {} after {}", def.name, outcome.result(), Durations.human(took));
         }
         JobRunResult result = new JobRunResult(def.name, run.why, run.started, took, outcome.ok(), outcome.result(),
                 run.out.tail());
@@ -185,7 +185,7 @@ final class Job {
         Throwable cause = x instanceof CompletionException && x.getCause() != null ? x.getCause() : x;
         if (cause instanceof CancellationException) {
             return JobOutcome.failure(stopping ? "killed: svd is stopping" : "cancelled: still running "
-                    + Lifecycle.human(GUARD) + " after its timeout of " + Lifecycle.human(def.timeout));
+                    + Durations.human(GUARD) + " after its timeout of " + Durations.human(def.timeout));
         }
         String ref = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         log.error("job {}: its task failed (ref {})", def.name, ref, cause);

@@ -1,6 +1,6 @@
 package dev.svd.schedule;
 
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.os.OutputListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,6 @@ import java.util.concurrent.Executor;
 public record JobRun(String job, Instant started, Duration timeout, OutputListener output, Executor executor) {
     /** Writes one line of text to the job's output, as a Java task's equivalent of printing. */
     public void print(String line) {
-        output.output(OutputStream.STDOUT, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        output.output(OutputKind.STDOUT, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 }

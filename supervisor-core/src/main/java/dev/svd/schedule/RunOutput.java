@@ -1,6 +1,6 @@
 package dev.svd.schedule;
 
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.os.OutputListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -64,7 +64,7 @@ final class RunOutput implements OutputListener {
     }
 
     @Override
-    public synchronized void output(OutputStream stream, ByteBuffer bytes) {
+    public synchronized void output(OutputKind stream, ByteBuffer bytes) {
         ByteBuffer copy = bytes.duplicate();
         write(bytes);
         byte[] chunk = new byte[copy.remaining()];

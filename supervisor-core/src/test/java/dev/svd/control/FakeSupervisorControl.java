@@ -13,7 +13,7 @@ import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobRefusedException;
@@ -175,14 +175,14 @@ final class FakeSupervisorControl implements ServiceControl, ServiceOutput, Conf
     }
 
     @Override
-    public synchronized List<String> tail(String name, int lines, OutputStream stream) {
-        List<String> all = stream == OutputStream.STDERR ? List.of("warning: stderr line") : output.getOrDefault(name, List.of());
+    public synchronized List<String> tail(String name, int lines, OutputKind stream) {
+        List<String> all = stream == OutputKind.STDERR ? List.of("warning: stderr line") : output.getOrDefault(name, List.of());
         return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     @Override
-    public AutoCloseable followOutput(String name, OutputStream stream, Consumer<String> sink) {
-        List<Consumer<String>> sinks = stream == OutputStream.STDERR ? stderrSinks : outputSinks;
+    public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
+        List<Consumer<String>> sinks = stream == OutputKind.STDERR ? stderrSinks : outputSinks;
         sinks.add(sink);
         return () -> sinks.remove(sink);
     }

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * sees the state the event announces, for every kind of state change and for notices.
  */
 class EngineEventsTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     /** An engine over {@link FakeRunner}; {@code specs} in start order. */
     static Engine engine(FakeRunner runner, ServiceSpec... specs) {

@@ -57,7 +57,7 @@ public final class CaptureStdin {
                         raw.write(buffer);
                     }
                 } else {
-                    output.accept(OutputStream.STDOUT, buffer);
+                    output.accept(OutputKind.STDOUT, buffer);
                 }
             }
         }

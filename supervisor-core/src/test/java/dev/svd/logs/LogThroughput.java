@@ -106,7 +106,7 @@ public final class LogThroughput {
         try (ServiceOutput output = new ServiceOutput("bench", spec, dir, console)) {
             for (long done = 0; done < total; done += buffer.capacity()) {
                 fill(buffer, pattern, done);
-                output.accept(OutputStream.STDOUT, buffer);
+                output.accept(OutputKind.STDOUT, buffer);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,7 +1,7 @@
 package dev.svd.logs;
 
-import static dev.svd.logs.OutputStream.STDERR;
-import static dev.svd.logs.OutputStream.STDOUT;
+import static dev.svd.logs.OutputKind.STDERR;
+import static dev.svd.logs.OutputKind.STDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.svd.config.LogSpec;
@@ -234,7 +234,7 @@ class ServiceOutputTest {
         assertThat(console.text()).isEqualTo("web | one\nweb | two\nweb ! three\nweb | four\n");
     }
 
-    private void write(ServiceOutput output, OutputStream stream, String text) {
+    private void write(ServiceOutput output, OutputKind stream, String text) {
         chunks.feed(text.getBytes(StandardCharsets.UTF_8), chunk -> output.accept(stream, chunk));
     }
 

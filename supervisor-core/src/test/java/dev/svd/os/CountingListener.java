@@ -1,6 +1,6 @@
 package dev.svd.os;
 
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +12,8 @@ final class CountingListener implements OutputListener {
     final CountDownLatch closed = new CountDownLatch(1);
 
     @Override
-    public void output(OutputStream stream, ByteBuffer bytes) {
-        (stream == OutputStream.STDOUT ? stdout : stderr).addAndGet(bytes.remaining());
+    public void output(OutputKind stream, ByteBuffer bytes) {
+        (stream == OutputKind.STDOUT ? stdout : stderr).addAndGet(bytes.remaining());
         bytes.position(bytes.limit());
     }
 

@@ -1,7 +1,7 @@
 package dev.svd.os;
 
 import dev.svd.config.LogSpec;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import dev.svd.logs.ServiceOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +52,7 @@ public final class PumpThroughput {
             CountDownLatch closed = new CountDownLatch(1);
             OutputListener listener = new OutputListener() {
                 @Override
-                public void output(OutputStream stream, ByteBuffer buffer) {
+                public void output(OutputKind stream, ByteBuffer buffer) {
                     if (counts[0]++ == 0) {
                         cpu[0] = threads.getCurrentThreadCpuTime();
                     }

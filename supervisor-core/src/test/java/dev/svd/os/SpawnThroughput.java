@@ -1,7 +1,7 @@
 package dev.svd.os;
 
 import dev.svd.config.Signal;
-import dev.svd.logs.OutputStream;
+import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class SpawnThroughput {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         Map<Integer, Boolean> exited = new ConcurrentHashMap<>();
-        OutputListener ignore = (OutputStream stream, ByteBuffer bytes) -> bytes.position(bytes.limit());
+        OutputListener ignore = (OutputKind stream, ByteBuffer bytes) -> bytes.position(bytes.limit());
         SpawnRequest sleep = new SpawnRequest("s", List.of("/bin/sleep", "1000"), Optional.empty(), Map.of(),
                 Optional.empty());
         List<Integer> pids = new ArrayList<>();

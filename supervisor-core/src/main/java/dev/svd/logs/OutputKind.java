@@ -1,6 +1,6 @@
 package dev.svd.logs;
 
 /** Which of a service's two output pipes a chunk of bytes came from. */
-public enum OutputStream {
+public enum OutputKind {
     STDOUT, STDERR
 }
