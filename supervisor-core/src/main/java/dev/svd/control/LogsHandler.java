@@ -2,7 +2,7 @@ package dev.svd.control;
 
 import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceOutput;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 import dev.svd.schedule.JobControl;

@@ -17,7 +17,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.text.Durations;

@@ -2,7 +2,7 @@ package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
 import dev.svd.logs.ConsoleSink;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.logs.ServiceOutput;
 import dev.svd.os.OutputListener;
 import java.io.IOException;

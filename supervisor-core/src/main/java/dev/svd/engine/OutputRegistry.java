@@ -1,7 +1,7 @@
 package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.os.OutputListener;
 import java.util.List;
 import java.util.function.Consumer;

@@ -4,7 +4,7 @@ import dev.svd.config.ReloadSpec;
 import dev.svd.config.ServiceSpec;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.text.Durations;
 import java.time.Duration;

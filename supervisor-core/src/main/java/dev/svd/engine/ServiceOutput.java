@@ -1,6 +1,6 @@
 package dev.svd.engine;
 
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import java.util.List;
 import java.util.function.Consumer;
 

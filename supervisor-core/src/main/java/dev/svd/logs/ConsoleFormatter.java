@@ -1,5 +1,6 @@
 package dev.svd.logs;
 
+import dev.svd.os.OutputKind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.svd.logs;
 
+import dev.svd.os.OutputKind;
 import dev.svd.config.LogSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -81,7 +81,7 @@ public final class CommandRunner implements AutoCloseable {
         CompletableFuture<Void> drained = new CompletableFuture<>();
         OutputListener capture = new OutputListener() {
             @Override
-            public void output(dev.svd.logs.OutputKind stream, ByteBuffer bytes) {
+            public void output(dev.svd.os.OutputKind stream, ByteBuffer bytes) {
                 if (sink != null) {
                     sink.output(stream, bytes.duplicate());
                 }

@@ -1,6 +1,5 @@
 package dev.svd.os;
 
-import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 
 /**

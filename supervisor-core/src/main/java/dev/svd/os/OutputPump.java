@@ -2,7 +2,6 @@ package dev.svd.os;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;

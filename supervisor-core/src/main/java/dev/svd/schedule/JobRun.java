@@ -1,6 +1,6 @@
 package dev.svd.schedule;
 
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.os.OutputListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

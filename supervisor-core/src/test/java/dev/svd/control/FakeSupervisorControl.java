@@ -13,7 +13,7 @@ import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
-import dev.svd.logs.OutputKind;
+import dev.svd.os.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobRefusedException;

@@ -1,7 +1,8 @@
 package dev.svd.logs;
 
-import static dev.svd.logs.OutputKind.STDERR;
-import static dev.svd.logs.OutputKind.STDOUT;
+import dev.svd.os.OutputKind;
+import static dev.svd.os.OutputKind.STDERR;
+import static dev.svd.os.OutputKind.STDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.svd.config.LogSpec;

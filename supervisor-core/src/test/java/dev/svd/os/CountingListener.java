@@ -1,6 +1,5 @@
 package dev.svd.os;
 
-import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;

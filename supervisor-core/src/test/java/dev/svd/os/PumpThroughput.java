@@ -1,7 +1,6 @@
 package dev.svd.os;
 
 import dev.svd.config.LogSpec;
-import dev.svd.logs.OutputKind;
 import dev.svd.logs.ServiceOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;

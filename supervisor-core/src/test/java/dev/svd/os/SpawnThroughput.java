@@ -1,7 +1,6 @@
 package dev.svd.os;
 
 import dev.svd.config.Signal;
-import dev.svd.logs.OutputKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -34,7 +34,7 @@ class JobFilesLinksTest {
         Files.createSymbolicLink(log.resolve("job-planted.log"), target);
         RunOutput planted = new RunOutput("planted", log.resolve("job-planted.log"), 10);
         planted.open("header");
-        planted.output(dev.svd.logs.OutputKind.STDOUT, ByteBuffer.wrap("secret\n".getBytes(StandardCharsets.UTF_8)));
+        planted.output(dev.svd.os.OutputKind.STDOUT, ByteBuffer.wrap("secret\n".getBytes(StandardCharsets.UTF_8)));
         planted.close("footer");
         assertThat(Files.readString(target)).isEqualTo("untouched\n");
         assertThat(planted.tail()).containsExactly("secret");
