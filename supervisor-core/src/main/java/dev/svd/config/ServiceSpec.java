@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  * @param command      argv; {@code command[0]} is resolved on PATH at load time to an executable file
  * @param directory    working directory, or empty for svd's own
  * @param environment  overrides on top of svd's own environment
+ * @param environmentFile files read before each spawn ({@link EnvironmentFiles}); their variables override
+ *                     {@code environment}, later files override earlier ones
  * @param user         user to run as, or empty for svd's own
  * @param startSeconds how long a process must stay up before the service counts as running
  *                     (and its dependents may start); zero means at once
@@ -29,6 +31,7 @@ public record ServiceSpec(
         List<String> command,
         Optional<Path> directory,
         Map<String, String> environment,
+        List<EnvironmentFile> environmentFile,
         Optional<String> user,
         RestartPolicy restart,
         StopSpec stop,
@@ -50,12 +53,13 @@ public record ServiceSpec(
     public ServiceSpec {
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        environmentFile = List.copyOf(environmentFile);
         dependsOn = List.copyOf(dependsOn);
     }
 
     /** A spec with every default, for tests and tools. */
     public static ServiceSpec of(String name, List<String> command) {
-        return new ServiceSpec(name, command, Optional.empty(), Map.of(), Optional.empty(),
+        return new ServiceSpec(name, command, Optional.empty(), Map.of(), List.of(), Optional.empty(),
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
@@ -75,7 +79,8 @@ public record ServiceSpec(
      */
     public String launchDigest() {
         String launch = String.join("\0", command) + "\n" + directory.map(Path::toString).orElse("") + "\n"
-                + new java.util.TreeMap<>(environment) + "\n" + user.orElse("");
+                + new java.util.TreeMap<>(environment) + "\n" + user.orElse("")
+                + (environmentFile.isEmpty() ? "" : "\n" + environmentFile);
         try {
             byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(launch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -127,6 +132,7 @@ public record ServiceSpec(
         public List<String> command;
         public Optional<Path> directory;
         public Map<String, String> environment;
+        public List<EnvironmentFile> environmentFile;
         public Optional<String> user;
         public RestartPolicy restart;
         public StopSpec stop;
@@ -150,6 +156,7 @@ public record ServiceSpec(
             command = s.command;
             directory = s.directory;
             environment = s.environment;
+            environmentFile = s.environmentFile;
             user = s.user;
             restart = s.restart;
             stop = s.stop;
@@ -170,7 +177,7 @@ public record ServiceSpec(
         }
 
         ServiceSpec build() {
-            return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
+            return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
                     onLeftover, origin);
         }
