@@ -97,6 +97,34 @@ class EnvironmentFileIT {
     }
 
     @Test
+    void aCrashRestartTheReloadCheckAndExecProbesSeeTheFilesValues() throws Exception {
+        Files.writeString(envFile, "GREETING=first\n");
+        Path probe = dir.resolve("probe.txt");
+        Path check = dir.resolve("check.txt");
+        writeConfig("[\"" + envFile + "\"]",
+                "  ready { exec { command = [\"/bin/sh\", \"-c\", \"echo probe:$GREETING >> " + probe + "\"] } }\n"
+                + "  reload { check = [\"/bin/sh\", \"-c\", \"echo check:$GREETING >> " + check + "\"] }\n");
+        svd = SvdProcess.start(dir, "--config", conf.toString());
+        svctl = new SvctlProcess(dir.resolve("svd.sock"));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(lastSeen()).isEqualTo("first|block-only|"));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(lines(probe)).contains("probe:first"));
+
+        Files.writeString(envFile, "GREETING=second\n");
+        long pid = Long.parseLong(Files.readAllLines(dir.resolve("pids/app.pid")).get(0).trim());
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start().waitFor();
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(lastSeen()).as("the crash restart read the file again")
+                .isEqualTo("second|block-only|"));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(lines(probe)).contains("probe:second"));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(state()).isEqualTo("running"));
+
+        SvctlProcess.Result reload = svctl.run("reload", "app");
+
+        assertThat(reload.exit()).as(reload.out() + reload.err()).isZero();
+        assertThat(lines(check)).containsExactly("check:second");
+    }
+
+    @Test
     void checkNamesTheConfigLineAndTheFileLineAndRefusesAFifoWithoutOpeningIt() throws Exception {
         Files.writeString(envFile, "A=1\n# fine\nexport B=2\n");
         Path fifo = dir.resolve("pipe.env");
@@ -124,6 +152,10 @@ class EnvironmentFileIT {
 
     /** Service {@code app} appends "GREETING|ONLY_BLOCK|export_ok" to seen.txt at each start. */
     private void writeConfig(String files) throws Exception {
+        writeConfig(files, "");
+    }
+
+    private void writeConfig(String files, String extra) throws Exception {
         Files.writeString(conf, "svd { socket = \"" + dir + "/svd.sock\", log-dir = \"" + dir + "/log\", state-dir = \""
                 + dir + "/state\", stop-budget = 10s }\n"
                 + "services.app {\n"
@@ -132,7 +164,12 @@ class EnvironmentFileIT {
                 + "  environment { GREETING = from-block, ONLY_BLOCK = block-only }\n"
                 + "  environment-file = " + files + "\n"
                 + "  start-seconds = 0s\n"
+                + extra
                 + "}\n");
+    }
+
+    private static List<String> lines(Path file) throws Exception {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
     private String lastSeen() throws Exception {
