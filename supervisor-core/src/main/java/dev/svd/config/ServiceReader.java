@@ -77,7 +77,7 @@ final class ServiceReader {
                 r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
                 r.bool("essential", false),
                 r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
-                r.origin());
+                r.origin(), r.keyOrigins());
     }
 
     /**

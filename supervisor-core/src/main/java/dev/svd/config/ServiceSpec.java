@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
+ * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
+ *                     absent here come from the profile or the default. Only for {@code svctl show}
  */
 public record ServiceSpec(
         String name,
@@ -48,13 +50,27 @@ public record ServiceSpec(
         Optional<Path> pidFile,
         boolean essential,
         LeftoverPolicy onLeftover,
-        Origin origin) {
+        Origin origin,
+        Map<String, Origin> keyOrigins) {
 
     public ServiceSpec {
+        keyOrigins = Map.copyOf(keyOrigins);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         environmentFile = List.copyOf(environmentFile);
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** A spec without the origins of its keys, for tests and tools. */
+    public ServiceSpec(String name, List<String> command, Optional<Path> directory, Map<String, String> environment,
+                       List<EnvironmentFile> environmentFile, Optional<String> user, RestartPolicy restart, StopSpec stop,
+                       ReloadSpec reload, List<String> dependsOn, Duration startSeconds, BackoffSpec backoff,
+                       StartLimitSpec startLimit, LogSpec log, Optional<ProbeSpec> ready, Optional<ProbeSpec> health,
+                       Profile profile, Optional<Signal> reopenSignal, Optional<Path> pidFile, boolean essential,
+                       LeftoverPolicy onLeftover, Origin origin) {
+        this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
+                startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
+                onLeftover, origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
@@ -150,6 +166,7 @@ public record ServiceSpec(
         public boolean essential;
         public LeftoverPolicy onLeftover;
         public Origin origin;
+        public Map<String, Origin> keyOrigins;
 
         Builder(ServiceSpec s) {
             name = s.name;
@@ -174,12 +191,13 @@ public record ServiceSpec(
             essential = s.essential;
             onLeftover = s.onLeftover;
             origin = s.origin;
+            keyOrigins = s.keyOrigins;
         }
 
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, origin);
+                    onLeftover, origin, keyOrigins);
         }
     }
 }

@@ -70,7 +70,8 @@ class ConfigLoaderTest {
 
         assertThat(spec.daemon()).isEqualTo(new DaemonSpec(Path.of("/run/svd/svd.sock"), Path.of("/var/log/svd"),
                 Path.of("/var/lib/svd"), Duration.ofSeconds(8)));
-        assertThat(spec.services().get("gunicorn")).isEqualTo(new ServiceSpec("gunicorn",
+        assertThat(spec.services().get("gunicorn")).usingRecursiveComparison().ignoringFields("keyOrigins")
+                .isEqualTo(new ServiceSpec("gunicorn",
                 List.of("gunicorn", "--workers", "3", "--bind", "127.0.0.1:8000", "baseball.wsgi:application"),
                 Optional.of(dir.resolve("srv/app")), Map.of("DJANGO_SETTINGS_MODULE", "baseball.settings", "WORKERS", "3"),
                 List.of(), Optional.of("www-data"), RestartPolicy.ON_FAILURE, new StopSpec(Signal.TERM, Duration.ofSeconds(30)),
@@ -79,6 +80,13 @@ class ConfigLoaderTest {
                 new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false),
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
                 LeftoverPolicy.ADOPT, new Origin(dir.resolve("svd.conf").toString(), 3)));
+        Path conf = dir.resolve("svd.conf");
+        assertThat(spec.services().get("gunicorn").keyOrigins()).as("for svctl show")
+                .containsEntry("command", new Origin(conf.toString(), 4))
+                .containsEntry("environment.WORKERS", new Origin(conf.toString(), 6))
+                .containsEntry("on-leftover", new Origin(conf.toString(), 8))
+                .containsEntry("stop.signal", new Origin(conf.toString(), 9))
+                .doesNotContainKey("reload");
         ServiceSpec nginx = spec.services().get("nginx");
         assertThat(nginx.stop()).isEqualTo(new StopSpec(Signal.QUIT, Duration.ofSeconds(10)));
         assertThat(nginx.reload()).isEqualTo(ReloadSpec.DEFAULT);
@@ -92,7 +100,8 @@ class ConfigLoaderTest {
         SupervisorSpec spec = files.load("services.web.command = [nginx]");
 
         assertThat(spec.daemon()).isEqualTo(DaemonSpec.DEFAULT);
-        assertThat(spec.services().get("web")).isEqualTo(new ServiceSpec("web", List.of("nginx"), Optional.empty(),
+        assertThat(spec.services().get("web")).usingRecursiveComparison().ignoringFields("keyOrigins")
+                .isEqualTo(new ServiceSpec("web", List.of("nginx"), Optional.empty(),
                 Map.of(), List.of(), Optional.empty(), RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,

@@ -145,6 +145,7 @@ class ConfigDiffTest {
             x.essential = true;
             x.onLeftover = LeftoverPolicy.ADOPT;
             x.origin = new Origin("other.conf", 3);
+            x.keyOrigins = Map.of("command", new Origin("other.conf", 4));
         });
 
         List<String> keys = ConfigDiff.changedKeys(a, b);
@@ -152,8 +153,8 @@ class ConfigDiffTest {
         assertThat(keys).containsExactly("command", "directory", "environment", "environment-file", "user", "restart", "stop", "reload",
                 "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
                 "reopen-signal", "pid-file", "essential", "on-leftover");
-        assertThat(keys).as("every component but name and origin")
-                .hasSize(ServiceSpec.class.getRecordComponents().length - 2);
+        assertThat(keys).as("every component but name, origin and keyOrigins")
+                .hasSize(ServiceSpec.class.getRecordComponents().length - 3);
     }
 
     private static String db(String extra) {
