@@ -57,6 +57,25 @@ final class ConfigReader {
     }
 
     /** Whether the key is there with a value other than {@code null}. */
+    /**
+     * Where each key of this object is set, nested keys dotted ({@code stop.signal}): for
+     * {@code svctl show}. Reports no problems; the keys are read (and checked) elsewhere.
+     */
+    Map<String, Origin> keyOrigins() {
+        Map<String, Origin> found = new java.util.TreeMap<>();
+        keyOrigins(object, "", found);
+        return found;
+    }
+
+    private static void keyOrigins(ConfigObject o, String prefix, Map<String, Origin> found) {
+        o.forEach((k, v) -> {
+            found.put(prefix + k, Origins.of(v.origin()));
+            if (v instanceof ConfigObject child) {
+                keyOrigins(child, prefix + k + ".", found);
+            }
+        });
+    }
+
     boolean has(String key) {
         return value(key).isPresent();
     }

@@ -2,6 +2,7 @@ package dev.svd.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * checks, not the references between services (see {@link DependencyGraph}). Used by one thread.
  */
 final class ServiceReader {
-    static final List<String> KEYS = List.of("command", "directory", "environment", "user", "restart", "stop",
+    static final List<String> KEYS = List.of("command", "directory", "environment", "environment-file", "user", "restart", "stop",
             "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
             "reopen-signal", "pid-file", "essential", "on-leftover");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
@@ -61,10 +62,11 @@ final class ServiceReader {
         Map<String, String> environment = r.stringMap("environment", "\"baseball.settings\"");
         environment.keySet().stream().filter(k -> k.isEmpty() || k.contains("="))
                 .forEach(k -> r.problem("environment", "a variable name must not be empty or contain \"=\" (was \"" + k + "\")"));
+        List<EnvironmentFile> environmentFile = environmentFiles(r);
         Optional<String> user = r.string("user", "\"www-data\"");
         user.flatMap(host::userProblem).ifPresent(m -> r.problem("user", m));
         Profile profile = r.choice("profile", PROFILES, Profile.NONE);
-        return new ServiceSpec(name, command, directory, environment, user,
+        return new ServiceSpec(name, command, directory, environment, environmentFile, user,
                 r.choice("restart", RESTART, RestartPolicy.ALWAYS),
                 stop(r, profile.stop()), reload(r, profile.reload(command)),
                 r.stringList("depends-on", "[gunicorn]").orElse(List.of()),
@@ -75,7 +77,34 @@ final class ServiceReader {
                 r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
                 r.bool("essential", false),
                 r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
-                r.origin());
+                r.origin(), r.keyOrigins());
+    }
+
+    /**
+     * {@code environment-file}: absolute paths, "-" before one that may be missing (systemd.exec(5)
+     * EnvironmentFile=). The files are read here too, so that {@code --check} names a bad line; they
+     * are read again before every spawn (docs/configuration.md).
+     */
+    private static List<EnvironmentFile> environmentFiles(ConfigReader r) {
+        List<String> entries = r.stringList("environment-file", "[\"/etc/default/app\", \"-/etc/app.env\"]").orElse(List.of());
+        List<EnvironmentFile> files = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
+            boolean optional = entry.startsWith("-");
+            String path = optional ? entry.substring(1) : entry;
+            if (path.isEmpty() || !path.startsWith("/") || path.contains("\0")) {
+                r.elementProblem("environment-file", i, "expected an absolute path such as \"/etc/default/app\", or"
+                        + " \"-/etc/app.env\" for a file that may be missing (was \"" + entry + "\")");
+                continue;
+            }
+            EnvironmentFile file = new EnvironmentFile(Path.of(path), optional);
+            List<EnvironmentFiles.Problem> problems = new ArrayList<>();
+            EnvironmentFiles.read(file, new java.util.HashMap<>(), problems);
+            int index = i;
+            problems.forEach(p -> r.elementProblem("environment-file", index, p.toString()));
+            files.add(file);
+        }
+        return files;
     }
 
     private List<String> command(ConfigReader r, Optional<Path> directory) {

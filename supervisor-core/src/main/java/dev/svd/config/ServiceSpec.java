@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  * @param command      argv; {@code command[0]} is resolved on PATH at load time to an executable file
  * @param directory    working directory, or empty for svd's own
  * @param environment  overrides on top of svd's own environment
+ * @param environmentFile files read before each spawn ({@link EnvironmentFiles}); their variables override
+ *                     {@code environment}, later files override earlier ones
  * @param user         user to run as, or empty for svd's own
  * @param startSeconds how long a process must stay up before the service counts as running
  *                     (and its dependents may start); zero means at once
@@ -23,12 +25,15 @@ import java.util.function.Consumer;
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
+ * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
+ *                     absent here come from the profile or the default. Only for {@code svctl show}
  */
 public record ServiceSpec(
         String name,
         List<String> command,
         Optional<Path> directory,
         Map<String, String> environment,
+        List<EnvironmentFile> environmentFile,
         Optional<String> user,
         RestartPolicy restart,
         StopSpec stop,
@@ -45,17 +50,32 @@ public record ServiceSpec(
         Optional<Path> pidFile,
         boolean essential,
         LeftoverPolicy onLeftover,
-        Origin origin) {
+        Origin origin,
+        Map<String, Origin> keyOrigins) {
 
     public ServiceSpec {
+        keyOrigins = Map.copyOf(keyOrigins);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        environmentFile = List.copyOf(environmentFile);
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** A spec without the origins of its keys, for tests and tools. */
+    public ServiceSpec(String name, List<String> command, Optional<Path> directory, Map<String, String> environment,
+                       List<EnvironmentFile> environmentFile, Optional<String> user, RestartPolicy restart, StopSpec stop,
+                       ReloadSpec reload, List<String> dependsOn, Duration startSeconds, BackoffSpec backoff,
+                       StartLimitSpec startLimit, LogSpec log, Optional<ProbeSpec> ready, Optional<ProbeSpec> health,
+                       Profile profile, Optional<Signal> reopenSignal, Optional<Path> pidFile, boolean essential,
+                       LeftoverPolicy onLeftover, Origin origin) {
+        this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
+                startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
+                onLeftover, origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
     public static ServiceSpec of(String name, List<String> command) {
-        return new ServiceSpec(name, command, Optional.empty(), Map.of(), Optional.empty(),
+        return new ServiceSpec(name, command, Optional.empty(), Map.of(), List.of(), Optional.empty(),
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
@@ -75,7 +95,8 @@ public record ServiceSpec(
      */
     public String launchDigest() {
         String launch = String.join("\0", command) + "\n" + directory.map(Path::toString).orElse("") + "\n"
-                + new java.util.TreeMap<>(environment) + "\n" + user.orElse("");
+                + new java.util.TreeMap<>(environment) + "\n" + user.orElse("")
+                + (environmentFile.isEmpty() ? "" : "\n" + environmentFile);
         try {
             byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(launch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -127,6 +148,7 @@ public record ServiceSpec(
         public List<String> command;
         public Optional<Path> directory;
         public Map<String, String> environment;
+        public List<EnvironmentFile> environmentFile;
         public Optional<String> user;
         public RestartPolicy restart;
         public StopSpec stop;
@@ -144,12 +166,14 @@ public record ServiceSpec(
         public boolean essential;
         public LeftoverPolicy onLeftover;
         public Origin origin;
+        public Map<String, Origin> keyOrigins;
 
         Builder(ServiceSpec s) {
             name = s.name;
             command = s.command;
             directory = s.directory;
             environment = s.environment;
+            environmentFile = s.environmentFile;
             user = s.user;
             restart = s.restart;
             stop = s.stop;
@@ -167,12 +191,13 @@ public record ServiceSpec(
             essential = s.essential;
             onLeftover = s.onLeftover;
             origin = s.origin;
+            keyOrigins = s.keyOrigins;
         }
 
         ServiceSpec build() {
-            return new ServiceSpec(name, command, directory, environment, user, restart, stop, reload, dependsOn,
+            return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, origin);
+                    onLeftover, origin, keyOrigins);
         }
     }
 }

@@ -35,6 +35,7 @@ final class Handlers {
         m.put(CommandName.UPDATE, new UpdateHandler(config));
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(shutdown));
         m.put(CommandName.VERSION, new VersionHandler(clock));
+        m.put(CommandName.SHOW, new ShowHandler(services, config));
         for (CommandName c : CommandName.values()) {
             if (!m.containsKey(c)) {
                 throw new IllegalStateException("no handler for " + c);

@@ -1,5 +1,7 @@
 package dev.svd.engine;
 
+import dev.svd.config.ServiceSpec;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The config file read again: {@code svctl reread}, {@code svctl update} and SIGHUP. Safe to call from any thread. */
@@ -9,4 +11,7 @@ public interface ConfigControl {
 
     /** Reads the config again and applies it; an invalid config changes nothing. */
     CompletableFuture<ConfigChange> update();
+
+    /** The spec svd runs {@code name} with now (the last applied configuration), for {@code svctl show}. */
+    Optional<ServiceSpec> spec(String name);
 }

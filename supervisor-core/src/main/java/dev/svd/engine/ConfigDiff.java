@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 final class ConfigDiff {
     /** Settings the running process was started with: only a restart applies them. */
-    static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "user");
+    static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "environment-file", "user");
     /** The service's log file is opened once for svd's life (engine.LoggedOutputs). */
     static final List<String> SVD_RESTART_KEYS = List.of("log");
 
@@ -85,6 +85,7 @@ final class ConfigDiff {
         differs(keys, "command", a, b, ServiceSpec::command);
         differs(keys, "directory", a, b, ServiceSpec::directory);
         differs(keys, "environment", a, b, ServiceSpec::environment);
+        differs(keys, "environment-file", a, b, ServiceSpec::environmentFile); // the list, not the files' content
         differs(keys, "user", a, b, ServiceSpec::user);
         differs(keys, "restart", a, b, ServiceSpec::restart);
         differs(keys, "stop", a, b, ServiceSpec::stop);

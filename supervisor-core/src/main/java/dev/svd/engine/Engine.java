@@ -592,6 +592,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     @Override
+    public Optional<ServiceSpec> spec(String name) {
+        return Optional.ofNullable(config.services().get(name));
+    }
+
+    @Override
     public ConfigChange reread() {
         try {
             Map<String, ServiceSnapshot> now = published;

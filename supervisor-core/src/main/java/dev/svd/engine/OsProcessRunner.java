@@ -1,5 +1,6 @@
 package dev.svd.engine;
 
+import dev.svd.config.EnvironmentFiles;
 import dev.svd.config.LeftoverPolicy;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -49,7 +51,13 @@ public final class OsProcessRunner implements ProcessRunner {
 
     @Override
     public CompletableFuture<CommandRunner.Result> check(ServiceSpec spec, List<String> command, Duration timeout) {
-        return commands.run(new SpawnRequest(spec.name() + " (check)", command, spec.directory(), spec.environment(),
+        Map<String, String> environment;
+        try {
+            environment = environment(spec);
+        } catch (SpawnException e) {
+            return CompletableFuture.completedFuture(new CommandRunner.Result(null, "", false, e.getMessage(), Duration.ZERO));
+        }
+        return commands.run(new SpawnRequest(spec.name() + " (check)", command, spec.directory(), environment,
                 spec.user()), timeout, CHECK_OUTPUT, null);
     }
 
@@ -66,7 +74,7 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
-        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), spec.environment(),
+        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), environment(spec),
                 spec.user());
         boolean adoptable = spec.onLeftover() == LeftoverPolicy.ADOPT;
         ledger.reserve(spec.name(), adoptable); // no start that the ledger could not record (issue 12)
@@ -82,6 +90,19 @@ public final class OsProcessRunner implements ProcessRunner {
         } catch (SpawnException | RuntimeException e) {
             ledger.release(spec.name(), adoptable);
             throw e;
+        }
+    }
+
+    /**
+     * The service's environment with its {@code environment-file}s read now, so that an edit takes effect
+     * at the next start. A file that is missing, unreadable or invalid fails the start for good (FINAL):
+     * trying again will not help until someone fixes the file (docs/configuration.md).
+     */
+    private static Map<String, String> environment(ServiceSpec spec) throws SpawnException {
+        try {
+            return EnvironmentFiles.environment(spec);
+        } catch (EnvironmentFiles.EnvironmentFileException e) {
+            throw new SpawnException("environment-file " + e.getMessage(), SpawnException.Kind.FINAL);
         }
     }
 

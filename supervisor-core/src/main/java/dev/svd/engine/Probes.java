@@ -1,5 +1,6 @@
 package dev.svd.engine;
 
+import dev.svd.config.EnvironmentFiles;
 import dev.svd.config.ProbeSpec;
 import dev.svd.config.ServiceSpec;
 import dev.svd.health.ProbeContext;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The probes of each service's current process: started when it is spawned, stopped when it ends
@@ -19,6 +22,8 @@ import java.util.Optional;
  * thread only; results come back through the engine's inbox.
  */
 final class Probes {
+    private static final Logger log = LoggerFactory.getLogger(Probes.class);
+
     /** What the engine is told of each result, on its own thread. */
     interface Results {
         void result(String service, int pid, ProbeKind kind, ProbeResult result);
@@ -49,9 +54,24 @@ final class Probes {
             return;
         }
         this.startedAt.put(spec.name(), startedAt);
-        ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
+        ProbeContext ctx = new ProbeContext(spec.directory(), environment(spec), spec.user());
         spec.ready().ifPresent(p -> ready.put(spec.name(), readyWatch(spec.name(), pid, p, ctx)));
         spec.health().ifPresent(p -> health.put(spec.name(), healthWatch(spec.name(), pid, p, ctx, startedAt)));
+    }
+
+    /**
+     * The environment the process was just started with: its environment-files read again (they were
+     * read a moment ago by the spawn). Should one have become unreadable since, its exec probes run
+     * with the {@code environment} block alone, and say so in svd's log.
+     */
+    private static Map<String, String> environment(ServiceSpec spec) {
+        try {
+            return EnvironmentFiles.environment(spec);
+        } catch (EnvironmentFiles.EnvironmentFileException e) {
+            log.warn("{}: exec probes run without its environment-file: {}",
+                    spec.name(), e.getMessage());
+            return spec.environment();
+        }
     }
 
     private Watch readyWatch(String service, int pid, ProbeSpec spec, ProbeContext ctx) {
@@ -107,7 +127,7 @@ final class Probes {
         if (prober == null) {
             return true;
         }
-        ProbeContext ctx = new ProbeContext(spec.directory(), spec.environment(), spec.user());
+        ProbeContext ctx = new ProbeContext(spec.directory(), environment(spec), spec.user());
         if (healthChanged) {
             Watch old = health.remove(name);
             if (old != null) {

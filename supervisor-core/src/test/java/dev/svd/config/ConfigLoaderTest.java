@@ -70,15 +70,23 @@ class ConfigLoaderTest {
 
         assertThat(spec.daemon()).isEqualTo(new DaemonSpec(Path.of("/run/svd/svd.sock"), Path.of("/var/log/svd"),
                 Path.of("/var/lib/svd"), Duration.ofSeconds(8)));
-        assertThat(spec.services().get("gunicorn")).isEqualTo(new ServiceSpec("gunicorn",
+        assertThat(spec.services().get("gunicorn")).usingRecursiveComparison().ignoringFields("keyOrigins")
+                .isEqualTo(new ServiceSpec("gunicorn",
                 List.of("gunicorn", "--workers", "3", "--bind", "127.0.0.1:8000", "baseball.wsgi:application"),
                 Optional.of(dir.resolve("srv/app")), Map.of("DJANGO_SETTINGS_MODULE", "baseball.settings", "WORKERS", "3"),
-                Optional.of("www-data"), RestartPolicy.ON_FAILURE, new StopSpec(Signal.TERM, Duration.ofSeconds(30)),
+                List.of(), Optional.of("www-data"), RestartPolicy.ON_FAILURE, new StopSpec(Signal.TERM, Duration.ofSeconds(30)),
                 ReloadSpec.DEFAULT, List.of(), Duration.ofSeconds(1),
                 new BackoffSpec(Duration.ofMillis(200), Duration.ofMinutes(1), Duration.ofSeconds(20)),
                 new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false),
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
                 LeftoverPolicy.ADOPT, new Origin(dir.resolve("svd.conf").toString(), 3)));
+        Path conf = dir.resolve("svd.conf");
+        assertThat(spec.services().get("gunicorn").keyOrigins()).as("for svctl show")
+                .containsEntry("command", new Origin(conf.toString(), 4))
+                .containsEntry("environment.WORKERS", new Origin(conf.toString(), 6))
+                .containsEntry("on-leftover", new Origin(conf.toString(), 8))
+                .containsEntry("stop.signal", new Origin(conf.toString(), 9))
+                .doesNotContainKey("reload");
         ServiceSpec nginx = spec.services().get("nginx");
         assertThat(nginx.stop()).isEqualTo(new StopSpec(Signal.QUIT, Duration.ofSeconds(10)));
         assertThat(nginx.reload()).isEqualTo(ReloadSpec.DEFAULT);
@@ -92,8 +100,9 @@ class ConfigLoaderTest {
         SupervisorSpec spec = files.load("services.web.command = [nginx]");
 
         assertThat(spec.daemon()).isEqualTo(DaemonSpec.DEFAULT);
-        assertThat(spec.services().get("web")).isEqualTo(new ServiceSpec("web", List.of("nginx"), Optional.empty(),
-                Map.of(), Optional.empty(), RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
+        assertThat(spec.services().get("web")).usingRecursiveComparison().ignoringFields("keyOrigins")
+                .isEqualTo(new ServiceSpec("web", List.of("nginx"), Optional.empty(),
+                Map.of(), List.of(), Optional.empty(), RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
                 LeftoverPolicy.STOP, new Origin(dir.resolve("svd.conf").toString(), 1)));
@@ -223,7 +232,7 @@ class ConfigLoaderTest {
                 files.at(2) + "servces: unknown key (did you mean \"services\"?)",
                 files.at(5) + "services.web.backoff.initail: unknown key (did you mean \"initial\"?)",
                 files.at(6) + "services.web.colour: unknown key (expected one of command, directory, environment,"
-                        + " user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
+                        + " environment-file, user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
                         + " profile, reopen-signal, pid-file, essential, on-leftover)");
     }
 }

@@ -19,7 +19,7 @@ class KeysMatchRecordsTest {
     @Test
     void everyBlockHasExactlyTheKeysOfItsRecord() {
         assertThat(ConfigLoader.DAEMON_KEYS).isEqualTo(kebabComponents(DaemonSpec.class, Set.of()));
-        assertThat(ServiceReader.KEYS).isEqualTo(kebabComponents(ServiceSpec.class, Set.of("name", "origin")));
+        assertThat(ServiceReader.KEYS).isEqualTo(kebabComponents(ServiceSpec.class, Set.of("name", "origin", "keyOrigins")));
         assertThat(ConfigLoader.CONTROL_KEYS).isEqualTo(kebabComponents(ControlSpec.class, Set.of()));
         assertThat(ServiceReader.STOP_KEYS).isEqualTo(kebabComponents(StopSpec.class, Set.of()));
         assertThat(ServiceReader.RELOAD_KEYS).isEqualTo(kebabComponents(ReloadSpec.class, Set.of()));

@@ -164,4 +164,24 @@ class ServiceProblemsTest {
         assertThat(files.problems("services { web = nginx }\n")).containsExactly(files.at(1)
                 + "services.web: expected an object such as { command = [\"nginx\", \"-g\", \"daemon off;\"] } (was a string)");
     }
+
+    @Test
+    void environmentFileProblemsNameTheConfigLineAndTheFileLine() {
+        Path env = files.write("app.env", "GOOD=1\nexport BAD=2\n");
+        Path absent = dir.resolve("absent.env");
+        assertThat(files.problems("services.web {\n  command = [nginx]\n  environment-file = [\"" + env + "\", \"-"
+                + dir.resolve("maybe.env") + "\", \"" + absent + "\", \"relative.env\"]\n}\n")).containsExactly(
+                files.at(3) + "services.web.environment-file[0]: " + env
+                        + ":2: \"export BAD\": remove \"export\": the file is not a shell script (systemd would ignore this line)",
+                files.at(3) + "services.web.environment-file[2]: " + absent + ": no such file (create it, or write \"-"
+                        + absent + "\" if it may be missing)",
+                files.at(3) + "services.web.environment-file[3]: expected an absolute path such as \"/etc/default/app\","
+                        + " or \"-/etc/app.env\" for a file that may be missing (was \"relative.env\")");
+    }
+
+    @Test
+    void environmentFileThatIsAStringIsAWrongType() {
+        assertThat(oneProblem("  environment-file = \"/etc/app.env\"")).isEqualTo(files.at(3)
+                + "services.web.environment-file: expected a list of strings such as [\"/etc/default/app\", \"-/etc/app.env\"] (was a string)");
+    }
 }

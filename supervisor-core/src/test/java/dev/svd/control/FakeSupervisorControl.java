@@ -237,6 +237,11 @@ final class FakeSupervisorControl implements ServiceControl, ServiceOutput, Conf
     }
 
     @Override
+    public Optional<dev.svd.config.ServiceSpec> spec(String name) {
+        return Optional.empty();
+    }
+
+    @Override
     public void shutdown() {
         shutdowns.incrementAndGet();
     }

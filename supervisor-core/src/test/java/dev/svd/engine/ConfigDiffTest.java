@@ -127,6 +127,7 @@ class ConfigDiffTest {
             x.command = List.of("/bin/sleep", "2");
             x.directory = Optional.of(Path.of("/tmp"));
             x.environment = Map.of("A", "b");
+            x.environmentFile = List.of(new dev.svd.config.EnvironmentFile(Path.of("/etc/app.env"), true));
             x.user = Optional.of("nobody");
             x.restart = RestartPolicy.NEVER;
             x.stop = new StopSpec(Signal.QUIT, Duration.ofSeconds(1));
@@ -144,15 +145,16 @@ class ConfigDiffTest {
             x.essential = true;
             x.onLeftover = LeftoverPolicy.ADOPT;
             x.origin = new Origin("other.conf", 3);
+            x.keyOrigins = Map.of("command", new Origin("other.conf", 4));
         });
 
         List<String> keys = ConfigDiff.changedKeys(a, b);
 
-        assertThat(keys).containsExactly("command", "directory", "environment", "user", "restart", "stop", "reload",
+        assertThat(keys).containsExactly("command", "directory", "environment", "environment-file", "user", "restart", "stop", "reload",
                 "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
                 "reopen-signal", "pid-file", "essential", "on-leftover");
-        assertThat(keys).as("every component but name and origin")
-                .hasSize(ServiceSpec.class.getRecordComponents().length - 2);
+        assertThat(keys).as("every component but name, origin and keyOrigins")
+                .hasSize(ServiceSpec.class.getRecordComponents().length - 3);
     }
 
     private static String db(String extra) {

@@ -20,7 +20,8 @@ public enum CommandName {
     REREAD("reread", Access.ADMIN),
     UPDATE("update", Access.CHANGE),
     SHUTDOWN("shutdown", Access.CHANGE),
-    VERSION("version", Access.READ);
+    VERSION("version", Access.READ),
+    SHOW("show", Access.ADMIN);
 
     /**
      * READ: allowed to the read-only group. ADMIN: changes nothing but reveals config to full users only.

@@ -8,7 +8,7 @@ public final class Commands {
     /** In the order {@code svctl help} lists them. */
     public static final String[] NAMES = {
         "status", "start", "stop", "restart", "reload", "signal", "logs", "events", "jobs", "run", "certs",
-        "reread", "update", "shutdown", "version", "help", "completion",
+        "reread", "update", "show", "shutdown", "version", "help", "completion",
     };
 
     private Commands() {}
@@ -29,6 +29,7 @@ public final class Commands {
             case "certs": return new CertsCommand();
             case "reread": return new RereadCommand();
             case "update": return new UpdateCommand();
+            case "show": return new ShowCommand();
             case "shutdown": return new ShutdownCommand();
             case "version": return new VersionCommand();
             case "help": return new HelpCommand();

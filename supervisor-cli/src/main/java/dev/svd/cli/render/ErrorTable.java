@@ -20,7 +20,7 @@ public final class ErrorTable {
         new Entry(ErrorCode.PERMISSION_DENIED, ExitCodes.FAILED,
                 "run svctl as root or svd's user, or join the group in control.read-only-group"),
         new Entry(ErrorCode.TIMEOUT, ExitCodes.FAILED, "svctl events shows what happened; --timeout waits longer"),
-        new Entry(ErrorCode.SPAWN_FAILED, ExitCodes.FAILED, "check the service's command, user and working directory"),
+        new Entry(ErrorCode.SPAWN_FAILED, ExitCodes.FAILED, "check the service's command, user, working directory and environment files"),
         new Entry(ErrorCode.FAILED, ExitCodes.FAILED, "svctl logs NAME shows the service's output"),
         new Entry(ErrorCode.CONFIG_INVALID, ExitCodes.FAILED, "fix the configuration, then svctl update again"),
         new Entry(ErrorCode.TOO_LARGE, ExitCodes.USAGE, ""),

@@ -1,0 +1,112 @@
+package dev.svd.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A service's effective configuration as {@code svctl show} prints it: every key with its value
+ * and where the value came from (the config file and line, the profile, or the default). Pure.
+ */
+public final class ServiceSettings {
+    /** Keys whose default a profile may replace (see {@link Profile}). */
+    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file");
+
+    /** One key: its value in config syntax ({@code -} for none), and {@code from}: {@code file:line}, {@code profile NAME} or {@code default}. */
+    public record Setting(String key, String value, String from) {}
+
+    private final ServiceSpec spec;
+    private final List<Setting> settings = new ArrayList<>();
+
+    private ServiceSettings(ServiceSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Every key of docs/configuration.md's service table, in its order; {@code environment} one line per variable. */
+    public static List<Setting> of(ServiceSpec spec) {
+        ServiceSettings s = new ServiceSettings(spec);
+        s.add("command", list(spec.command()));
+        s.add("directory", spec.directory().map(Path::toString).orElse("-"));
+        new TreeMap<>(spec.environment()).forEach((k, v) -> s.add("environment." + k, quote(v)));
+        s.add("environment-file", list(spec.environmentFile().stream().map(EnvironmentFile::toString).toList()));
+        s.add("user", spec.user().orElse("-"));
+        s.add("restart", spec.restart().configName());
+        s.add("stop.signal", spec.stop().signal().name());
+        s.add("stop.timeout", duration(spec.stop().timeout()));
+        s.add("reload.check", list(spec.reload().check()));
+        s.add("reload.signal", spec.reload().signal().name());
+        s.add("reload.confirm", spec.reload().confirm().configName());
+        s.add("reload.timeout", duration(spec.reload().timeout()));
+        s.add("reload.failure-mark", spec.reload().failureMark().map(ServiceSettings::quote).orElse("-"));
+        s.add("profile", spec.profile().configName());
+        s.add("reopen-signal", spec.reopenSignal().map(Signal::name).orElse("-"));
+        s.add("pid-file", spec.pidFile().map(Path::toString).orElse("-"));
+        s.add("essential", Boolean.toString(spec.essential()));
+        s.add("on-leftover", spec.onLeftover().configName());
+        s.add("depends-on", list(spec.dependsOn()));
+        s.add("start-seconds", duration(spec.startSeconds()));
+        s.add("backoff.initial", duration(spec.backoff().initial()));
+        s.add("backoff.max", duration(spec.backoff().max()));
+        s.add("backoff.stable-after", duration(spec.backoff().stableAfter()));
+        s.add("start-limit.burst", Integer.toString(spec.startLimit().burst()));
+        s.add("start-limit.interval", duration(spec.startLimit().interval()));
+        s.add("log.max-size", spec.log().maxSize() + "B");
+        s.add("log.keep", Integer.toString(spec.log().keep()));
+        s.add("log.tail-lines", Integer.toString(spec.log().tailLines()));
+        s.add("log.console", Boolean.toString(spec.log().console()));
+        s.probe("ready", spec.ready());
+        s.probe("health", spec.health());
+        return List.copyOf(s.settings);
+    }
+
+    private void add(String key, String value) {
+        settings.add(new Setting(key, value, from(key)));
+    }
+
+    /** A probe as one line: its check; its timings are not shown (docs/svctl.md, show). */
+    private void probe(String key, Optional<ProbeSpec> probe) {
+        if (probe.isEmpty()) {
+            settings.add(new Setting(key, "-", "default"));
+            return;
+        }
+        ProbeCheck c = probe.get().check();
+        String check;
+        if (c instanceof ProbeCheck.Http h) {
+            check = "http " + h.url();
+        } else if (c instanceof ProbeCheck.Tcp t) {
+            check = "tcp " + t.address().host() + ":" + t.address().port();
+        } else if (c instanceof ProbeCheck.Exec e) {
+            check = "exec " + list(e.command());
+        } else {
+            check = c.toString();
+        }
+        settings.add(new Setting(key, check, probe.get().origin().toString()));
+    }
+
+    private String from(String key) {
+        Origin o = spec.keyOrigins().get(key);
+        if (o != null) {
+            return o.toString();
+        }
+        if (spec.profile() != Profile.NONE && PROFILE_KEYS.stream().anyMatch(key::startsWith)) {
+            return "profile " + spec.profile().configName();
+        }
+        return "default";
+    }
+
+    private static String list(List<String> items) {
+        return items.stream().map(ServiceSettings::quote).toList().toString();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    /** {@code 250ms}, {@code 10s}: whole seconds when the duration is one. */
+    private static String duration(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}
