@@ -22,6 +22,12 @@ import java.util.stream.Collectors;
  * Absent keys and {@code null} values get the default. One per object and load, used by one thread.
  */
 final class ConfigReader {
+    /**
+     * No value svd uses (a path, an argument, an environment value) can hold a NUL: the kernel ends
+     * a string there. Refused here once, rather than failing later wherever the text is used.
+     */
+    private static final String NUL_PROBLEM = "must not contain a NUL character (\\u0000)";
+
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?[0-9]+(\\.[0-9]*)?");
 
     private final ConfigObject object;
@@ -134,7 +140,15 @@ final class ConfigReader {
         return value(key).flatMap(v -> scalar(v).or(() -> {
             problem(key, "expected a string such as " + example + " (was " + typeOf(v) + ")");
             return Optional.empty();
-        }));
+        })).filter(text -> withoutNul(text, () -> problem(key, NUL_PROBLEM)));
+    }
+
+    private static boolean withoutNul(String text, Runnable report) {
+        if (text.indexOf('\u0000') >= 0) {
+            report.run();
+            return false;
+        }
+        return true;
     }
 
     /** A list of strings; numbers and booleans in it are taken as their text. */
@@ -153,7 +167,9 @@ final class ConfigReader {
                     problems.add(Origins.of(element.origin()), keyPath(key) + "[" + i + "]",
                             "expected a string (was " + typeOf(element) + ")");
                 }
-                text.ifPresent(strings::add);
+                int at = i;
+                text.filter(t -> withoutNul(t, () -> problems.add(Origins.of(element.origin()),
+                        keyPath(key) + "[" + at + "]", NUL_PROBLEM))).ifPresent(strings::add);
             }
             return Optional.of(strings);
         });

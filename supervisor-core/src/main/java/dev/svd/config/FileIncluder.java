@@ -71,7 +71,12 @@ final class FileIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigIn
 
     private ConfigObject includePath(ConfigIncludeContext context, String what, boolean allowMissing) {
         Path parent = includingFile.getParent();
-        Path file = (parent == null ? Path.of(what) : parent.resolve(what)).toAbsolutePath().normalize();
+        Path file;
+        try {
+            file = (parent == null ? Path.of(what) : parent.resolve(what)).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw refused(what, "not a file name: " + e.getReason());
+        }
         if (!Files.exists(file)) {
             if (allowMissing) {
                 // HOCON: a plain include is optional; required(...) makes it an error.
