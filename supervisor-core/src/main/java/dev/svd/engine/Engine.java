@@ -85,7 +85,6 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     private volatile Map<String, ServiceSnapshot> published = Map.of();
 
-
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
         this(config, configSource, runner, outputs, lifecycle, clock, null);
@@ -124,7 +123,6 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         publish();
         this.thread = new Thread(this::loop, "svd-engine");
     }
-
 
     /** Starts the engine thread and brings every service up in dependency order. */
     public void start() {
@@ -272,7 +270,6 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
         }
     }
-
 
     private boolean allDown() {
         for (ServiceSnapshot s : services.values()) {
