@@ -5,12 +5,10 @@ import dev.svd.config.ConfigProblem;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
 import dev.svd.config.SupervisorSpec;
-import dev.svd.health.ProbeCounter;
 import dev.svd.health.ProbeKind;
 import dev.svd.health.ProbeResult;
 import dev.svd.health.Prober;
 import dev.svd.lifecycle.Effect;
-import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.Event;
 import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Lifecycle;
@@ -19,7 +17,6 @@ import dev.svd.lifecycle.ServiceState;
 import dev.svd.lifecycle.Transition;
 import dev.svd.os.OutputKind;
 import dev.svd.os.SpawnException;
-import dev.svd.protocol.ErrorCode;
 import dev.svd.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,15 +42,17 @@ import org.slf4j.MDC;
 /**
  * The one thread that owns all service state. Everyone else offers work to its inbox (process
  * exits from the reaper, control requests, signals) and reads published snapshots. Timers are
- * entries in its own queue, so nothing polls. Applies {@link Lifecycle} and carries out its effects;
- * decides, through {@link Goals}, which service to start or stop next in dependency order.
+ * entries in its own queue, so nothing polls. Applies {@link Lifecycle} and carries out its effects.
+ * The engine runs the inbox loop, applies events, publishes and shuts down; the rest is done on its
+ * thread by collaborators it owns: {@link Reconciler} (which service to start or stop next in
+ * dependency order, through {@link Goals}; spawns; the config swap of {@code update}),
+ * {@link ControlFacade} (the operator's actions and their waiters) and {@link ProbeRouting} (probe
+ * results to readiness, liveness and health).
  */
 public final class Engine implements ServiceControl, ServiceOutput, ConfigControl, ShutdownControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** How long {@link #close()} waits for a spawn in flight (a spawn takes milliseconds). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-    private static final java.time.format.DateTimeFormatter PROBE_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Timers timers;
@@ -68,29 +65,25 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private final Thread thread;
     private final CompletableFuture<StopOutcome> stopped = new CompletableFuture<>();
 
-    // Engine thread only.
+    // Engine thread only (the collaborators below run on it too and share these maps).
     private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final Waiters waiters;
     private final ReadyWaiters readyWaiters;
     private final List<Runnable> deferredLogs = new ArrayList<>();
-    /** Spawns asked for during a reconcile pass; null outside one. */
-    private List<ServiceSpec> batch;
     private final BatchSpawner spawner;
     private final Probes probes;
     private final Goals goals;
-    private final Reloader reloader;
+    private final Reconciler reconciler;
+    private final ControlFacade control;
+    private final ProbeRouting probeRouting;
     private boolean shuttingDown;
     private boolean anyKilled;
     private boolean essentialFailed;
-    /** Spawns that failed for want of descriptors since {@link #lastShortageWarning}; engine thread. */
-    private int shortages;
-    private Instant lastShortageWarning;
     private long eventSeq;
     private boolean dirty;
 
     private volatile Map<String, ServiceSnapshot> published = Map.of();
-    private volatile SupervisorSpec config;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -107,7 +100,6 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
            Lifecycle lifecycle, Clock clock, Prober prober, LongSupplier nanoTime) {
         this.timers = new Timers(nanoTime);
-        this.config = config;
         this.configSource = configSource;
         this.runner = runner;
         this.outputs = outputs;
@@ -115,10 +107,16 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.goals = new Goals(config);
-        this.reloader = new Reloader(runner, outputs, timers, this::offer, services::get);
+        Reloader reloader = new Reloader(runner, outputs, timers, this::offer, services::get);
         this.waiters = new Waiters(timers, services::get);
         this.readyWaiters = new ReadyWaiters(timers, services, goals::mustBeDown);
         this.probes = new Probes(prober, (name, pid, kind, result) -> offer(() -> probed(name, pid, kind, result)));
+        this.reconciler = new Reconciler(config, services, pidOwners, goals, spawner, outputs, probes, waiters, clock,
+                this::apply, () -> dirty = true);
+        this.control = new ControlFacade(this::offer, services, () -> published, reconciler::config, goals, waiters,
+                reloader, runner, clock, this::apply);
+        this.probeRouting = new ProbeRouting(services, probes, reconciler::config, this::apply, () -> dirty = true,
+                (name, from, to, reason) -> events.add(new ServiceEvent(++eventSeq, clock.instant(), name, from, to, reason)));
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -139,7 +137,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
      */
     public void adopt(String name, int pid, long startTime, Instant startedAt) {
         offer(() -> {
-            ServiceSpec spec = config.services().get(name);
+            ServiceSpec spec = reconciler.config().services().get(name);
             try {
                 runner.adopt(spec, pid, startTime, outputs.listenerFor(spec));
             } catch (SpawnException e) {
@@ -167,6 +165,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         });
     }
 
+    /** A probe result, on the engine thread: see {@link ProbeRouting}. */
+    private void probed(String name, int pid, ProbeKind kind, ProbeResult result) {
+        probeRouting.probed(name, pid, kind, result);
+    }
+
     /** Completes when every service is down after {@link #shutdown()} or an essential service failed. */
     public CompletableFuture<StopOutcome> stopped() {
         return stopped;
@@ -186,7 +189,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 }
                 flushLogs();
                 timers.runDue();
-                reconcile();
+                reconciler.reconcile();
                 flushLogs();
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
@@ -219,7 +222,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     private void apply(String name, Event event) {
         ServiceSnapshot before = services.get(name);
-        ServiceSpec spec = config.services().get(name);
+        ServiceSpec spec = reconciler.config().services().get(name);
         if (before == null || spec == null) {
             return;
         }
@@ -260,148 +263,12 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     private void carryOut(String name, ServiceSpec spec, Effect effect) {
         if (effect instanceof Effect.Spawn) {
-            if (batch != null) {
-                batch.add(spec);
-            } else {
-                spawned(spec, spawner.spawn(spec));
-            }
+            reconciler.spawn(spec);
         } else if (effect instanceof Effect.SignalGroup s) {
             runner.signalGroup(s.pid(), s.signal());
         } else if (effect instanceof Effect.ArmTimer a) {
             timers.schedule(a.delay().toNanos(), () -> apply(name, new Event.TimerFired(a.kind(), a.generation())));
         }
-    }
-
-    /** Feeds a spawn's outcome to the lifecycle, on the engine thread. */
-    private void spawned(ServiceSpec spec, SpawnOutcome outcome) {
-        String name = spec.name();
-        if (outcome instanceof SpawnOutcome.Spawned spawned) {
-            int pid = spawned.pid();
-            pidOwners.put(pid, name);
-            Instant at = clock.instant();
-            apply(name, new Event.Spawned(pid, at));
-            probes.started(spec, pid, at);
-        } else {
-            SpawnException e = ((SpawnOutcome.Failed) outcome).cause();
-            boolean shortage = e.kind() == SpawnException.Kind.FD_SHORTAGE;
-            if (shortage) {
-                warnOfShortage(name);
-            }
-            apply(name, new Event.SpawnFailed(e.getMessage(), e.kind().temporary()));
-        }
-    }
-
-    /**
-     * svd out of descriptors is svd's environment at fault, not a service: a WARN, at most once a
-     * minute (each service's retry would repeat it), besides the transition each service logs.
-     */
-    private void warnOfShortage(String name) {
-        Instant now = clock.instant();
-        shortages++;
-        if (lastShortageWarning == null || !now.isBefore(lastShortageWarning.plusSeconds(60))) {
-            log.warn("svd is out of file descriptors: cannot spawn {}{}; services that find none wait in backoff and are"
-                    + " tried again. Raise svd's descriptor limit (docs/daemon.md)", name,
-                    shortages > 1 ? " (" + (shortages - 1) + " more failed starts since the last warning)" : "");
-            lastShortageWarning = now;
-            shortages = 0;
-        }
-    }
-
-    /** Spawns a batch together (BatchSpawner), then feeds the outcomes in order; nothing else happens meanwhile. */
-    private void spawnAll(List<ServiceSpec> specs) {
-        List<SpawnOutcome> outcomes = spawner.spawnAll(specs);
-        for (int i = 0; i < specs.size(); i++) {
-            spawned(specs.get(i), outcomes.get(i));
-        }
-    }
-
-    /** A probe result for the process {@code pid} of {@code name}: health, readiness, liveness. */
-    private void probed(String name, int pid, ProbeKind kind, ProbeResult result) {
-        ServiceSnapshot s = services.get(name);
-        Optional<ProbeCounter> counter = probes.counter(name, pid, kind);
-        if (s == null || s.pid() != pid || counter.isEmpty()) {
-            return; // for a process that is gone, or a probe since cancelled
-        }
-        String detail = HealthText.detail(result, config.services().get(name), services);
-        Optional<Health> changed = counter.get().record(result.ok(), result.at());
-        Health health = s.health();
-        boolean judgesHealth = kind == ProbeKind.HEALTH || !probes.hasHealthProbe(name);
-        if (changed.isPresent() && judgesHealth) {
-            health = changed.get();
-        }
-        // the snapshot's last result carries its time too (svctl status NAME); reasons do not
-        ServiceSnapshot next = s.withProbe(health, detail + " at " + PROBE_TIME.format(result.at()));
-        if (!next.equals(s)) {
-            services.put(name, next);
-            dirty = true;
-        }
-        boolean nowReady = kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY;
-        if (nowReady) {
-            probes.readyDone(name);
-            apply(name, new Event.ReadyPassed(pid)); // before the health event, whose snapshot then shows it ready
-        }
-        if (health != s.health()) {
-            log.info("{}: health {} -> {} ({})", name, s.health().label(), health.label(), detail);
-            events.add(new ServiceEvent(++eventSeq, clock.instant(), name, s.state(), s.state(),
-                    "health " + s.health().label() + " -> " + health.label() + ": " + detail));
-        }
-        if (nowReady) {
-            log.info("{}: ready ({})", name, detail);
-        } else if (kind == ProbeKind.HEALTH && changed.orElse(null) == Health.UNHEALTHY) {
-            apply(name, new Event.HealthFailed(pid, detail));
-        }
-    }
-
-    /** Starts what is wanted and whose dependencies are up; stops what is not wanted and has no running dependents. */
-    private void reconcile() {
-        // Start requests of one pass spawn together; services that then run may let their
-        // dependents start, so pass again until a pass spawns nothing.
-        List<ServiceSpec> spawnedInPass;
-        do {
-            batch = new ArrayList<>();
-            reconcilePass();
-            spawnedInPass = batch;
-            batch = null;
-            if (!spawnedInPass.isEmpty()) {
-                spawnAll(spawnedInPass);
-            }
-        } while (!spawnedInPass.isEmpty());
-    }
-
-    private void reconcilePass() {
-        for (String name : goals.order()) {
-            ServiceSnapshot s = services.get(name);
-            if (s == null) {
-                continue;
-            }
-            if (goals.mustBeDown(name)) {
-                boolean active = s.state().hasProcess() && s.state() != ServiceState.STOPPING
-                        || s.state() == ServiceState.BACKOFF;
-                if (active && goals.dependentsDown(name, services)) {
-                    apply(name, new Event.StopRequested());
-                } else if (!s.state().hasProcess() && s.state() != ServiceState.BACKOFF) {
-                    settleRemoval(name);
-                }
-            } else if (goals.wanted(name) && goals.dependenciesUp(name, services)) {
-                boolean byOperator = goals.takeOperatorStart(name);
-                if (s.state() == ServiceState.STOPPED || byOperator && !s.state().hasProcess()) {
-                    apply(name, new Event.StartRequested(byOperator));
-                }
-            }
-        }
-    }
-
-    /** A removed service is down: forget it. */
-    private void settleRemoval(String name) {
-        if (!goals.takeRemoval(name)) {
-            return;
-        }
-        services.remove(name);
-        outputs.remove(name);
-        Map<String, ServiceSpec> rest = new LinkedHashMap<>(config.services());
-        rest.remove(name);
-        config = config.withServices(rest, goals.order());
-        dirty = true;
     }
 
     private boolean allDown() {
@@ -418,32 +285,6 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         dirty = false;
     }
 
-    // ---- waiting for operator actions ------------------------------------------------------------
-
-    private CompletableFuture<ActionResult> act(String name, Duration timeout, String verb, Runnable action,
-                                                Function<ServiceSnapshot, String> success,
-                                                Function<ServiceSnapshot, String> failure) {
-        CompletableFuture<ActionResult> future = new CompletableFuture<>();
-        offer(() -> {
-            ServiceSnapshot before = services.get(name);
-            if (before == null) {
-                future.complete(noSuchService(name));
-                return;
-            }
-            action.run();
-            waiters.await(before, timeout, verb, success, failure, future);
-        });
-        return future;
-    }
-
-    private static ActionResult noSuchService(String name) {
-        return new ActionResult(name, ErrorCode.NO_SUCH_SERVICE, "no such service: " + name, null, Duration.ZERO);
-    }
-
-    private static String failedOrExited(ServiceSnapshot s) {
-        return s.state() == ServiceState.FAILED || s.state() == ServiceState.EXITED ? s.reason() : null;
-    }
-
     // ---- ServiceControl, ServiceOutput, ConfigControl, ShutdownControl -----------------------
 
     @Override
@@ -458,104 +299,27 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     @Override
     public CompletableFuture<ActionResult> start(String name, Duration timeout) {
-        Map<String, String> alsoStarted = new LinkedHashMap<>(); // dependency -> its dependent; engine thread
-        return act(name, timeout, "start", () -> {
-            goals.dependenciesOf(name).forEach((dep, dependent) -> {
-                ServiceSnapshot s = services.get(dep);
-                if (s != null && !upAndReady(s)) {
-                    alsoStarted.put(dep, dependent);
-                }
-            });
-            goals.operatorStart(name);
-        }, s -> upAndReady(s) ? "started" : null, Engine::failedOrExited)
-                .thenApply(r -> r.withAlso(related(alsoStarted, s -> upAndReady(s) ? "started" : null,
-                        dependent -> dependent + " depends on it")));
+        return control.start(name, timeout);
     }
 
     @Override
     public CompletableFuture<ActionResult> stop(String name, Duration timeout) {
-        Map<String, String> alsoStopped = new LinkedHashMap<>(); // dependent -> what it depends on; engine thread
-        return act(name, timeout, "stop", () -> {
-            goals.dependentsOf(name).forEach((dependent, dep) -> {
-                ServiceSnapshot s = services.get(dependent);
-                if (s != null && active(s)) {
-                    alsoStopped.put(dependent, dep);
-                }
-            });
-            goals.operatorStop(name);
-        }, s -> active(s) ? null : "stopped: " + s.reason(), s -> null)
-                .thenApply(r -> r.withAlso(related(alsoStopped, s -> active(s) ? null : "stopped",
-                        dep -> "depends on " + dep)));
-    }
-
-    private static boolean upAndReady(ServiceSnapshot s) {
-        return s.state() == ServiceState.RUNNING && s.ready();
-    }
-
-    private static boolean active(ServiceSnapshot s) {
-        return s.state().hasProcess() || s.state() == ServiceState.BACKOFF;
-    }
-
-    /**
-     * The services an action started or stopped besides its own, as published when it ended:
-     * {@code done} names what happened to one (null: it got no further than its state).
-     */
-    private List<ActionResult.Related> related(Map<String, String> touched, Function<ServiceSnapshot, String> done,
-                                               Function<String, String> why) {
-        List<ActionResult.Related> out = new ArrayList<>();
-        Map<String, ServiceSnapshot> now = published;
-        touched.forEach((name, via) -> {
-            ServiceSnapshot s = now.get(name);
-            String what = s == null ? "removed" : Optional.ofNullable(done.apply(s)).orElse(s.state().label());
-            out.add(new ActionResult.Related(name, what, why.apply(via), s));
-        });
-        return out;
+        return control.stop(name, timeout);
     }
 
     @Override
     public CompletableFuture<ActionResult> restart(String name, Duration timeout) {
-        AtomicReference<Instant> requested = new AtomicReference<>();
-        return act(name, timeout, "restart", () -> {
-            requested.set(clock.instant());
-            goals.operatorStart(name);
-            goals.takeOperatorStart(name); // the restart below is the operator's start
-            apply(name, new Event.RestartRequested());
-        }, s -> s.state() == ServiceState.RUNNING && s.ready() && s.startedAt() != null
-                && !s.startedAt().isBefore(requested.get()) ? "restarted" : null, Engine::failedOrExited);
+        return control.restart(name, timeout);
     }
 
     @Override
     public CompletableFuture<ActionResult> reload(String name, Duration timeout) {
-        CompletableFuture<ActionResult> future = new CompletableFuture<>();
-        offer(() -> {
-            ServiceSnapshot s = services.get(name);
-            if (s == null) {
-                future.complete(noSuchService(name));
-            } else {
-                reloader.reload(config.services().get(name), s, future);
-            }
-        });
-        return future;
+        return control.reload(name, timeout);
     }
 
     @Override
     public CompletableFuture<ActionResult> signal(String name, Signal sig) {
-        CompletableFuture<ActionResult> future = new CompletableFuture<>();
-        offer(() -> {
-            ServiceSnapshot s = services.get(name);
-            if (s == null) {
-                future.complete(noSuchService(name));
-            } else if (s.pid() == 0 || !s.state().hasProcess()) {
-                future.complete(new ActionResult(name, ErrorCode.NOT_RUNNING, name + " is not running (" + s.state().label()
-                        + "): nothing to signal", s, Duration.ZERO));
-            } else {
-                runner.signalProcess(s.pid(), sig);
-                log.info("{}: sent SIG{} to pid {} (operator)", name, sig, s.pid());
-                future.complete(new ActionResult(name, null, "sent SIG" + sig + " to pid " + s.pid(), s,
-                        Duration.ZERO));
-            }
-        });
-        return future;
+        return control.signal(name, sig);
     }
 
     @Override
@@ -593,22 +357,17 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     @Override
     public Optional<ServiceSpec> spec(String name) {
-        return Optional.ofNullable(config.services().get(name));
+        return Optional.ofNullable(reconciler.config().services().get(name));
     }
 
     @Override
     public ConfigChange reread() {
         try {
             Map<String, ServiceSnapshot> now = published;
-            return ConfigDiff.between(config, configSource.load(), name -> now.get(name) != null && runs(now.get(name)));
+            return ConfigDiff.between(reconciler.config(), configSource.load(), name -> now.get(name) != null && Reconciler.runs(now.get(name)));
         } catch (ConfigException e) {
             return ConfigDiff.invalid(e.problems().stream().map(ConfigProblem::toString).toList());
         }
-    }
-
-    /** Whether a service has a process that is not on its way down: one a config change may restart. */
-    private static boolean runs(ServiceSnapshot s) {
-        return s.state().hasProcess() && s.state() != ServiceState.STOPPING;
     }
 
     /**
@@ -628,83 +387,8 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                     ConfigDiff.invalid(e.problems().stream().map(ConfigProblem::toString).toList()));
         }
         CompletableFuture<ConfigChange> done = new CompletableFuture<>();
-        offer(() -> {
-            ConfigChange change = ConfigDiff.between(config, next,
-                    name -> !shuttingDown && goals.wanted(name) && runs(services.get(name)));
-            List<CompletableFuture<ActionResult>> restarts = new ArrayList<>();
-            for (ServiceChange c : change.changes()) {
-                // before the swap: the old process is stopped with the stop settings it was started with
-                restarts.add(c.action() == ServiceChange.Action.RESTART ? restartForUpdate(c.service())
-                        : CompletableFuture.completedFuture(null));
-            }
-            for (String name : change.added()) {
-                services.put(name, ServiceSnapshot.initial(name));
-            }
-            config = withServices(config, next, change);
-            goals.update(next, change, shuttingDown);
-            for (ServiceChange c : change.changes()) {
-                if (c.action() == ServiceChange.Action.WITHOUT_RESTART) {
-                    rewatch(c);
-                }
-            }
-            log.info("config updated: added {}, removed {}, changed {}, unchanged {}", change.added(), change.removed(),
-                    change.changes().stream().map(c -> c.service() + " " + c.settings() + " " + c.action().wireName()
-                            + (c.pending().isEmpty() ? "" : " pending " + c.pending())).toList(),
-                    change.unchanged().size());
-            dirty = true;
-            CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).whenComplete((ignored, e) -> {
-                List<ServiceChange> results = new ArrayList<>();
-                for (int i = 0; i < restarts.size(); i++) {
-                    results.add(change.changes().get(i).withResult(restarts.get(i).getNow(null)));
-                }
-                done.complete(change.withChanges(results));
-            });
-        });
+        offer(() -> reconciler.update(next, shuttingDown, done));
         return done;
-    }
-
-    /** How long {@code update} waits for each restart it started; {@code svctl status} shows the rest. */
-    static final Duration UPDATE_RESTART_WAIT = Duration.ofMinutes(2);
-
-    private CompletableFuture<ActionResult> restartForUpdate(String name) {
-        ServiceSnapshot before = services.get(name);
-        Instant requested = clock.instant();
-        apply(name, new Event.RestartRequested());
-        CompletableFuture<ActionResult> future = new CompletableFuture<>();
-        waiters.await(before, UPDATE_RESTART_WAIT, "restart", s -> s.state() == ServiceState.RUNNING && s.ready()
-                && s.startedAt() != null && !s.startedAt().isBefore(requested) ? "restarted" : null,
-                Engine::failedOrExited, future);
-        return future;
-    }
-
-    /** A changed probe of a running process: watch it afresh with the new spec. */
-    private void rewatch(ServiceChange c) {
-        boolean ready = c.settings().contains("ready");
-        boolean health = c.settings().contains("health");
-        ServiceSnapshot s = services.get(c.service());
-        if (!(ready || health) || s == null || s.pid() == 0 || !runs(s)) {
-            return;
-        }
-        if (!probes.respecced(config.services().get(c.service()), s.pid(), ready, health)) {
-            apply(c.service(), new Event.ReadyPassed(s.pid())); // the new spec has no readiness probe to wait for
-        }
-    }
-
-    /**
-     * The running config with the new specs of added and changed services; removed ones stay until
-     * they are down. A changed service keeps its old {@code log} settings: its log file stays open
-     * for svd's life (LoggedOutputs), so a changed {@code log} is reported as pending.
-     */
-    private static SupervisorSpec withServices(SupervisorSpec current, SupervisorSpec next, ConfigChange change) {
-        Map<String, ServiceSpec> all = new LinkedHashMap<>(current.services());
-        for (String name : change.added()) {
-            all.put(name, next.services().get(name));
-        }
-        for (ServiceChange c : change.changes()) {
-            ServiceSpec old = current.services().get(c.service());
-            all.put(c.service(), next.services().get(c.service()).with(b -> b.log = old.log()));
-        }
-        return next.withServices(all, next.startOrder());
     }
 
     @Override
@@ -717,7 +401,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         outputs.reopen();
         offer(() -> {
             for (ServiceSnapshot s : services.values()) {
-                ServiceSpec spec = config.services().get(s.name());
+                ServiceSpec spec = reconciler.config().services().get(s.name());
                 if (spec != null && spec.reopenSignal().isPresent() && s.pid() != 0 && s.state().hasProcess()) {
                     runner.signalProcess(s.pid(), spec.reopenSignal().get());
                     log.info("{}: sent SIG{} to pid {} (reopen logs)", s.name(), spec.reopenSignal().get(), s.pid());
@@ -737,7 +421,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         }
         shuttingDown = true;
         goals.wantNone();
-        Duration budget = config.daemon().stopBudget();
+        Duration budget = reconciler.config().daemon().stopBudget();
         log.info("stopping all services (budget {})", Durations.human(budget));
         timers.schedule(budget.toNanos(), this::killEverything);
     }

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A runner without processes, for engine unit tests: a spawn hands out a made-up pid, or fails for the
  * services in {@link #failing}; a group signal ends the "process" at once (through the engine's inbox, as the
  * reaper would), unless its service is in {@link #ignoringStop}; {@link #end} ends one as if it exited.
+ * Records every spawn ({@link #spawns}, the specs in order) and group signal ({@link #signals}, "name SIG").
  */
 final class FakeRunner implements ProcessRunner {
     final Set<String> failing = ConcurrentHashMap.newKeySet();
@@ -25,6 +27,8 @@ final class FakeRunner implements ProcessRunner {
     private final ConcurrentHashMap<Integer, String> owners = new ConcurrentHashMap<>();
     private final AtomicInteger nextPid = new AtomicInteger(4000);
     volatile Engine engine;
+    final List<ServiceSpec> spawns = new CopyOnWriteArrayList<>();
+    final List<String> signals = new CopyOnWriteArrayList<>();
 
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
@@ -32,6 +36,7 @@ final class FakeRunner implements ProcessRunner {
             throw new SpawnException("/nonexistent: No such file or directory");
         }
         int pid = nextPid.getAndIncrement();
+        spawns.add(spec);
         owners.put(pid, spec.name());
         return pid;
     }
@@ -44,6 +49,9 @@ final class FakeRunner implements ProcessRunner {
     @Override
     public void signalGroup(int pid, Signal signal) {
         String owner = owners.get(pid);
+        if (owner != null) {
+            signals.add(owner + " " + signal);
+        }
         if (owner != null && (signal == Signal.KILL || !ignoringStop.contains(owner))) {
             end(pid, ExitStatus.killed(signal.number(), Instant.now()));
         }
