@@ -101,6 +101,9 @@ class HttpListenerIT {
             assertThat(open.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
             assertThat(open.body()).endsWith("# EOF\n");
             assertThat(get(port, "/nothing").statusCode()).isEqualTo(404);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(BOUND).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(405);
             // The check of the test above sees a listener when there is one.
             assertThat(listeningTcpSockets(svd.pid())).hasSize(1);
         }
