@@ -165,7 +165,7 @@ final class Daemon {
         if (config.daemon().http().isPresent()) {
             try {
                 // Only here: with svd.http absent no class of the listener or the Prometheus client loads.
-                http = dev.svd.metrics.MetricsServer.start(config.daemon().http().get(), engine[0]);
+                http = dev.svd.metrics.MetricsServer.start(config.daemon().http().get(), engine[0], jobs, certs);
             } catch (IOException e) {
                 jobs.close();
                 control.close();

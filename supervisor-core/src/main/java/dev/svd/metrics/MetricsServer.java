@@ -1,6 +1,8 @@
 package dev.svd.metrics;
 
+import dev.svd.certs.CertificateControl;
 import dev.svd.config.HttpSpec;
+import dev.svd.schedule.JobControl;
 import dev.svd.engine.ServiceControl;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
@@ -29,9 +31,9 @@ public final class MetricsServer implements AutoCloseable {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private HttpListener listener;
 
-    private MetricsServer(ServiceControl services) {
+    private MetricsServer(ServiceControl services, JobControl jobs, CertificateControl certificates) {
         this.services = services;
-        registry.register(new ServiceMetrics(services));
+        registry.register(new ServiceMetrics(services, jobs, certificates));
     }
 
     /**
@@ -39,8 +41,9 @@ public final class MetricsServer implements AutoCloseable {
      * {@link AutoCloseable} so that the daemon loads none of this package's classes (nor the Prometheus
      * client's) unless the listener is configured.
      */
-    public static AutoCloseable start(HttpSpec spec, ServiceControl services) throws IOException {
-        MetricsServer metrics = new MetricsServer(services);
+    public static AutoCloseable start(HttpSpec spec, ServiceControl services, JobControl jobs,
+            CertificateControl certificates) throws IOException {
+        MetricsServer metrics = new MetricsServer(services, jobs, certificates);
         metrics.listener = new HttpListener(spec.address(), metrics::handle);
         metrics.listener.start();
         log.info("svd: HTTP listener on {}:{} serves /metrics, /healthz and /readyz", spec.host(), metrics.listener.port());

@@ -1,6 +1,10 @@
 package dev.svd.metrics;
 
+import dev.svd.certs.CertificateControl;
+import dev.svd.certs.CertificateStatus;
 import dev.svd.engine.ServiceControl;
+import dev.svd.schedule.JobControl;
+import dev.svd.schedule.JobSnapshot;
 import dev.svd.lifecycle.ExitStatus;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
@@ -23,16 +27,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The metrics of docs/metrics.md, built on each scrape from the services' published snapshots
- * ({@link ServiceControl#services()}) and /proc: nothing is kept between scrapes, no timer runs, and
+ * The metrics of docs/metrics.md, built on each scrape from the published snapshots of the services
+ * ({@link ServiceControl#services()}), jobs ({@link JobControl#jobs()}) and certificates
+ * ({@link CertificateControl#certificates()}) and from /proc: nothing is kept between scrapes, no timer runs, and
  * nothing is offered to the engine. Called on the HTTP listener's thread.
  */
 final class ServiceMetrics implements MultiCollector {
     private final ServiceControl services;
+    private final JobControl jobs;
+    private final CertificateControl certificates;
     private final long startMillis;
 
-    ServiceMetrics(ServiceControl services) {
+    ServiceMetrics(ServiceControl services, JobControl jobs, CertificateControl certificates) {
         this.services = services;
+        this.jobs = jobs;
+        this.certificates = certificates;
         this.startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
@@ -82,8 +91,53 @@ final class ServiceMetrics implements MultiCollector {
         for (Object family : List.of(up, state, ready, health, restarts, exitCode, exitSignal, exitTime, start, cpu, rss)) {
             out.add(family instanceof Gauges g ? g.build() : ((Counters) family).build());
         }
+        out.addAll(jobs());
+        out.addAll(certificates());
         out.addAll(svd());
         return new MetricSnapshots(out);
+    }
+
+    private List<MetricSnapshot> jobs() {
+        Gauges running = new Gauges("svd_job_running", "1 while a run of the job is in progress");
+        Gauges next = new Gauges("svd_job_next_run_time_seconds", "when the job is next scheduled (Unix time, before its random delay)");
+        Gauges lastStart = new Gauges("svd_job_last_run_start_time_seconds", "when the job's last finished run started (Unix time)");
+        Gauges lastEnd = new Gauges("svd_job_last_run_end_time_seconds", "when the job's last finished run ended (Unix time)");
+        Gauges lastDuration = new Gauges("svd_job_last_run_duration_seconds", "how long the job's last finished run took");
+        Gauges lastOk = new Gauges("svd_job_last_run_success", "1 when the job's last finished run succeeded, 0 when it failed");
+        for (JobSnapshot j : jobs.jobs()) {
+            Labels job = Labels.of("job", j.name());
+            running.add(job, j.runningSince().isPresent() ? 1 : 0);
+            j.nextRun().ifPresent(t -> next.add(job, t.toInstant().toEpochMilli() / 1000.0));
+            j.lastRun().ifPresent(r -> {
+                lastStart.add(job, r.started().toEpochMilli() / 1000.0);
+                lastEnd.add(job, r.ended().toEpochMilli() / 1000.0);
+                lastDuration.add(job, (r.ended().toEpochMilli() - r.started().toEpochMilli()) / 1000.0);
+                lastOk.add(job, r.ok() ? 1 : 0);
+            });
+        }
+        return List.of(running.build(), next.build(), lastStart.build(), lastEnd.build(), lastDuration.build(),
+                lastOk.build());
+    }
+
+    private List<MetricSnapshot> certificates() {
+        Gauges notAfter = new Gauges("svd_certificate_not_after_seconds", "when the served certificate expires (Unix time)");
+        Gauges daysLeft = new Gauges("svd_certificate_days_left", "whole days until the served certificate expires (negative once expired)");
+        Gauges placeholder = new Gauges("svd_certificate_placeholder", "1 while svd serves its self-signed placeholder");
+        Gauges lastOk = new Gauges("svd_certificate_last_renewal_success", "1 when the last issuance or renewal run succeeded, 0 when it failed");
+        Gauges lastAt = new Gauges("svd_certificate_last_renewal_time_seconds", "the time recorded with the last issuance or renewal run (Unix time)");
+        for (CertificateStatus c : certificates.certificates()) {
+            Labels cert = Labels.of("certificate", c.name());
+            c.current().ifPresent(f -> {
+                notAfter.add(cert, f.notAfter().toEpochMilli() / 1000.0);
+                daysLeft.add(cert, c.daysLeft());
+            });
+            placeholder.add(cert, c.placeholder() ? 1 : 0);
+            c.lastResult().ifPresent(r -> {
+                lastOk.add(cert, r.ok() ? 1 : 0);
+                lastAt.add(cert, r.at().toEpochMilli() / 1000.0);
+            });
+        }
+        return List.of(notAfter.build(), daysLeft.build(), placeholder.build(), lastOk.build(), lastAt.build());
     }
 
     /** svd's own process and JVM: the names of the Prometheus client's process and JVM collectors. */

@@ -72,6 +72,8 @@ class HttpListenerIT {
         Path conf = config("http { listen = \"127.0.0.1:" + port + "\" }", service("web",
                 ", ready { exec { command = [\"/bin/test\", \"-e\", \"" + flag + "\"] }, interval = 100ms,"
                         + " start-timeout = 1h }") + flaky);
+        Files.writeString(conf, "jobs { nightly { schedule = \"0 3 * * *\", command = [\"/bin/true\"] } }\n",
+                java.nio.file.StandardOpenOption.APPEND);
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
             svd.awaitLog("HTTP listener on 127.0.0.1:" + port);
             assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
@@ -94,6 +96,9 @@ class HttpListenerIT {
             assertThat(value(metrics.body(), "svd_service_state{service=\"flaky\",state=\"running\"}")).isEqualTo(1);
             assertThat(value(metrics.body(), "svd_service_last_exit_code{service=\"flaky\"}")).isEqualTo(3);
             assertThat(value(metrics.body(), "svd_service_resident_memory_bytes{service=\"web\"}")).isGreaterThan(0);
+            assertThat(value(metrics.body(), "svd_job_running{job=\"nightly\"}")).isEqualTo(0);
+            assertThat(value(metrics.body(), "svd_job_next_run_time_seconds{job=\"nightly\"}"))
+                    .isGreaterThan(System.currentTimeMillis() / 1000.0);
 
             HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/metrics")).header("Accept", "application/openmetrics-text; version=1.0.0").timeout(BOUND).build(),
