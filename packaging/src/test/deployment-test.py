@@ -5,7 +5,7 @@ No Docker engine or cluster runs here, so this checks what can be checked withou
 packaging/docker/Dockerfile (every COPY source exists and is not left out of the build context by
 Dockerfile.dockerignore; ENTRYPOINT, CMD, STOPSIGNAL, HEALTHCHECK and EXPOSE are svd's; docker's
 10 s stop grace period exceeds svd's stop budget), hadolint on it where installed, and
-packaging/k8s/svd.yaml (it parses, with PyYAML where installed; its probes run svctl status; its
+packaging/k8s/svd.yaml (it parses, with PyYAML where installed; its probes ask svd's /readyz; its
 ports are the image's; its termination grace period exceeds the stop budget). Where nginx,
 gunicorn and Django are installed, it also rehearses the image's build in a temporary directory:
 the .deb extracted, the Dockerfile's COPY and ENV applied (absolute paths moved under that
@@ -24,7 +24,8 @@ import tempfile
 
 DOCKER_STOP_GRACE_S = 10          # docker stop's default --time
 SVD_DEFAULT_STOP_BUDGET_S = 9.0   # docs/configuration.md, svd { stop-budget }
-SVCTL_STATUS = ["/opt/svd/bin/svctl", "status"]
+READYZ = "http://127.0.0.1:9321/readyz"   # conf/svd.conf's svd.http.listen; docs/metrics.md
+READYZ_PROBE = {"path": "/readyz", "port": 9321}
 PATH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"   # nginx is in /usr/sbin
 
 failures = 0
@@ -155,8 +156,9 @@ def check_dockerfile(root, budget):
         health_cmd = json.loads(health_cmd)
     except ValueError:
         health_cmd = None
-    check("Dockerfile: one HEALTHCHECK running svctl status (was %s)" % healthcheck,
-          len(healthcheck) == 1 and health_cmd == SVCTL_STATUS)
+    check("Dockerfile: one HEALTHCHECK asking svd's %s (was %s)" % (READYZ, healthcheck),
+          len(healthcheck) == 1 and isinstance(health_cmd, list) and health_cmd[:1] == ["python3"]
+          and any(READYZ in part for part in health_cmd))
     exposed = {p.split("/")[0] for rest in by_name.get("EXPOSE", []) for p in rest.split()}
     check("Dockerfile: EXPOSE 8081 8443 (was %s)" % sorted(exposed), exposed == {"8081", "8443"})
     runs = " ".join(by_name.get("RUN", []))
@@ -230,7 +232,7 @@ def check_manifest(root, budget, exposed):
         for want in ("kind: Deployment", "kind: Service", "readinessProbe:", "livenessProbe:",
                      "terminationGracePeriodSeconds:", "containerPort: 8081", "containerPort: 8443"):
             check("svd.yaml has %s" % want, want in text)
-        check("svd.yaml: probes run svctl status", text.count('command: ["/opt/svd/bin/svctl", "status"]') >= 2)
+        check("svd.yaml: probes ask /readyz", text.count("httpGet: {path: /readyz, port: 9321}") >= 2)
         return
     try:
         documents = [d for d in yaml.safe_load_all(text) if d]
@@ -248,8 +250,10 @@ def check_manifest(root, budget, exposed):
     container = containers[0]
     probes = {name: container.get(name, {}) for name in ("readinessProbe", "livenessProbe", "startupProbe")}
     for name in ("readinessProbe", "livenessProbe"):
-        check("svd.yaml: %s runs svctl status" % name,
-              probes[name].get("exec", {}).get("command") == SVCTL_STATUS)
+        check("svd.yaml: %s asks svd's /readyz" % name, probes[name].get("httpGet") == READYZ_PROBE)
+    env = {e.get("name"): e.get("value") for e in container.get("env", [])}
+    check("svd.yaml: svd's listener on the pod's address for the kubelet (SVD_STACK_METRICS_LISTEN %s)"
+          % env.get("SVD_STACK_METRICS_LISTEN"), env.get("SVD_STACK_METRICS_LISTEN") == "0.0.0.0:9321")
     check("svd.yaml: livenessProbe's period is longer than readinessProbe's",
           probes["livenessProbe"].get("periodSeconds", 10) > probes["readinessProbe"].get("periodSeconds", 10))
     grace = pod.get("spec", {}).get("terminationGracePeriodSeconds", 30)

@@ -18,7 +18,7 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("svd", "control", "services", "jobs", "certificates");
     static final List<String> CONTROL_KEYS = List.of("read-only-group", "max-clients", "max-clients-per-user",
             "reserved-for-root", "request-timeout", "write-timeout");
-    static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget");
+    static final List<String> DAEMON_KEYS = List.of("socket", "log-dir", "state-dir", "stop-budget", "http");
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     /**
@@ -126,7 +126,8 @@ public final class ConfigLoader {
                 r.string("socket", "\"/run/svd/svd.sock\"").map(Path::of).orElse(d.socket()),
                 r.string("log-dir", "\"/var/log/svd\"").map(Path::of).orElse(d.logDir()),
                 r.string("state-dir", "\"/var/lib/svd\"").map(Path::of).orElse(d.stateDir()),
-                r.positiveDuration("stop-budget", d.stopBudget()));
+                r.positiveDuration("stop-budget", d.stopBudget()),
+                r.object("http").map(HttpSpec::read));
     }
 
     /**

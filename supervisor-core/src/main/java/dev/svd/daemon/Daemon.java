@@ -164,6 +164,18 @@ final class Daemon {
         } catch (IOException e) {
             throw built.closeAfter(new StartupException("cannot listen on " + socket + ": " + e.getMessage()));
         }
+        AutoCloseable http = null;
+        if (config.daemon().http().isPresent()) {
+            try {
+                // Only here: with svd.http absent no class of the listener or the Prometheus client loads.
+                http = built.register(dev.svd.metrics.MetricsServer.start(config.daemon().http().get(), engine, jobs,
+                        certs));
+            } catch (IOException e) {
+                throw built.closeAfter(new StartupException("cannot listen on svd.http.listen "
+                        + config.daemon().http().get().host() + ":" + config.daemon().http().get().port() + ": "
+                        + e.getMessage()));
+            }
+        }
         SignalBridge.install(engine, shutdown, engine::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
@@ -173,6 +185,7 @@ final class Daemon {
         jobs.start();
         boolean smokeFailed = options.smokeTest() && !SmokeTest.awaitAllUp(engine, SmokeTest.BOUND);
         StopOutcome outcome = engine.stopped().join();
+        closeQuietly(http);
         control.close();
         jobs.stop(config.daemon().stopBudget());
         jobs.close();
@@ -197,6 +210,17 @@ final class Daemon {
         boolean clean = outcome == StopOutcome.CLEAN && !stragglers;
         log.info("svd stopped{}", clean ? "" : " (some processes needed SIGKILL)");
         return clean ? Svd.EXIT_OK : Svd.EXIT_UNCLEAN_STOP;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("svd: closing {} failed: {}", c, e.toString());
+        }
     }
 
     /** How long leftovers of an earlier svd get to stop on SIGTERM: the longest stop timeout, at most 30 s. */

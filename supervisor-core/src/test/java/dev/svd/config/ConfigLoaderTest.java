@@ -42,6 +42,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theHttpListenerIsOffUnlessConfigured() throws Exception {
+        assertThat(files.load("services { a { command = [\"/bin/true\"] } }\n").daemon().http())
+                .as("no listener by default").isEmpty();
+        assertThat(files.load("svd.http { listen = \"127.0.0.1:9321\" }\nservices { a { command = [\"/bin/true\"] } }\n")
+                .daemon().http()).contains(new HttpSpec("127.0.0.1", 9321));
+        assertThat(files.load("svd.http { listen = \"[::1]:80\" }\nservices { a { command = [\"/bin/true\"] } }\n")
+                .daemon().http()).contains(new HttpSpec("::1", 80));
+        assertThat(files.problems("svd.http { listen = \"9321\", port = 1 }\nservices { a { command = [\"/bin/true\"] } }\n"))
+                .containsExactlyInAnyOrder(
+                        files.at(1) + "svd.http.port: unknown key (expected one of listen)",
+                        files.at(1) + "svd.http.listen: expected HOST:PORT such as \"127.0.0.1:9321\" with a port from"
+                                + " 1 to 65535 (was \"9321\")");
+    }
+
+    @Test
     void typicalConfigLoads() throws Exception {
         files.write("srv/app/manage.py", "");
         SupervisorSpec spec = files.load("""

@@ -53,6 +53,8 @@ final class ReferenceStack implements AutoCloseable {
 
     final Path dir;
     final int httpPort;
+    /** svd's own HTTP listener (svd.http in conf/svd.conf), on a free port so that a demo's 9321 does not clash. */
+    final int metricsPort;
     final int httpsPort;
     final int appPort;
     /** Never bound: the default ACME server, which refuses connections. */
@@ -76,6 +78,7 @@ final class ReferenceStack implements AutoCloseable {
         this.httpsPort = ports[1];
         this.appPort = ports[2];
         this.noAcmePort = ports[3];
+        this.metricsPort = ports[4];
         this.acmeServer = URI.create("https://127.0.0.1:" + noAcmePort + "/dir");
         this.repo = repository();
     }
@@ -86,7 +89,7 @@ final class ReferenceStack implements AutoCloseable {
      */
     static ReferenceStack prepare(Path dir) throws IOException, InterruptedException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ReferenceStack stack = new ReferenceStack(dir, Ports.freePorts(4));
+        ReferenceStack stack = new ReferenceStack(dir, Ports.freePorts(5));
         ProcessBuilder pb = new ProcessBuilder(stack.repo.resolve("conf/stack/prepare-stack").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.out").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -108,6 +111,7 @@ final class ReferenceStack implements AutoCloseable {
                 "SVD_STACK_CERTBOT_WORK", dir.resolve("letsencrypt/work").toString(),
                 "SVD_STACK_CERTBOT_LOGS", dir.resolve("letsencrypt/logs").toString()));
         acmeCa.ifPresent(ca -> env.put("SVD_STACK_ACME_CA", ca.toString()));
+        env.put("SVD_STACK_METRICS_LISTEN", "127.0.0.1:" + metricsPort);
         onLeftover.ifPresent(policy -> env.put("SVD_STACK_ON_LEFTOVER", policy));
         // close() SIGKILLs svd, which would leave its cgroups behind (daemon.md); EscapeIT covers them
         env.put("SVD_CGROUP", "off");

@@ -1,0 +1,164 @@
+package dev.svd.daemon;
+
+import dev.svd.testing.Ports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * svd.http against a real svd (docs/metrics.md): /healthz, /readyz following readiness, /metrics parsed by
+ * Prometheus's own promtool (Debian package prometheus, packaging/run-tests), and no listener unless configured.
+ */
+class HttpListenerIT {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Path config(String daemon, String services) throws Exception {
+        Path conf = dir.resolve("svd.conf");
+        Files.writeString(conf, "svd { socket = \"" + dir + "/svd.sock\", log-dir = \"" + dir + "/log\", state-dir = \""
+                + dir + "/state\"" + (daemon.isEmpty() ? "" : ", " + daemon) + " }\nservices {\n" + services + "}\n");
+        return conf;
+    }
+
+    /** A service that records its pid under pids/ and stays up. */
+    private String service(String name, String extra) {
+        return "  " + name + " { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/" + name
+                + ".pid; exec sleep 1000\"], start-seconds = 0s" + extra + " }\n";
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(BOUND).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void withoutSvdHttpNothingIsBound() throws Exception {
+        Path conf = config("", service("web", ""));
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            await().atMost(BOUND).until(() -> svd.recordedPids().size() == 1);
+            svd.awaitLog("supervising 1 services");
+            assertThat(listeningTcpSockets(svd.pid())).as("svd's listening TCP sockets").isEmpty();
+            assertThat(svd.stdout()).doesNotContain("HTTP listener");
+        }
+    }
+
+    @Test
+    void readyzWaitsForReadinessAndMetricsCountRestarts() throws Exception {
+        int port = Ports.freePort();
+        Path flag = dir.resolve("web-ready");
+        Path starts = dir.resolve("flaky.starts");
+        // flaky exits 3 on its first two starts, then stays up: two automatic restarts.
+        String flaky = "  flaky { command = [\"/bin/sh\", \"-c\", \"echo x >> " + starts + "; [ $(wc -l < " + starts
+                + ") -ge 3 ] || exit 3; echo $$ >> " + dir + "/pids/flaky.pid; exec sleep 1000\"], start-seconds = 0s,"
+                + " backoff { initial = 10ms, max = 20ms } }\n";
+        Path conf = config("http { listen = \"127.0.0.1:" + port + "\" }", service("web",
+                ", ready { exec { command = [\"/bin/test\", \"-e\", \"" + flag + "\"] }, interval = 100ms,"
+                        + " start-timeout = 1h }") + flaky);
+        Files.writeString(conf, "jobs { nightly { schedule = \"0 3 * * *\", command = [\"/bin/true\"] } }\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
+            svd.awaitLog("HTTP listener on 127.0.0.1:" + port);
+            assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+            HttpResponse<String> notReady = get(port, "/readyz");
+            assertThat(notReady.statusCode()).as(notReady.body()).isEqualTo(503);
+            assertThat(notReady.body()).contains("web: ");
+
+            Files.writeString(flag, "");
+            await().atMost(BOUND).untilAsserted(() -> assertThat(get(port, "/readyz").statusCode()).isEqualTo(200));
+            assertThat(get(port, "/readyz").body()).isEqualTo("ready\n");
+
+            HttpResponse<String> metrics = get(port, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+            assertThat(promtool(metrics.body())).as("promtool check metrics").isEqualTo("");
+            assertThat(value(metrics.body(), "svd_service_restarts_total{service=\"flaky\"}")).isEqualTo(2);
+            assertThat(value(metrics.body(), "svd_service_restarts_total{service=\"web\"}")).isEqualTo(0);
+            assertThat(value(metrics.body(), "svd_service_up{service=\"web\"}")).isEqualTo(1);
+            assertThat(value(metrics.body(), "svd_service_ready{service=\"web\"}")).isEqualTo(1);
+            assertThat(value(metrics.body(), "svd_service_state{service=\"flaky\",state=\"running\"}")).isEqualTo(1);
+            assertThat(value(metrics.body(), "svd_service_last_exit_code{service=\"flaky\"}")).isEqualTo(3);
+            assertThat(value(metrics.body(), "svd_service_resident_memory_bytes{service=\"web\"}")).isGreaterThan(0);
+            assertThat(value(metrics.body(), "svd_job_running{job=\"nightly\"}")).isEqualTo(0);
+            assertThat(value(metrics.body(), "svd_job_next_run_time_seconds{job=\"nightly\"}"))
+                    .isGreaterThan(System.currentTimeMillis() / 1000.0);
+
+            HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/metrics")).header("Accept", "application/openmetrics-text; version=1.0.0").timeout(BOUND).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(open.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
+            assertThat(open.body()).endsWith("# EOF\n");
+            assertThat(get(port, "/nothing").statusCode()).isEqualTo(404);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(BOUND).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(405);
+            // The check of the test above sees a listener when there is one.
+            assertThat(listeningTcpSockets(svd.pid())).hasSize(1);
+        }
+    }
+
+    /**
+     * The inodes of the listening TCP sockets (state 0A in /proc/PID/net/tcp and tcp6, proc(5)) that
+     * {@code pid} holds a descriptor of ({@code socket:[INODE]} in /proc/PID/fd).
+     */
+    private static Set<String> listeningTcpSockets(long pid) throws Exception {
+        Set<String> held = new HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        held.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (java.nio.file.NoSuchFileException closed) {
+                    // closed since the listing
+                }
+            }
+        }
+        Set<String> listening = new HashSet<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/net/" + table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f[3].equals("0A") && held.contains(f[9])) {
+                    listening.add(f[1] + " inode " + f[9]);
+                }
+            }
+        }
+        return listening;
+    }
+
+    /** promtool's complaints about {@code text} (empty when it parses and lints clean). */
+    private String promtool(String text) throws Exception {
+        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        return rc == 0 ? out : "exit " + rc + ": " + out;
+    }
+
+    private static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        assertThat(m.find()).as(series + " in\n" + text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.svd.metrics;
+
+import dev.svd.certs.CertificateControl;
+import dev.svd.certs.CertificateFile;
+import dev.svd.certs.CertificateStatus;
+import dev.svd.certs.RenewalResult;
+import dev.svd.engine.ServiceControl;
+import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.schedule.JobControl;
+import dev.svd.schedule.JobRunResult;
+import dev.svd.schedule.JobSnapshot;
+import dev.svd.schedule.LastRun;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Jobs and certificates as /metrics shows them (services: HttpListenerIT against a real svd). */
+class ServiceMetricsTest {
+    private static final Instant T = Instant.parse("2026-12-07T03:00:00Z");
+
+    private static ServiceControl services(List<ServiceSnapshot> snapshots) {
+        return (ServiceControl) Proxy.newProxyInstance(ServiceControl.class.getClassLoader(),
+                new Class<?>[] {ServiceControl.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("services")) {
+                        return snapshots;
+                    }
+                    throw new AssertionError("a scrape must only read snapshots, not call " + method.getName());
+                });
+    }
+
+    private static String scrape(ServiceMetrics metrics) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExpositionFormats.init().getPrometheusTextFormatWriter().write(out, metrics.collect());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jobsAndCertificatesFromTheirSnapshots() throws Exception {
+        JobControl jobs = new JobControl() {
+            @Override
+            public List<JobSnapshot> jobs() {
+                return List.of(new JobSnapshot("backup", "0 3 * * *", "", Duration.ZERO, Duration.ofHours(1), false,
+                        Optional.empty(), Optional.empty(), Optional.of(new LastRun(T, T.plusMillis(2500), false, "exited 1"))));
+            }
+
+            @Override
+            public CompletableFuture<JobRunResult> runNow(String name) {
+                throw new AssertionError("not from a scrape");
+            }
+        };
+        CertificateFile file = new CertificateFile(List.of("example.org"), "CN=example.org", "CN=R3", T,
+                T.plus(Duration.ofDays(30)), "0a", "ff", false);
+        CertificateControl certs = new CertificateControl() {
+            @Override
+            public List<CertificateStatus> certificates() {
+                return List.of(new CertificateStatus("site", List.of("example.org"), Optional.of(file), false, 29, false,
+                        "valid for 29 days", Optional.of(new RenewalResult("site", RenewalResult.Outcome.FAILED,
+                                "pre-flight failed", "", T, Duration.ofSeconds(3))), Optional.empty(),
+                        CertificateStatus.Source.CERTBOT));
+            }
+
+            @Override
+            public CompletableFuture<RenewalResult> renew(String name, boolean force) {
+                throw new AssertionError("not from a scrape");
+            }
+        };
+        String text = scrape(new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"))), jobs, certs));
+
+        long t = T.getEpochSecond();
+        assertThat(text).contains("svd_job_running{job=\"backup\"} 0.0\n")
+                .contains("svd_job_last_run_duration_seconds{job=\"backup\"} 2.5\n")
+                .contains("svd_job_last_run_success{job=\"backup\"} 0.0\n")
+                .contains("svd_certificate_days_left{certificate=\"site\"} 29.0\n")
+                .contains("svd_certificate_last_renewal_success{certificate=\"site\"} 0.0\n")
+                .contains("svd_certificate_placeholder{certificate=\"site\"} 0.0\n")
+                .containsPattern("svd_certificate_not_after_seconds\\{certificate=\"site\"} "
+                        + (t + 30 * 86400) / 1_000_000_000 + "\\.\\d+E9\n")
+                .contains("svd_service_state{service=\"web\",state=\"stopped\"} 1.0\n")
+                .contains("svd_service_up{service=\"web\"} 0.0\n")
+                .doesNotContain("svd_service_start_time_seconds{")
+                .doesNotContain("svd_job_next_run_time_seconds{");
+    }
+}
