@@ -40,7 +40,7 @@ public final class Processes implements AutoCloseable {
     private final Object spawnLock = new Object();
     private final Map<Integer, Child> children = new HashMap<>(); // guarded by spawnLock
     private final Map<Integer, Unclaimed> unclaimed = new HashMap<>(); // guarded by spawnLock
-    private final Map<Integer, Child> clearing = new ConcurrentHashMap<>();
+    private final Map<Integer, Exited> clearing = new ConcurrentHashMap<>();
     private final Reaper reaper;
     private final Reaper.Reaped sink = this::reaped;
     private final ScheduledExecutorService clearTimer;
@@ -57,9 +57,16 @@ public final class Processes implements AutoCloseable {
      * A live main process; {@code exit} is told when it is gone (the engine, or a one-off command's
      * waiter). {@code tracked}: a service's, whose processes outside its group svd looks for.
      */
-    private record Child(int pid, String service, ExitStatus[] status, ProcessExit exit, boolean tracked) {
+    private record Child(int pid, String service, ProcessExit exit, boolean tracked) {
         void report(ExitStatus s) {
             exit.exited(pid, s);
+        }
+    }
+
+    /** A main process that has exited, reported once the rest of its group (and what left it) is gone. */
+    private record Exited(Child child, ExitStatus status) {
+        void report() {
+            child.report(status);
         }
     }
 
@@ -141,7 +148,7 @@ public final class Processes implements AutoCloseable {
             cgroups.get().place(req.service(), pid);
         }
         pump.register(started.stdout(), started.stderr(), output);
-        Child child = new Child(pid, req.service(), new ExitStatus[1], exit, service);
+        Child child = new Child(pid, req.service(), exit, service);
         Unclaimed early;
         synchronized (spawnLock) {
             early = unclaimed.remove(pid);
@@ -325,12 +332,12 @@ public final class Processes implements AutoCloseable {
             mainExited(child, status);
         }
         warned.remove(pid);
-        for (Map.Entry<Integer, Child> c : clearing.entrySet()) {
-            if (!leftBehind(c.getValue())) {
-                Child done = clearing.remove(c.getKey());
+        for (Map.Entry<Integer, Exited> c : clearing.entrySet()) {
+            if (!leftBehind(c.getValue().child())) {
+                Exited done = clearing.remove(c.getKey());
                 if (done != null) {
-                    released(done);
-                    done.report(done.status()[0]);
+                    released(done.child());
+                    done.report();
                 }
             }
         }
@@ -339,10 +346,9 @@ public final class Processes implements AutoCloseable {
     /** A main process ended: report it once its group is empty, killing what is left of the group. */
     private void mainExited(Child child, ExitStatus status) {
         int pid = child.pid();
-        child.status()[0] = status;
         if (Kernel.groupAlive(pid) || leftBehind(child)) {
             log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
-            clearing.put(pid, child);
+            clearing.put(pid, new Exited(child, status));
             Kernel.signalGroup(pid, Signal.KILL);
             if (!leftBehind(child)) {
                 // gone before it was put in clearing: no later reap may come to report it
@@ -374,11 +380,11 @@ public final class Processes implements AutoCloseable {
     }
 
     private void giveUpClearing(int pgid) {
-        Child stuck = clearing.remove(pgid);
+        Exited stuck = clearing.remove(pgid);
         if (stuck != null) {
             log.warn("{}: process group {} (or processes that left it) still has processes {} after SIGKILL;"
-                    + " reporting the exit anyway", stuck.service(), pgid, GROUP_CLEAR_BOUND);
-            stuck.report(stuck.status()[0]);
+                    + " reporting the exit anyway", stuck.child().service(), pgid, GROUP_CLEAR_BOUND);
+            stuck.report();
         }
     }
 
