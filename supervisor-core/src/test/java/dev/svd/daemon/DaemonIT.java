@@ -1,5 +1,6 @@
 package dev.svd.daemon;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,6 +201,10 @@ class DaemonIT {
         Path conf = config(service("web", escape));
         try (SvdProcess svd = SvdProcess.start(dir, java.util.Map.of("SVD_CGROUP", "off"), "--config", conf.toString())) {
             await().atMost(Duration.ofSeconds(20)).until(() -> svd.recordedPids().size() == 2);
+            // Only an orphan is beyond attribution: while the subshell that started it lives, it is a
+            // descendant of web's main process and is stopped with web (found on a loaded machine).
+            long orphan = svd.recordedPids().get(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> parentOf(orphan) == svd.pid());
             svd.signal("TERM");
             assertThat(svd.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
             for (long pid : svd.recordedPids()) {
@@ -300,6 +305,16 @@ class DaemonIT {
         try (SvdProcess svd = SvdProcess.start(dir, "--smoke-test", "--config", bad.toString())) {
             assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(svd.stdout()).contains("not every service came up");
+        }
+    }
+
+    /** The parent pid from /proc/PID/stat (fields after the command's closing parenthesis), or -1. */
+    private static long parentOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 }
