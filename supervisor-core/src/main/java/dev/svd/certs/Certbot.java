@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * certbot's command lines for one certificate, and its output turned into one reason an operator
- * can act on. Pure; any thread. Flags are from certbot 2.1 (Debian 12); see real-stack-notes.md.
+ * can act on. Pure; any thread. Flags are from certbot 2.1 (Debian 12); see docs/decisions/0004 §7.
  */
 final class Certbot {
     private static final Pattern DETAIL = Pattern.compile("(?m)^\\s*Domain:\\s*(\\S+)\\s*$(?:\\s*^\\s*Type:\\s*(.*)$)?\\s*^\\s*Detail:\\s*(.*)$");

@@ -27,9 +27,11 @@ final class ServedCertificate {
     private ServedCertificate() {}
 
     /**
-     * Waits until {@code at} serves {@code serial} for {@code sni}. nginx answers with new workers a few hundred ms
-     * after HUP (real-stack-notes 6), and an old worker may still accept a connection until it has handled its QUIT;
-     * so this asks until {@link #CONFIRMATIONS} connections in a row get the new serial.
+     * Waits until {@code at} serves {@code serial} for {@code sni}. A service whose reload is confirmed by its workers
+     * (docs/svctl.md, "What a confirmed reload means") serves it on the first new connection; one with
+     * {@code reload.confirm = none} applies the HUP on its own time (nginx: 160-330 ms, docs/decisions/0004 §7). So
+     * this polls a server svd does not own, with a deadline, until {@link #CONFIRMATIONS} connections in a row get
+     * the new serial.
      */
     static void awaitSerial(ProbeCheck.HostPort at, String sni, String serial, List<String> reloaded, Duration timeout)
             throws CertificateException {

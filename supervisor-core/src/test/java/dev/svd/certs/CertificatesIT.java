@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 6 end to end on loopback with the real programs: svd (its own JVM) runs nginx and keeps a
  * certificate from Debian's pebble (ACME test server; pebble-challtestsrv answers every DNS query with
  * 127.0.0.1) through Debian's certbot. The steps build on each other, so they share one pebble and one
- * svd and run in order; all ports are chosen free. {@link Pebble} starts pebble; see real-stack-notes.md.
+ * svd and run in order; all ports are chosen free. {@link Pebble} starts pebble; see docs/decisions/0004 §7.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificatesIT {

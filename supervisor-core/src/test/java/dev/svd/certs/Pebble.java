@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Debian's pebble (Let's Encrypt's test ACME server) on loopback for the certificate ITs, with
  * pebble-challtestsrv as its DNS server answering 127.0.0.1 for every name and no AAAA (else pebble's
- * VA dials [::1] and does not fall back: real-stack-notes, pitfall 2). Debian ships no test
+ * VA dials [::1] and does not fall back: docs/decisions/0004 §7). Debian ships no test
  * certificates, so its listener certificate comes from a CA made here with openssl, which certbot
  * trusts through {@link #caBundle()} (svd's {@code ca-bundle}, certbot's REQUESTS_CA_BUNDLE). All
  * ports are chosen free. {@link #close()} SIGKILLs both programs (by their Process handles), also

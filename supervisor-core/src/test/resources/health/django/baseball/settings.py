@@ -1,4 +1,4 @@
-# The Django settings of the deployment svd comes from, reduced (shared/context/real-stack-notes.md).
+# The Django settings of the deployment svd comes from, reduced (docs/reference-deployment.md).
 SECRET_KEY = "test-only-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["totheballpark.test", "www.totheballpark.test"]
