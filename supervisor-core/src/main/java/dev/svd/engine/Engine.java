@@ -18,6 +18,7 @@ import dev.svd.lifecycle.Transition;
 import dev.svd.os.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.text.Durations;
+import dev.svd.timing.TimerQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Timers timers;
+    private final TimerQueue timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
     private final OutputRegistry outputs;
@@ -99,7 +100,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     /** @param nanoTime the clock of the engine's timers (backoff, stop timeout, start seconds...): a test's fake */
     Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
            Lifecycle lifecycle, Clock clock, Prober prober, LongSupplier nanoTime) {
-        this.timers = new Timers(nanoTime);
+        this.timers = new TimerQueue(nanoTime);
         this.configSource = configSource;
         this.runner = runner;
         this.outputs = outputs;

@@ -4,6 +4,7 @@ import dev.svd.lifecycle.Lifecycle;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.text.Durations;
+import dev.svd.timing.TimerQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 final class ReadyWaiters {
     private record Wait(List<String> names, Duration timeout, CompletableFuture<ReadyOutcome> future) {}
 
-    private final Timers timers;
+    private final TimerQueue timers;
     private final Map<String, ServiceSnapshot> services;
     private final Predicate<String> mustBeDown;
     private final List<Wait> waiting = new ArrayList<>();
@@ -28,7 +29,7 @@ final class ReadyWaiters {
      * @param services   the engine's live service map
      * @param mustBeDown whether svd wants a service down (not wanted, or shutting down)
      */
-    ReadyWaiters(Timers timers, Map<String, ServiceSnapshot> services, Predicate<String> mustBeDown) {
+    ReadyWaiters(TimerQueue timers, Map<String, ServiceSnapshot> services, Predicate<String> mustBeDown) {
         this.timers = timers;
         this.services = services;
         this.mustBeDown = mustBeDown;

@@ -7,6 +7,7 @@ import dev.svd.lifecycle.ServiceState;
 import dev.svd.os.OutputKind;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.text.Durations;
+import dev.svd.timing.TimerQueue;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -33,11 +34,11 @@ final class Reloader {
 
     private final ProcessRunner runner;
     private final OutputRegistry outputs;
-    private final Timers timers;
+    private final TimerQueue timers;
     private final Consumer<Runnable> inbox;
     private final Function<String, ServiceSnapshot> current;
 
-    Reloader(ProcessRunner runner, OutputRegistry outputs, Timers timers, Consumer<Runnable> inbox,
+    Reloader(ProcessRunner runner, OutputRegistry outputs, TimerQueue timers, Consumer<Runnable> inbox,
              Function<String, ServiceSnapshot> current) {
         this.runner = runner;
         this.outputs = outputs;

@@ -4,6 +4,7 @@ import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.text.Durations;
+import dev.svd.timing.TimerQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,11 @@ import java.util.function.Function;
  * failure, or a timeout that names the state it was stuck in. Engine thread only.
  */
 final class Waiters {
-    private final Timers timers;
+    private final TimerQueue timers;
     private final Function<String, ServiceSnapshot> current;
     private final List<Waiter> waiting = new ArrayList<>();
 
-    Waiters(Timers timers, Function<String, ServiceSnapshot> current) {
+    Waiters(TimerQueue timers, Function<String, ServiceSnapshot> current) {
         this.timers = timers;
         this.current = current;
     }

@@ -1,6 +1,7 @@
 package dev.svd.schedule;
 
 import dev.svd.text.Durations;
+import dev.svd.timing.TimerQueue;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
@@ -42,7 +43,7 @@ final class Job {
      * thread (a task's continuations, its completion), {@code announce} runs work after the next
      * snapshot is published (a run's answer), {@code random} draws in [0, 1) for delays.
      */
-    record Context(Clock clock, Path logDir, GroupPrincipal logGroup, LastRunStore store, Timers timers, Executor owner,
+    record Context(Clock clock, Path logDir, GroupPrincipal logGroup, LastRunStore store, TimerQueue timers, Executor owner,
                    Executor announce,
                    DoubleSupplier random) {}
 

@@ -3,6 +3,7 @@ package dev.svd.schedule;
 import dev.svd.config.JobSpec;
 import dev.svd.cron.Crontab;
 import dev.svd.os.CommandRunner;
+import dev.svd.timing.TimerQueue;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * One thread, {@code svd-jobs}, owns every job's state (its run in progress, its last run, its
  * timers), like the engine owns the services': Quartz's worker ({@link QuartzTriggers}), run
  * completions and callers of the public methods only offer work to its inbox, its timers are
- * entries in its own queue ({@link Timers}), and readers get the immutable snapshot it publishes
+ * entries in its own queue ({@link TimerQueue}), and readers get the immutable snapshot it publishes
  * after each piece of work. The thread starts with the first work offered, so without jobs svd has
  * no job threads. Public methods: any thread.
  */
@@ -65,7 +66,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
     private volatile Published published = new Published(List.of(), false);
 
     // ---- the job thread's own state -----------------------------------------------------------
-    private final Timers timers;
+    private final TimerQueue timers;
     private final Job.Context context;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final QuartzTriggers triggers = new QuartzTriggers(this::fired);
@@ -109,7 +110,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
             LongSupplier nanos, GroupPrincipal logGroup) {
         this.clock = clock;
         this.catchUpCap = catchUpCap;
-        this.timers = new Timers(nanos);
+        this.timers = new TimerQueue(nanos);
         this.context = new Job.Context(clock, logDir, logGroup, new LastRunStore(stateDir), timers, this::offer,
                 announcements::add, random);
         this.thread = new Thread(this::loop, "svd-jobs");

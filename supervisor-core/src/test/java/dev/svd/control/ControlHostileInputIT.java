@@ -22,6 +22,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -206,25 +209,30 @@ class ControlHostileInputIT {
     }
 
     /**
-     * Sends {@code bytes} one at a time, 50 ms apart (for minutes), until svd answers: the answer
+     * Sends {@code bytes} one at a time, 50 ms apart on a timer (for minutes), until svd answers: the answer
      * must be TIMEOUT, and svd must have cut the client off while it was still sending.
      */
     private void assertToldTimeoutWhileSending(byte[] bytes) throws Exception {
+        ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
         try (RawClient c = RawClient.connect(socket)) {
-            CompletableFuture<Boolean> cutOff = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (byte b : bytes) {
-                        c.sendRaw(new byte[] {b});
-                        Thread.sleep(50); // the attack's pace, not a wait for svd
-                    }
-                    return false; // ran out of bytes: svd let it go on for minutes
-                } catch (IOException e) {
-                    return true; // svd stopped reading or closed
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+            // The attack's pace: one byte every 50 ms on a timer, so no thread of the test sleeps.
+            CompletableFuture<Boolean> cutOff = new CompletableFuture<>();
+            AtomicInteger next = new AtomicInteger();
+            pace.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (cutOff.isDone()) {
+                    return;
                 }
-            }, background);
+                if (i >= bytes.length) {
+                    cutOff.complete(false); // ran out of bytes: svd let it go on for minutes
+                    return;
+                }
+                try {
+                    c.sendRaw(new byte[] {bytes[i]});
+                } catch (IOException e) {
+                    cutOff.complete(true); // svd stopped reading or closed
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
             CompletableFuture<JsonObject> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     return c.read();
@@ -240,6 +248,8 @@ class ControlHostileInputIT {
             assertThat(c.read()).as("closed after TIMEOUT").isNull();
             await().atMost(BOUND).until(cutOff::isDone);
             assertThat(cutOff.get()).as("svd cut the client off while it was still sending").isTrue();
+        } finally {
+            pace.shutdownNow();
         }
     }
 

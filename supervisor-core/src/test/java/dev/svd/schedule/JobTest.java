@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.svd.cron.Crontab;
+import dev.svd.timing.TimerQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,7 @@ class JobTest {
     Path dir;
     private final AtomicLong nanos = new AtomicLong();
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T14:03:05Z"));
-    private Timers timers;
+    private TimerQueue timers;
     private Job.Context context;
     private final List<CompletableFuture<JobOutcome>> tasks = new ArrayList<>();
     private final List<Instant> starts = new ArrayList<>();
@@ -67,7 +68,7 @@ class JobTest {
 
     @BeforeEach
     void context() {
-        timers = new Timers(nanos::get);
+        timers = new TimerQueue(nanos::get);
         context = new Job.Context(clock, dir.resolve("log"), null, new LastRunStore(dir.resolve("state")), timers, Runnable::run,
                 Runnable::run, () -> draw);
     }
