@@ -15,7 +15,7 @@ import java.util.Optional;
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "environment-file", "user", "restart", "stop",
             "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
-            "reopen-signal", "pid-file", "essential", "on-leftover");
+            "reopen-signal", "pid-file", "essential", "on-leftover", "watchdog");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
     static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout", "failure-mark");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
@@ -77,6 +77,7 @@ final class ServiceReader {
                 r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
                 r.bool("essential", false),
                 r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
+                r.has("watchdog") ? Optional.of(r.positiveDuration("watchdog", Duration.ofSeconds(10))) : Optional.empty(),
                 r.origin(), r.keyOrigins());
     }
 

@@ -80,6 +80,8 @@ public final class ServiceSettings {
             check = "tcp " + t.address().host() + ":" + t.address().port();
         } else if (c instanceof ProbeCheck.Exec e) {
             check = "exec " + list(e.command());
+        } else if (c instanceof ProbeCheck.Notify) {
+            check = "notify (READY=1)";
         } else {
             check = c.toString();
         }

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
+ * @param watchdog     the service must send {@code WATCHDOG=1} at least this often, or it is restarted
+ *                     like a failed liveness probe (sd_watchdog_enabled(3), docs/notify.md); empty: none
  * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
  *                     absent here come from the profile or the default. Only for {@code svctl show}
  */
@@ -50,6 +52,7 @@ public record ServiceSpec(
         Optional<Path> pidFile,
         boolean essential,
         LeftoverPolicy onLeftover,
+        Optional<Duration> watchdog,
         Origin origin,
         Map<String, Origin> keyOrigins) {
 
@@ -70,7 +73,7 @@ public record ServiceSpec(
                        LeftoverPolicy onLeftover, Origin origin) {
         this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                 startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                onLeftover, origin, Map.of());
+                onLeftover, Optional.empty(), origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
@@ -134,6 +137,23 @@ public record ServiceSpec(
         return with(b -> b.log = l);
     }
 
+    public ServiceSpec withWatchdog(Optional<Duration> w) {
+        return with(b -> b.watchdog = w);
+    }
+
+    /** {@code ready { notify = true }}: readiness is the service's {@code READY=1}. */
+    public boolean readyByNotify() {
+        return ready.isPresent() && ready.get().check() instanceof ProbeCheck.Notify;
+    }
+
+    /**
+     * Whether the service speaks the notify protocol: only then does it get {@code NOTIFY_SOCKET}
+     * and may its processes notify svd (like systemd's Type=notify or WatchdogSec=; docs/notify.md).
+     */
+    public boolean usesNotify() {
+        return readyByNotify() || watchdog.isPresent() || reload.confirm() == ReloadSpec.Confirm.NOTIFY;
+    }
+
     public ServiceSpec withReady(Optional<ProbeSpec> p) {
         return with(b -> b.ready = p);
     }
@@ -165,6 +185,7 @@ public record ServiceSpec(
         public Optional<Path> pidFile;
         public boolean essential;
         public LeftoverPolicy onLeftover;
+        public Optional<Duration> watchdog;
         public Origin origin;
         public Map<String, Origin> keyOrigins;
 
@@ -190,6 +211,7 @@ public record ServiceSpec(
             pidFile = s.pidFile;
             essential = s.essential;
             onLeftover = s.onLeftover;
+            watchdog = s.watchdog;
             origin = s.origin;
             keyOrigins = s.keyOrigins;
         }
@@ -197,7 +219,7 @@ public record ServiceSpec(
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, origin, keyOrigins);
+                    onLeftover, watchdog, origin, keyOrigins);
         }
     }
 }

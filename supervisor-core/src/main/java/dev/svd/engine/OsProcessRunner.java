@@ -36,6 +36,7 @@ public final class OsProcessRunner implements ProcessRunner {
     private final ProcessLedger ledger;
     private final CommandRunner commands;
     private final Path fifoDir;
+    private final java.util.Optional<String> notifySocket;
 
     /** @param fifoDir where the named pipes of services with {@code on-leftover = adopt} live */
     public OsProcessRunner(Processes processes, ProcessLedger ledger, Path fifoDir) {
@@ -43,6 +44,13 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands, Path fifoDir) {
+        this(processes, ledger, commands, fifoDir, java.util.Optional.empty());
+    }
+
+    /** @param notifySocket the {@code NOTIFY_SOCKET} of services that use notify (docs/notify.md) */
+    public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands, Path fifoDir,
+                           java.util.Optional<String> notifySocket) {
+        this.notifySocket = notifySocket;
         this.processes = processes;
         this.ledger = ledger;
         this.commands = commands;
@@ -74,8 +82,8 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
-        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), environment(spec),
-                spec.user());
+        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(),
+                withNotify(spec, environment(spec)), spec.user());
         boolean adoptable = spec.onLeftover() == LeftoverPolicy.ADOPT;
         ledger.reserve(spec.name(), adoptable); // no start that the ledger could not record (issue 12)
         try {
@@ -104,6 +112,22 @@ public final class OsProcessRunner implements ProcessRunner {
         } catch (EnvironmentFiles.EnvironmentFileException e) {
             throw new SpawnException("environment-file " + e.getMessage(), SpawnException.Kind.FINAL);
         }
+    }
+
+    /**
+     * A service that uses notify gets {@code NOTIFY_SOCKET}, and with a watchdog {@code WATCHDOG_USEC}
+     * (sd_notify(3), sd_watchdog_enabled(3)); the others get neither, like systemd's Type=simple services.
+     * {@code WATCHDOG_PID} is not set: svd does not know the pid before posix_spawn, and without it
+     * sd_watchdog_enabled(3) applies the watchdog to whichever process reads it (docs/notify.md).
+     */
+    private Map<String, String> withNotify(ServiceSpec spec, Map<String, String> environment) {
+        if (notifySocket.isEmpty() || !spec.usesNotify()) {
+            return environment;
+        }
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("NOTIFY_SOCKET", notifySocket.get());
+        spec.watchdog().ifPresent(w -> env.put("WATCHDOG_USEC", Long.toString(w.toNanos() / 1000)));
+        return env;
     }
 
     /** The ledger already holds {@code pid}: svd's start kept it there while it stopped the other leftovers. */

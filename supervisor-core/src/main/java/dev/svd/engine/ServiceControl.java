@@ -53,6 +53,11 @@ public interface ServiceControl {
      */
     CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout);
 
+    /** svd's notify socket and what came through it so far (docs/notify.md); empty when there is none. */
+    default Optional<NotifyCounts> notifyCounts() {
+        return Optional.empty();
+    }
+
     /**
      * Adds an event that is not a state change ({@code from} and {@code to} are null), e.g. a
      * certificate close to expiry, so that {@code svctl events} shows it. Any thread.

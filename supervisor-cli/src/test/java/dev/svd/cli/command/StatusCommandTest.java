@@ -27,10 +27,17 @@ class StatusCommandTest {
     void jsonHasExactlyTheDocumentedMembersInOrder() throws Exception {
         assertThat(StatusCommand.json(services())).isEqualTo("{\"services\":["
                 + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
-                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null},"
+                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null,\"status_text\":null,\"main_pid\":null},"
                 + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
                 + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\",\"ready\":null,\"reason\":\"start limit\","
-                + "\"probe\":null}]}");
+                + "\"probe\":null,\"status_text\":null,\"main_pid\":null}]}");
+    }
+
+    @Test
+    void namedStatusShowsWhatTheServiceNotified() throws Exception {
+        List<JsonValue> web = ((JsonArray) JsonParser.parse("[{\"name\":\"web\",\"state\":\"running\","
+                + "\"reason\":\"up\",\"status_text\":\"warming up\",\"main_pid\":4243}]")).items();
+        assertThat(StatusCommand.details(web)).isEqualTo("web: up\nweb: status: warming up\nweb: main pid (MAINPID=): 4243\n");
     }
 
     @Test
