@@ -32,7 +32,9 @@ import org.slf4j.MDC;
  */
 final class NotifyRouting {
     private static final Logger log = LoggerFactory.getLogger(NotifyRouting.class);
-    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** At most {@link #LOG_BURST} refusal lines per window of this length: a flood does not flood svd's log. */
+    private static final long LOG_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int LOG_BURST = 5;
 
     /** Counts since svd started, published for {@code svctl status} (docs/protocol.md, {@code notify}). */
     record Counts(long accepted, long refused, long ignored) {}
@@ -66,7 +68,8 @@ final class NotifyRouting {
     private long accepted;
     private long refused;
     private long ignored;
-    private long lastRefusalLog;
+    private long logWindowStart;
+    private int loggedInWindow;
     private long unloggedRefusals;
     private volatile Counts counts = new Counts(0, 0, 0);
 
@@ -78,7 +81,7 @@ final class NotifyRouting {
         this.timers = timers;
         this.nanoTime = nanoTime;
         this.reloads = reloads;
-        this.lastRefusalLog = nanoTime.getAsLong() - LOG_EVERY_NANOS;
+        this.logWindowStart = nanoTime.getAsLong();
     }
 
     /** The counts as of the last datagram; any thread. */
@@ -206,11 +209,15 @@ final class NotifyRouting {
         refused++;
         publish();
         long now = nanoTime.getAsLong();
-        if (now - lastRefusalLog < LOG_EVERY_NANOS) {
+        if (now - logWindowStart >= LOG_WINDOW_NANOS) {
+            logWindowStart = now;
+            loggedInWindow = 0;
+        }
+        if (loggedInWindow >= LOG_BURST) {
             unloggedRefusals++;
             return;
         }
-        lastRefusalLog = now;
+        loggedInWindow++;
         log.warn("notify: refused a datagram from pid {} ({}): {} ({} refused so far{})", sender.pid(),
                 sender.command(), why, refused, unloggedRefusals == 0 ? "" : ", " + unloggedRefusals + " not logged");
         unloggedRefusals = 0;

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * SO_PASSCRED, so that the kernel attaches each sender's pid, uid and gid (unix(7)). One thread,
  * {@code svd-notify}, blocks in recvmsg(2); each well-formed datagram goes to the consumer with its
  * sender as /proc shows it; garbage (empty, truncated, not UTF-8, no assignment) is counted and
- * logged here (at most one line per {@link #LOG_EVERY_NANOS}) and goes nowhere. Descriptors a
+ * logged here (at most {@link #LOG_BURST} lines per {@link #LOG_WINDOW_NANOS}) and goes nowhere. Descriptors a
  * sender passes (SCM_RIGHTS) are closed at once: svd keeps none (no FDSTORE).
  * Which service a sender belongs to is the engine's decision, not this class's.
  */
@@ -32,7 +32,9 @@ public final class NotifySocket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotifySocket.class);
     /** Room for SCM_CREDENTIALS and a few passed descriptors, which are closed; more are cut (MSG_CTRUNC). */
     private static final int CONTROL_BYTES = 256;
-    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** At most {@link #LOG_BURST} lines about garbage per window of this length. */
+    private static final long LOG_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int LOG_BURST = 5;
     private static final int MAX_ANCESTORS = 64;
 
     private final int fd;
@@ -42,7 +44,8 @@ public final class NotifySocket implements AutoCloseable {
     private final AtomicLong garbage = new AtomicLong();
     private volatile boolean closed;
     private Thread thread;
-    private long lastGarbageLog = System.nanoTime() - LOG_EVERY_NANOS;
+    private long logWindowStart = System.nanoTime();
+    private int loggedInWindow;
     private long unloggedGarbage;
 
     private NotifySocket(int fd, String address, Optional<Path> file) {
@@ -235,11 +238,15 @@ public final class NotifySocket implements AutoCloseable {
     private void dropped(String why, int pid) {
         long total = garbage.incrementAndGet();
         long now = System.nanoTime();
-        if (now - lastGarbageLog < LOG_EVERY_NANOS) {
+        if (now - logWindowStart >= LOG_WINDOW_NANOS) {
+            logWindowStart = now;
+            loggedInWindow = 0;
+        }
+        if (loggedInWindow >= LOG_BURST) {
             unloggedGarbage++;
             return;
         }
-        lastGarbageLog = now;
+        loggedInWindow++;
         String sender = pid > 0 ? "pid " + pid + " (" + ProcFs.command(pid) + ")" : "an unknown sender";
         log.warn("notify socket: ignored a datagram from {}: {} ({} ignored so far{}; docs/notify.md says what svd reads)",
                 sender, why, total, unloggedGarbage == 0 ? "" : ", " + unloggedGarbage + " not logged");
