@@ -50,6 +50,7 @@ final class NotifyRouting {
         long intervalNanos;
         long deadlineNanos;
         boolean timerPending;
+        long timerDueNanos;
 
         Watch(int pid, long intervalNanos, long deadlineNanos) {
             this.pid = pid;
@@ -181,12 +182,17 @@ final class NotifyRouting {
         arm(name, w);
     }
 
-    /** One pending timer per watch at a time; when it fires early (the deadline moved), it is armed again. */
+    /**
+     * One pending timer per watch while the deadline only moves later (feeding): when it fires before
+     * the deadline, it is armed again for the rest. A deadline moved earlier (a shorter WATCHDOG_USEC)
+     * gets a timer of its own.
+     */
     private void arm(String name, Watch w) {
-        if (w.timerPending) {
+        if (w.timerPending && w.timerDueNanos - w.deadlineNanos <= 0) {
             return;
         }
         w.timerPending = true;
+        w.timerDueNanos = w.deadlineNanos;
         timers.schedule(Math.max(0, w.deadlineNanos - nanoTime.getAsLong()), () -> check(name, w));
     }
 

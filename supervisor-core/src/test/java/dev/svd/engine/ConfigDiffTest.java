@@ -144,6 +144,7 @@ class ConfigDiffTest {
             x.pidFile = Optional.of(Path.of("/run/x.pid"));
             x.essential = true;
             x.onLeftover = LeftoverPolicy.ADOPT;
+            x.watchdog = Optional.of(Duration.ofSeconds(10));
             x.origin = new Origin("other.conf", 3);
             x.keyOrigins = Map.of("command", new Origin("other.conf", 4));
         });
@@ -152,7 +153,7 @@ class ConfigDiffTest {
 
         assertThat(keys).containsExactly("command", "directory", "environment", "environment-file", "user", "restart", "stop", "reload",
                 "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
-                "reopen-signal", "pid-file", "essential", "on-leftover");
+                "reopen-signal", "pid-file", "essential", "on-leftover", "watchdog");
         assertThat(keys).as("every component but name, origin and keyOrigins")
                 .hasSize(ServiceSpec.class.getRecordComponents().length - 3);
     }
