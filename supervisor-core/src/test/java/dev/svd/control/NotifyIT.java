@@ -34,7 +34,9 @@ class NotifyIT {
      * The client: {@code notify.py PIDFILE ADDRESS MODE ARGS...}. ADDRESS "-" is $NOTIFY_SOCKET. MODE
      * {@code send}: each ARG is one datagram (a text, in which the two characters backslash and n
      * stand for a newline; {@code hex:...} raw bytes), then exit;
-     * {@code serve}: send each ARG, then sleep; {@code feed SECONDS}: READY=1, then WATCHDOG=1 every SECONDS.
+     * {@code serve}: send each ARG, then sleep; {@code feed SECONDS}: READY=1, then WATCHDOG=1 every SECONDS;
+     * {@code reloadable confirm|silent}: READY=1, and on SIGHUP RELOADING=1 and READY=1 (or nothing);
+     * {@code mainpid PID}: MAINPID= of a sleep child it starts (pid in PIDFILE.child), MAINPID=PID, READY=1.
      */
     private static final String CLIENT = """
             import os, socket, sys, time
@@ -53,6 +55,26 @@ class NotifyIT {
                 s.close()
             def datagram(arg):
                 return bytes.fromhex(arg[4:]) if arg.startswith("hex:") else arg.replace("\\\\n", "\\n").encode("utf-8")
+            if mode == "reloadable":
+                import signal
+                def hup(*_):
+                    if args[0] == "confirm":
+                        send(b"RELOADING=1")
+                        send(b"READY=1")
+                signal.signal(signal.SIGHUP, hup)
+                send(b"READY=1")
+                while True:
+                    time.sleep(3600)
+            if mode == "mainpid":
+                import subprocess
+                child = subprocess.Popen(["sleep", "100000"])
+                with open(pidfile + ".child", "a") as f:
+                    f.write("%d\\n" % child.pid)
+                send(("MAINPID=%d" % child.pid).encode())
+                send(("MAINPID=%s" % args[0]).encode())
+                send(b"READY=1")
+                while True:
+                    time.sleep(3600)
             if mode == "feed":
                 send(b"READY=1")
                 while True:
@@ -205,6 +227,73 @@ class NotifyIT {
         assertThat(restart.exit()).as(restart.err()).isZero();
         await().atMost(BOUND).until(() -> recordedPids("web").size() == 2 && status("web").boolOr("ready", false));
         assertThat(status("web").string("status_text")).isEqualTo("fine");
+    }
+
+    /**
+     * {@code reload.confirm = notify}: svctl reload succeeds on RELOADING=1 then READY=1, and a service
+     * that sends neither is reported after reload.timeout with what was missing.
+     */
+    @Test
+    void aReloadIsConfirmedByReloadingThenReady() throws Exception {
+        String reload = "ready { notify = true }, reload { confirm = notify, timeout = 2s }";
+        startSvd(service("web", "reloadable", List.of("confirm"), reload, "")
+                + service("mute", "reloadable", List.of("silent"), reload, ""));
+        await().atMost(BOUND).until(() -> status("web").boolOr("ready", false) && status("mute").boolOr("ready", false));
+
+        SvctlProcess.Result ok = svctl.run("reload", "web");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("reloaded: pid " + recordedPids("web").get(0) + " sent RELOADING=1, then READY=1");
+
+        SvctlProcess.Result mute = svctl.run("reload", "mute");
+        assertThat(mute.exit()).as(mute.out()).isNotZero();
+        assertThat(mute.err()).contains("mute: sent SIGHUP to pid " + recordedPids("mute").get(0) + ", but it sent no"
+                + " RELOADING=1 within 2s");
+        assertThat(status("mute").string("state")).as("an unconfirmed reload stops nothing").isEqualTo("running");
+    }
+
+    /** EXTEND_TIMEOUT_USEC= keeps a start alive past ready.start-timeout until READY=1 comes. */
+    @Test
+    void extendTimeoutLetsASlowStartOutliveItsStartTimeout() throws Exception {
+        Path gate = dir.resolve("gate");
+        String prelude = "/usr/bin/python3 " + client + " - - send EXTEND_TIMEOUT_USEC=120000000; while [ ! -e " + gate
+                + " ]; do sleep 0.05; done; ";
+        startSvd(service("slow", "serve", List.of("READY=1"), "ready { notify = true, start-timeout = 2s }", prelude));
+        await().atMost(BOUND).until(() -> status("slow").longOr("uptime_s", -1) >= 4
+                || !"running".equals(status("slow").string("state")));
+        JsonObject waiting = status("slow");
+        assertThat(waiting.string("state")).as("svd's log:\n%s", svd.stdout()).isEqualTo("running");
+        assertThat(waiting.boolOr("ready", true)).isFalse();
+
+        Files.writeString(gate, "");
+        await().atMost(BOUND).until(() -> status("slow").boolOr("ready", false));
+        assertThat(status("slow").longOr("restarts", -1)).isZero();
+    }
+
+    /**
+     * MAINPID= naming a child of the service is taken and shown; naming a process outside it (the test's
+     * JVM) is refused and counted.
+     */
+    @Test
+    void mainPidIsTakenOnlyForAProcessOfTheService() throws Exception {
+        long outsider = ProcessHandle.current().pid();
+        startSvd(service("web", "mainpid", List.of(Long.toString(outsider)), "ready { notify = true }", ""));
+        await().atMost(BOUND).until(() -> status("web").boolOr("ready", false));
+        long child = Long.parseLong(Files.readAllLines(pids.resolve("web.pid.child")).get(0).trim());
+
+        assertThat(status("web").longOr("main_pid", -1)).isEqualTo(child);
+        assertThat(notifyCounts().longOr("refused", -1)).isEqualTo(1);
+        assertThat(svd.stdout()).contains("MAINPID=" + outsider + " is no process of web");
+        SvctlProcess.Result shown = svctl.run("status", "web");
+        assertThat(shown.out()).contains("web: main pid (MAINPID=): " + child);
+    }
+
+    /** systemd's own client, systemd-notify, which nobody here wrote: READY=1 and STATUS= from a shell script. */
+    @Test
+    void systemdNotifyFromAShellScriptIsUnderstood() throws Exception {
+        startSvd("  web { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + pids + "/web.pid; systemd-notify --ready"
+                + " --status='warming up'; exec sleep 100000\"], start-seconds = 0s, ready { notify = true } }\n");
+        await().atMost(BOUND).until(() -> status("web").boolOr("ready", false));
+        assertThat(status("web").string("status_text")).isEqualTo("warming up");
     }
 
     // ---- fixture --------------------------------------------------------------------------------
