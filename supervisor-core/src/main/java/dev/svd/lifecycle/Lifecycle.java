@@ -295,7 +295,8 @@ public final class Lifecycle {
                 }
                 if (waiting) {
                     String why = "not ready after " + Durations.human(spec.ready().orElseThrow().startTimeout())
-                            + (s.probe().isEmpty() ? "" : ": " + s.probe());
+                            + (spec.readyByNotify() ? ": no READY=1 came (ready { notify = true })"
+                            : s.probe().isEmpty() ? "" : ": " + s.probe());
                     return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.fail(why)), why + "; ");
                 }
             }

@@ -158,6 +158,16 @@ class LifecycleNotifyTest {
     }
 
     @Test
+    void noReadyWithinStartTimeoutFailsTheStartAndSaysWhatWasMissing() {
+        Scenario sc = Scenario.of(notifyReady()).running();
+        Transition stop = sc.fire(TimerKind.READY_TIMEOUT);
+        assertThat(stop.next().state()).isEqualTo(ServiceState.STOPPING);
+        sc.exit(143);
+        assertThat(sc.snapshot.state()).isEqualTo(ServiceState.FAILED);
+        assertThat(sc.snapshot.reason()).startsWith("not ready after 30s: no READY=1 came (ready { notify = true })");
+    }
+
+    @Test
     void extendTimeoutIsIgnoredWhenNoTimeoutRuns() {
         Scenario sc = Scenario.of(notifyReady()).running();
         sc.apply(notice(sc, new Notice.Ready()));
