@@ -33,7 +33,8 @@ class NotifyIT {
     /**
      * The client: {@code notify.py PIDFILE ADDRESS MODE ARGS...}. ADDRESS "-" is $NOTIFY_SOCKET. MODE
      * {@code send}: each ARG is one datagram (a text, in which the two characters backslash and n
-     * stand for a newline; {@code hex:...} raw bytes), then exit;
+     * stand for a newline; {@code hex:...} raw bytes; {@code wait:PATH} sends nothing but waits until
+     * PATH exists), then exit;
      * {@code serve}: send each ARG, then sleep; {@code feed SECONDS}: READY=1, then WATCHDOG=1 every SECONDS;
      * {@code reloadable confirm|silent}: READY=1, and on SIGHUP RELOADING=1 and READY=1 (or nothing);
      * {@code mainpid PID}: MAINPID= of a sleep child it starts (pid in PIDFILE.child), MAINPID=PID, READY=1.
@@ -81,6 +82,10 @@ class NotifyIT {
                     send(b"WATCHDOG=1")
                     time.sleep(float(args[0]))
             for a in args:
+                if a.startswith("wait:"):
+                    while not os.path.exists(a[5:]):
+                        time.sleep(0.05)
+                    continue
                 send(datagram(a))
             if mode == "serve":
                 while True:
@@ -122,10 +127,11 @@ class NotifyIT {
     @Test
     void readyAndStatusFromTheServiceReachSvctlStatus() throws Exception {
         Path gate = dir.resolve("gate");
-        // A child of the main process sends STATUS=; the main process waits for the gate, then sends READY=1.
-        String prelude = "/usr/bin/python3 " + client + " - - send 'STATUS=warming up'; while [ ! -e " + gate
-                + " ]; do sleep 0.05; done; ";
-        startSvd(service("web", "serve", List.of("READY=1\\nSTATUS=serving 3 workers"),
+        // A child of the main process sends STATUS= (and stays, so svd finds it in /proc: a sender that is
+        // gone when its datagram is read cannot be told apart from a stranger, notify.md); the main
+        // process waits for the gate, then sends READY=1.
+        String prelude = "/usr/bin/python3 " + client + " " + pids + "/web-child.pid - serve 'STATUS=warming up' & ";
+        startSvd(service("web", "serve", List.of("wait:" + gate, "READY=1\\nSTATUS=serving 3 workers"),
                 "ready { notify = true, start-timeout = 60s }", prelude)
                 + "  after { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + pids + "/after.pid; exec sleep 100000\"],"
                 + " depends-on = [web] }\n");
@@ -255,9 +261,8 @@ class NotifyIT {
     @Test
     void extendTimeoutLetsASlowStartOutliveItsStartTimeout() throws Exception {
         Path gate = dir.resolve("gate");
-        String prelude = "/usr/bin/python3 " + client + " - - send EXTEND_TIMEOUT_USEC=120000000; while [ ! -e " + gate
-                + " ]; do sleep 0.05; done; ";
-        startSvd(service("slow", "serve", List.of("READY=1"), "ready { notify = true, start-timeout = 2s }", prelude));
+        startSvd(service("slow", "serve", List.of("EXTEND_TIMEOUT_USEC=120000000", "wait:" + gate, "READY=1"),
+                "ready { notify = true, start-timeout = 2s }", ""));
         await().atMost(BOUND).until(() -> status("slow").longOr("uptime_s", -1) >= 4
                 || !"running".equals(status("slow").string("state")));
         JsonObject waiting = status("slow");
