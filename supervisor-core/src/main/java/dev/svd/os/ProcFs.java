@@ -77,6 +77,22 @@ public final class ProcFs {
         return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4)[2]);
     }
 
+    /** The pids of process group {@code pgid}, zombies included (a scan of /proc). */
+    public static List<Integer> groupMembers(int pgid) {
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path dir : dirs) {
+                int pid = Integer.parseInt(dir.getFileName().toString());
+                if (processGroup(pid) == pgid) {
+                    out.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
     /**
      * Whether the environment {@code pid} was exec'd with (/proc/PID/environ, proc(5)) holds the
      * entry {@code entry} ("NAME=value"). A process may change its environment in its own memory,
