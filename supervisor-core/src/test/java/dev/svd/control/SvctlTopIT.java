@@ -133,4 +133,110 @@ class SvctlTopIT {
     private static double percent(JsonObject service) {
         return new BigDecimal(((JsonNumber) service.get("cpu_percent")).text()).doubleValue();
     }
+
+    /**
+     * In a terminal (a pty from script(1)) top redraws until q, and gives the terminal back: the
+     * alternate screen left, the cursor shown, canonical mode and echo on again (stty -a after it).
+     */
+    @Test
+    void inATerminalTopRefreshesUntilQAndRestoresTheTerminal() throws Exception {
+        Terminal t = Terminal.start(svctlCommand("top", "-d", "0.2"));
+        try {
+            await().atMost(BOUND).until(() -> count(t.output(), "NAME ") >= 2); // two frames: it refreshes
+            t.type("q");
+            assertThat(t.awaitExit(BOUND)).isZero();
+            String out = t.output();
+            assertThat(out).contains("\u001b[?1049h", "svctl top - ", "busy ", "idle ");
+            assertThat(out.substring(out.lastIndexOf("NAME "))).contains("\u001b[?25h\u001b[?1049l", "EXIT=0");
+            assertThat(out).containsPattern("(?m)^ icanon\\r?$").containsPattern("(?m)^ echo\\r?$");
+        } finally {
+            t.close();
+        }
+    }
+
+    @Test
+    void ctrlCEndsTopAndStillRestoresTheTerminal() throws Exception {
+        Terminal t = Terminal.start(svctlCommand("top", "-d", "0.2"));
+        try {
+            await().atMost(BOUND).until(() -> count(t.output(), "NAME ") >= 1);
+            t.type("\u0003");
+            assertThat(t.awaitExit(BOUND)).isZero();
+            String out = t.output();
+            assertThat(out).contains("\u001b[?25h\u001b[?1049l", "EXIT=130");
+            assertThat(out).containsPattern("(?m)^ icanon\\r?$").containsPattern("(?m)^ echo\\r?$");
+        } finally {
+            t.close();
+        }
+    }
+
+    private String svctlCommand(String... args) {
+        return SvctlProcess.java() + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + SvctlProcess.classPath()
+                + " dev.svd.cli.Svctl --socket " + dir.resolve("svd.sock") + " " + String.join(" ", args);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * A command run by script(1) on a pseudo-terminal, followed by its exit code and the terminal's
+     * canonical-mode and echo flags (from stty -a, one per line); keys typed go through the pty.
+     */
+    private static final class Terminal implements AutoCloseable {
+        private final Process script;
+        private final StringBuffer output = new StringBuffer();
+        private final Thread reader;
+
+        private Terminal(Process script) {
+            this.script = script;
+            this.reader = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (var in = script.getInputStream()) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        output.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                } catch (java.io.IOException e) {
+                    output.append("\n[read failed: ").append(e.getMessage()).append("]");
+                }
+            }, "terminal-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Terminal start(String command) throws java.io.IOException {
+            String shell = command + "; echo EXIT=$?; stty -a | tr ';' '\\n' | tr ' ' '\\n' | grep -x -e icanon -e -icanon "
+                    + "-e echo -e -echo | sed 's/^/ /'";
+            ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", shell, "/dev/null").redirectErrorStream(true);
+            pb.environment().remove("NO_COLOR");
+            return new Terminal(pb.start());
+        }
+
+        String output() {
+            return output.toString();
+        }
+
+        void type(String keys) throws java.io.IOException {
+            script.getOutputStream().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            script.getOutputStream().flush();
+        }
+
+        int awaitExit(Duration bound) throws InterruptedException {
+            if (!script.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("script did not end within " + bound + "; output:\n" + output());
+            }
+            reader.join(bound.toMillis());
+            return script.exitValue();
+        }
+
+        /** Kills script's descendants (svctl's JVM) and script itself, by pid. */
+        @Override
+        public void close() {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
+    }
 }
