@@ -72,7 +72,7 @@ final class TopHandler implements RequestHandler {
         for (Map.Entry<String, Path> c : ServiceCgroups.placed(mainPids).entrySet()) {
             also.put(mainPids.get(c.getKey()), ServiceCgroups.members(c.getValue()));
         }
-        Map<Integer, ProcessUsage.Usage> usage = ProcessUsage.ofGroups(groups, also);
+        Map<Integer, ProcessUsage.Sample> usage = ProcessUsage.ofGroups(groups, also);
         long sampled = monotonicMillis.getAsLong();
         List<JsonValue> out = new ArrayList<>();
         for (ServiceSnapshot s : services) {
@@ -85,7 +85,7 @@ final class TopHandler implements RequestHandler {
                 .build();
     }
 
-    private JsonObject service(ServiceSnapshot s, ProcessUsage.Usage u) {
+    private JsonObject service(ServiceSnapshot s, ProcessUsage.Sample u) {
         boolean up = s.state().hasProcess() && s.startedAt() != null;
         return JsonObject.builder()
                 .put("name", s.name())
@@ -95,8 +95,8 @@ final class TopHandler implements RequestHandler {
                 .put("restarts", s.restarts())
                 .put("uptime_s", up ? JsonValue.of(Math.max(0, Duration.between(s.startedAt(), clock.instant()).toSeconds())) : null)
                 .put("started_at", s.startedAt() == null ? null : JsonValue.of(s.startedAt().toString()))
-                .put("cpu_ms", u == null ? null : JsonValue.of(u.cpuMillis()))
-                .put("rss_bytes", u == null ? null : JsonValue.of(u.residentBytes()))
+                .put("cpu_ms", u == null ? null : JsonValue.of(Math.round(u.usage().cpuSeconds() * 1000)))
+                .put("rss_bytes", u == null ? null : JsonValue.of(u.usage().residentBytes()))
                 .put("processes", u == null ? 0 : u.processes())
                 .build();
     }

@@ -17,7 +17,7 @@ class ProcessUsageTest {
 
         assertThat(e.pid()).isEqualTo(4243);
         assertThat(e.group()).isEqualTo(4242);
-        assertThat(e.usage()).isEqualTo(new ProcessUsage.Usage(1750, 300 * 4096L, 1)); // (150 + 25) ticks at 100 Hz
+        assertThat(e.usage()).isEqualTo(new ProcFs.Usage(1.75, 300 * 4096L)); // (150 + 25) ticks at 100 Hz
     }
 
     @Test
@@ -27,7 +27,7 @@ class ProcessUsageTest {
         ProcessUsage.Entry e = ProcessUsage.parse(stat).orElseThrow();
 
         assertThat(e.group()).isEqualTo(70);
-        assertThat(e.usage()).isEqualTo(new ProcessUsage.Usage(70, 2 * 4096L, 1));
+        assertThat(e.usage()).isEqualTo(new ProcFs.Usage(0.07, 2 * 4096L));
     }
 
     @Test
@@ -38,11 +38,17 @@ class ProcessUsageTest {
     }
 
     @Test
-    void ownProcessIsCountedWithItsGroup() {
-        ProcessUsage.Usage self = ProcessUsage.self();
-        int group = ProcFs.processGroup((int) ProcessHandle.current().pid());
+    void ownProcessIsCountedWithItsGroupAndAnotherPidOnlyOnce() {
+        int self = (int) ProcessHandle.current().pid();
+        int group = ProcFs.processGroup(self);
+        int parent = ProcFs.parentOf(self);
 
-        assertThat(self.residentBytes()).isPositive();
-        assertThat(ProcessUsage.ofGroups(java.util.Set.of(group)).get(group).processes()).isPositive();
+        ProcessUsage.Sample alone = ProcessUsage.ofGroups(java.util.Set.of(group), java.util.Map.of()).get(group);
+        ProcessUsage.Sample with = ProcessUsage.ofGroups(java.util.Set.of(group),
+                java.util.Map.of(group, java.util.List.of(self, parent, parent))).get(group);
+
+        assertThat(alone.usage().residentBytes()).isPositive();
+        int parentOutside = ProcFs.processGroup(parent) == group ? 0 : 1;
+        assertThat(with.processes()).isEqualTo(alone.processes() + parentOutside);
     }
 }
