@@ -12,6 +12,9 @@ import java.util.TreeMap;
  * and where the value came from (the config file and line, the profile, or the default). Pure.
  */
 public final class ServiceSettings {
+    /** Keys whose default a profile may replace (see {@link Profile}). */
+    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file");
+
     /** One key: its value in config syntax ({@code -} for none), and {@code from}: {@code file:line}, {@code profile NAME} or {@code default}. */
     public record Setting(String key, String value, String from) {}
 
@@ -76,10 +79,23 @@ public final class ServiceSettings {
             settings.add(new Setting(key, "-", "default"));
             return;
         }
-        ProbeSpec p = probe.get();
-        ProbeCheck c = p.check();
+        ProbeCheck c = probe.get().check();
+        String check;
         if (c instanceof ProbeCheck.Http h) {
-            settings.add(new Setting(key, "http " + h.url(), p.origin().toString()));
+            check = "http " + h.url();
+        } else if (c instanceof ProbeCheck.Tcp t) {
+            check = "tcp " + t.address().host() + ":" + t.address().port();
+        } else if (c instanceof ProbeCheck.Exec e) {
+            check = "exec " + list(e.command());
+        } else {
+            check = c.toString();
+        }
+        settings.add(new Setting(key, check, probe.get().origin().toString()));
+        probeKeys(key, probe.get());
+    }
+
+    private void probeKeys(String key, ProbeSpec p) {
+        if (p.check() instanceof ProbeCheck.Http h) {
             add(key + ".http.url", quote(h.url().toString()));
             add(key + ".http.host", h.host().map(ServiceSettings::quote).orElse("-"));
             add(key + ".http.expect", h.expect().stream().map(r -> quote(r.toString())).toList().toString());
@@ -88,11 +104,9 @@ public final class ServiceSettings {
             add(key + ".http.tls.ca-file", h.tls().caFile().map(Path::toString).orElse("-"));
             add(key + ".http.tls.sni", h.tls().sni().map(ServiceSettings::quote).orElse("-"));
             add(key + ".http.connect-to", h.connectTo().map(a -> quote(a.toString())).orElse("-"));
-        } else if (c instanceof ProbeCheck.Tcp t) {
-            settings.add(new Setting(key, "tcp " + t.address(), p.origin().toString()));
+        } else if (p.check() instanceof ProbeCheck.Tcp t) {
             add(key + ".tcp.address", quote(t.address().toString()));
-        } else if (c instanceof ProbeCheck.Exec e) {
-            settings.add(new Setting(key, "exec " + list(e.command()), p.origin().toString()));
+        } else if (p.check() instanceof ProbeCheck.Exec e) {
             add(key + ".exec.command", list(e.command()));
         }
         add(key + ".interval", duration(p.interval()));
@@ -118,17 +132,18 @@ public final class ServiceSettings {
         return "default";
     }
 
-    /** Whether the service's profile gave the key its value (docs/configuration.md, "Profiles"; {@link Profile}). */
+    /**
+     * Whether the service's profile gave the key its value (docs/configuration.md, "Profiles";
+     * {@link Profile}): of {@link #PROFILE_KEYS}, those the profile sets for this command.
+     */
     private boolean fromProfile(String key) {
         Profile profile = spec.profile();
-        if (profile == Profile.NONE) {
+        if (profile == Profile.NONE || PROFILE_KEYS.stream().noneMatch(key::startsWith)) {
             return false;
         }
         switch (key) {
-            case "stop.signal":
-            case "stop.timeout":
-            case "reopen-signal":
-                return true;
+            case "reload.timeout":
+                return false; // every profile keeps the default
             case "reload.check":
             case "reload.signal":
             case "reload.confirm":
@@ -138,7 +153,7 @@ public final class ServiceSettings {
             case "pid-file":
                 return profile.pidFile(spec.command(), spec.directory()).isPresent();
             default:
-                return false;
+                return true;
         }
     }
 
