@@ -42,7 +42,7 @@ public final class TopCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "top [NAME...] [-d SECONDS] [-s cpu|rss|name|restarts|uptime|state] [--json]";
+        return "top [NAME...] [-d SECONDS] [-s KEY] [--json]";
     }
 
     @Override
@@ -120,7 +120,11 @@ public final class TopCommand implements Command {
                 ms = -1;
             }
         } else {
-            ms = Durations.parseMillis(text, "top: -d");
+            try {
+                ms = Durations.parseMillis(text, "top: -d");
+            } catch (UsageException e) {
+                ms = -1;
+            }
         }
         if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
             throw new UsageException("top: -d expects seconds from 0.1 to 3600, such as 2, 0.5 or 500ms (was \""
