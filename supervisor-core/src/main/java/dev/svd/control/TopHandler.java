@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,18 +26,37 @@ import java.util.function.LongSupplier;
  * nothing between requests.
  */
 final class TopHandler implements RequestHandler {
+    /** The usage of each service's processes, by main pid, given the main pid of each service by name. */
+    interface UsageSource {
+        Map<Integer, ProcessUsage.Sample> sample(Map<String, Integer> mainPids);
+    }
+
     private final ServiceControl control;
     private final Clock clock;
     private final LongSupplier monotonicMillis;
+    private final UsageSource usage;
 
     TopHandler(ServiceControl control, Clock clock) {
-        this(control, clock, () -> System.nanoTime() / 1_000_000);
+        this(control, clock, () -> System.nanoTime() / 1_000_000, TopHandler::fromProc);
     }
 
-    TopHandler(ServiceControl control, Clock clock, LongSupplier monotonicMillis) {
+    TopHandler(ServiceControl control, Clock clock, LongSupplier monotonicMillis, UsageSource usage) {
         this.control = control;
         this.clock = clock;
         this.monotonicMillis = monotonicMillis;
+        this.usage = usage;
+    }
+
+    /**
+     * From /proc: a service runs in its own process group whose id is its main pid (docs/daemon.md);
+     * where svd placed it in a cgroup, the members that left the group count too.
+     */
+    static Map<Integer, ProcessUsage.Sample> fromProc(Map<String, Integer> mainPids) {
+        Map<Integer, List<Integer>> also = new HashMap<>();
+        for (Map.Entry<String, Path> c : ServiceCgroups.placed(mainPids).entrySet()) {
+            also.put(mainPids.get(c.getKey()), ServiceCgroups.members(c.getValue()));
+        }
+        return ProcessUsage.ofGroups(new HashSet<>(mainPids.values()), also);
     }
 
     @Override
@@ -58,28 +76,20 @@ final class TopHandler implements RequestHandler {
                 }
             }
         }
-        // A service runs in its own process group whose id is its main pid (docs/daemon.md); where svd
-        // placed it in a cgroup, the members that left the group count too.
         Map<String, Integer> mainPids = new HashMap<>();
-        Set<Integer> groups = new HashSet<>();
         for (ServiceSnapshot s : services) {
             if (s.pid() > 0) {
                 mainPids.put(s.name(), s.pid());
-                groups.add(s.pid());
             }
         }
-        Map<Integer, List<Integer>> also = new HashMap<>();
-        for (Map.Entry<String, Path> c : ServiceCgroups.placed(mainPids).entrySet()) {
-            also.put(mainPids.get(c.getKey()), ServiceCgroups.members(c.getValue()));
-        }
-        Map<Integer, ProcessUsage.Sample> usage = ProcessUsage.ofGroups(groups, also);
-        long sampled = monotonicMillis.getAsLong();
+        Map<Integer, ProcessUsage.Sample> sampled = usage.sample(mainPids);
+        long at = monotonicMillis.getAsLong();
         List<JsonValue> out = new ArrayList<>();
         for (ServiceSnapshot s : services) {
-            out.add(service(s, s.pid() > 0 ? usage.get(s.pid()) : null));
+            out.add(service(s, s.pid() > 0 ? sampled.get(s.pid()) : null));
         }
         return JsonObject.builder()
-                .put("sampled_ms", sampled)
+                .put("sampled_ms", at)
                 .put("services", new JsonArray(out))
                 .putStrings("unknown", unknown)
                 .build();
