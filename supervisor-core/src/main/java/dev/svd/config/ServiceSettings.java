@@ -25,7 +25,10 @@ public final class ServiceSettings {
         this.spec = spec;
     }
 
-    /** Every key of docs/configuration.md's service table, in its order; {@code environment} one line per variable. */
+    /**
+     * Every key of docs/configuration.md's service table, in its order ({@code environment} one line
+     * per variable), then those of its probe table under {@code ready.} and {@code health.}.
+     */
     public static List<Setting> of(ServiceSpec spec) {
         ServiceSettings s = new ServiceSettings(spec);
         s.add("command", list(spec.command()));
@@ -66,7 +69,11 @@ public final class ServiceSettings {
         settings.add(new Setting(key, value, from(key)));
     }
 
-    /** A probe as one line: its check; its timings are not shown (docs/svctl.md, show). */
+    /**
+     * A probe: one line with its check and the block's line (or {@code -}, {@code default} without
+     * one), then each key of the probe table of docs/configuration.md that applies to its check and
+     * its kind ({@code start-timeout} for {@code ready}, {@code start-period} for {@code health}).
+     */
     private void probe(String key, Optional<ProbeSpec> probe) {
         if (probe.isEmpty()) {
             settings.add(new Setting(key, "-", "default"));
@@ -84,6 +91,34 @@ public final class ServiceSettings {
             check = c.toString();
         }
         settings.add(new Setting(key, check, probe.get().origin().toString()));
+        probeKeys(key, probe.get());
+    }
+
+    private void probeKeys(String key, ProbeSpec p) {
+        if (p.check() instanceof ProbeCheck.Http h) {
+            add(key + ".http.url", quote(h.url().toString()));
+            add(key + ".http.host", h.host().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.expect", h.expect().stream().map(r -> quote(r.toString())).toList().toString());
+            add(key + ".http.body-contains", h.bodyContains().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.tls.verify", Boolean.toString(h.tls().verify()));
+            add(key + ".http.tls.ca-file", h.tls().caFile().map(Path::toString).orElse("-"));
+            add(key + ".http.tls.sni", h.tls().sni().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.connect-to", h.connectTo().map(a -> quote(a.toString())).orElse("-"));
+        } else if (p.check() instanceof ProbeCheck.Tcp t) {
+            add(key + ".tcp.address", quote(t.address().toString()));
+        } else if (p.check() instanceof ProbeCheck.Exec e) {
+            add(key + ".exec.command", list(e.command()));
+        }
+        add(key + ".interval", duration(p.interval()));
+        add(key + ".timeout", duration(p.timeout()));
+        add(key + ".initial-delay", duration(p.initialDelay()));
+        add(key + ".failure-threshold", Integer.toString(p.failureThreshold()));
+        add(key + ".success-threshold", Integer.toString(p.successThreshold()));
+        if (key.equals("ready")) {
+            add(key + ".start-timeout", duration(p.startTimeout()));
+        } else {
+            add(key + ".start-period", duration(p.startPeriod()));
+        }
     }
 
     private String from(String key) {
@@ -91,10 +126,35 @@ public final class ServiceSettings {
         if (o != null) {
             return o.toString();
         }
-        if (spec.profile() != Profile.NONE && PROFILE_KEYS.stream().anyMatch(key::startsWith)) {
+        if (fromProfile(key)) {
             return "profile " + spec.profile().configName();
         }
         return "default";
+    }
+
+    /**
+     * Whether the service's profile gave the key its value (docs/configuration.md, "Profiles";
+     * {@link Profile}): of {@link #PROFILE_KEYS}, those the profile sets for this command.
+     */
+    private boolean fromProfile(String key) {
+        Profile profile = spec.profile();
+        if (profile == Profile.NONE || PROFILE_KEYS.stream().noneMatch(key::startsWith)) {
+            return false;
+        }
+        switch (key) {
+            case "reload.timeout":
+                return false; // every profile keeps the default
+            case "reload.check":
+            case "reload.signal":
+            case "reload.confirm":
+                return !spec.command().isEmpty();
+            case "reload.failure-mark":
+                return profile.reload(spec.command()).failureMark().isPresent();
+            case "pid-file":
+                return profile.pidFile(spec.command(), spec.directory()).isPresent();
+            default:
+                return true;
+        }
     }
 
     private static String list(List<String> items) {

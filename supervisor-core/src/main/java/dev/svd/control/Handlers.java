@@ -36,6 +36,7 @@ final class Handlers {
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(shutdown));
         m.put(CommandName.VERSION, new VersionHandler(clock));
         m.put(CommandName.SHOW, new ShowHandler(services, config));
+        m.put(CommandName.TOP, new TopHandler(services, clock));
         for (CommandName c : CommandName.values()) {
             if (!m.containsKey(c)) {
                 throw new IllegalStateException("no handler for " + c);
