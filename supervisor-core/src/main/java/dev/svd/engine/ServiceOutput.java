@@ -1,6 +1,7 @@
 package dev.svd.engine;
 
 import dev.svd.os.OutputKind;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,4 +17,9 @@ public interface ServiceOutput {
 
     /** Calls {@code sink} with each new line the service writes on {@code stream}, until closed. */
     AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink);
+
+    /** The directory of the log files, read by {@code svctl logs --since/--grep} (docs/logging.md); null: none. */
+    default Path logDir() {
+        return null;
+    }
 }

@@ -178,6 +178,18 @@ public final class LogSearch {
         return 64 + 2L * line.text().length();
     }
 
+    /**
+     * Whether a line being followed contains a match; a line on which the pattern needs too many steps
+     * does not (following cannot stop for it).
+     */
+    public static boolean matchesLive(Pattern grep, String line) {
+        try {
+            return grep.matcher(new BoundedText(line)).find();
+        } catch (BoundedText.TooCostly e) {
+            return false;
+        }
+    }
+
     private static boolean matches(ServiceLog log, Query q, LogLine line) throws GrepTooCostly {
         try {
             return q.matches(line);
