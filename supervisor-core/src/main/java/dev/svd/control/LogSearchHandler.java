@@ -192,7 +192,7 @@ final class LogSearchHandler {
             for (Target t : targets) {
                 for (OutputKind kind : OutputKind.values()) {
                     if (stream == null || stream == kind) {
-                        subscriptions.add(output.followOutput(t.name(), kind, l -> follower.offer(
+                        subscriptions.add(output.followText(t.name(), kind, l -> follower.offer(
                                 item(new LogLine(clock.millis(), t.name(), kind, l)))));
                     }
                 }

@@ -340,6 +340,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     @Override
+    public AutoCloseable followText(String name, OutputKind stream, Consumer<String> sink) {
+        return outputs.follow(name, stream, sink);
+    }
+
+    @Override
     public Path logDir() {
         return outputs.logDir();
     }
