@@ -24,6 +24,8 @@ final class LogFiles implements AutoCloseable {
     private final List<FileChannel> channels;
     /** starts[i]: the offset of file i's first byte; starts[n] is the total. */
     private final long[] starts;
+    /** Bytes read so far, all files together (tests check that a search reads only what it needs). */
+    private long bytesRead;
 
     private LogFiles(List<Path> paths, List<FileChannel> channels, long[] starts) {
         this.paths = paths;
@@ -117,7 +119,14 @@ final class LogFiles implements AutoCloseable {
             into.limit(into.position() + (int) left);
         }
         int n = channels.get(file).read(into, offset - starts[file]);
+        if (n > 0) {
+            bytesRead += n;
+        }
         return n < 0 ? -1 : n;
+    }
+
+    long bytesRead() {
+        return bytesRead;
     }
 
     @Override

@@ -79,6 +79,11 @@ public final class LogSearch {
 
     /** Sends the lines of {@code logs} that match {@code q}, oldest first, services interleaved by time. */
     public static Outcome run(List<ServiceLog> logs, Query q, Sink sink) throws IOException, GrepTooCostly {
+        return run(logs, q, sink, HOLD_LIMIT);
+    }
+
+    /** As above, holding at most {@code holdLimit} bytes of lines for {@code -n}. */
+    static Outcome run(List<ServiceLog> logs, Query q, Sink sink, long holdLimit) throws IOException, GrepTooCostly {
         List<Source> sources = new ArrayList<>();
         boolean truncated = false;
         for (ServiceLog log : logs) {
@@ -93,7 +98,7 @@ public final class LogSearch {
             if (q.lines() < 0) {
                 sources.add(new Source(log, log.lines(lo, hi), q));
             } else {
-                Window w = lastLines(log, lo, hi, q, HOLD_LIMIT / Math.max(1, logs.size()));
+                Window w = lastLines(log, lo, hi, q, holdLimit / Math.max(1, logs.size()));
                 truncated |= w.truncated;
                 sources.add(new Source(log, w.lines));
             }

@@ -61,6 +61,11 @@ public final class ServiceLog implements AutoCloseable {
         return files.total();
     }
 
+    /** Bytes read from the files so far. */
+    long bytesRead() {
+        return files.bytesRead();
+    }
+
     private boolean sniff() throws IOException {
         for (int f = files.count() - 1; f >= 0; f--) {
             if (files.end(f) > files.start(f)) {

@@ -179,18 +179,43 @@ class LogSearchTest {
     }
 
     @Test
-    void lastNOfAHugeFileReadsOnlyItsEnd() throws Exception {
-        // 20 MB of records; the last 3 lines must come without reading it all: a window of 64 KiB holds them.
+    void lastNAndATimeRangeOfAHugeFileReadOnlyWhatTheyNeed() throws Exception {
+        // 20 MB of records in three files; -n 3 and a two-second range must not read them all.
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 200_000; i++) {
             b.append(CriFiles.record(T0 + i, OutputKind.STDOUT, false, "line " + i + " " + "y".repeat(60))).append('\n');
         }
-        Files.write(dir.resolve("web.log"), b.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] all = b.toString().getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("web.log.2"), java.util.Arrays.copyOfRange(all, 0, 8_000_000));
+        Files.write(dir.resolve("web.log.1"), java.util.Arrays.copyOfRange(all, 8_000_000, 16_000_000));
+        Files.write(dir.resolve("web.log"), java.util.Arrays.copyOfRange(all, 16_000_000, all.length));
         try (ServiceLog log = ServiceLog.open("web", dir, "web.log")) {
             assertThat(search(List.of(log), new LogSearch.Query(null, null, null, null, 3)))
-                    .extracting(LogLine::text).allMatch(t -> t.startsWith("line 1999"));
-            assertThat(search(List.of(log), new LogSearch.Query(T0 + 100_000, T0 + 100_001, null, null, -1)))
-                    .extracting(LogLine::text).hasSize(2).first().asString().startsWith("line 100000 ");
+                    .extracting(LogLine::text).allMatch(t -> t.startsWith("line 19999"));
+            assertThat(log.bytesRead()).as("the end only").isLessThan(1024 * 1024);
+        }
+        try (ServiceLog log = ServiceLog.open("web", dir, "web.log")) {
+            List<LogLine> range = search(List.of(log), new LogSearch.Query(T0 + 100_000, T0 + 100_001, null, null, -1));
+            assertThat(range).extracting(LogLine::text).hasSize(2).first().asString().startsWith("line 100000 ");
+            assertThat(log.bytesRead()).as("binary search, then the range").isLessThan(2 * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void aRequestHoldsBoundedBytesAndSaysWhenThatLeftLinesOut() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            b.append(CriFiles.record(T0 + i, OutputKind.STDOUT, false, i + " " + "z".repeat(1000))).append('\n');
+        }
+        Files.writeString(dir.resolve("web.log"), b);
+        try (ServiceLog log = ServiceLog.open("web", dir, "web.log")) {
+            List<LogLine> out = new ArrayList<>();
+            LogSearch.Outcome o = LogSearch.run(List.of(log), new LogSearch.Query(null, null, null, null, 500), out::add,
+                    100 * 1024);
+            assertThat(o.truncated()).isTrue();
+            assertThat(out.size()).isBetween(1, 60);
+            assertThat(out.get(out.size() - 1).text()).startsWith("999 ");
+            assertThat(o.lines()).isEqualTo(out.size());
         }
     }
 }
