@@ -19,6 +19,7 @@ import dev.svd.os.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.text.Durations;
 import dev.svd.timing.TimerQueue;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -336,6 +337,16 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     @Override
     public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
         return outputs.follow(name, stream, sink);
+    }
+
+    @Override
+    public AutoCloseable followText(String name, OutputKind stream, Consumer<String> sink) {
+        return outputs.follow(name, stream, sink);
+    }
+
+    @Override
+    public Path logDir() {
+        return outputs.logDir();
     }
 
     @Override
