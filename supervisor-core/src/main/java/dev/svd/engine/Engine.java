@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +83,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private long eventSeq;
     private boolean dirty;
 
-    private volatile Map<String, ServiceSnapshot> published = Map.of();
+    private volatile PublishedSnapshots published = PublishedSnapshots.EMPTY;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -282,7 +281,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     private void publish() {
-        published = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        published = PublishedSnapshots.of(services, published);
         dirty = false;
     }
 
