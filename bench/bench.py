@@ -44,6 +44,8 @@ TARGETS = {
     "scale_stop_s": ("<=", 1.0, ""),
     "scale_kb_per_service": ("<=", 25.0, ""),
     "scale_status_ratio": ("<=", 1.5, ""),
+    "ref_rss_mb": ("<=", 46.0, "issue 16"),
+    "ref_cpu_ms_per_min": ("<=", 4.0, "issue 16"),
 }
 
 results = {"scenarios": {}}
@@ -594,6 +596,120 @@ def scenario_scale():
     results["scenarios"]["scale"] = out
 
 
+# --- idle-ref: the reference deployment idle ------------------------------------------------------
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def port_free(port):
+    import socket
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def scenario_idle_ref():
+    """The reference deployment (conf/svd.conf: nginx + gunicorn/Django with readiness and health
+    probes, the site's certificate and its renewal job) run as packaging/run-demo runs it, once per
+    JDK side by side (and SVD_BASE_BIN's svd on JDK 17 when given), each in its own deployment
+    directory and ports, its ACME server a closed loopback port (nothing reaches the internet; svd
+    keeps its placeholder certificate). Once both services run: settle, then RSS and CPU of svd
+    alone (its services are not counted)."""
+    settle, window = (10, 20) if QUICK else (20, 60)
+    for tool in ("nginx", "gunicorn"):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            raise RuntimeError(f"idle-ref needs {tool}: run packaging/ensure-packages nginx gunicorn "
+                               "python3-django certbot openssl")
+    variants = [("svd (JDK 17)", ENV["JAVA17_HOME"], ENV.get("SVD_BIN"))]
+    if ENV.get("JAVA25_HOME"):
+        variants.append(("svd (JDK 25)", ENV["JAVA25_HOME"], ENV.get("SVD_BIN")))
+    if ENV.get("SVD_BASE_BIN"):
+        variants.append(("svd (base, JDK 17)", ENV["JAVA17_HOME"], ENV["SVD_BASE_BIN"]))
+        if ENV.get("JAVA25_HOME"):
+            variants.append(("svd (base, JDK 25)", ENV["JAVA25_HOME"], ENV["SVD_BASE_BIN"]))
+    if ENV.get("BENCH_SVD_PROPOSED_OPTS"):
+        for label, home, binary in list(variants[:2]):
+            variants.append((label[:-1] + ", proposed flags)", home, binary))
+    running = []
+    out = {"settle_s": settle, "window_s": window, "runs": {},
+           "proposed_opts": ENV.get("BENCH_SVD_PROPOSED_OPTS", "")}
+    # nginx's workers (nobody) read the deployment directory: every directory above it needs o+x
+    for path in (TMP, workdir("idle-ref")):
+        os.chmod(path, 0o755)
+    try:
+        for i, (label, home, binary) in enumerate(variants):
+            d = workdir("idle-ref", f"v{i}")
+            os.chmod(d, 0o755)
+            ports = {"SVD_STACK_APP_PORT": 18000 + 10 * i, "SVD_STACK_HTTP_PORT": 18081 + 10 * i,
+                     "SVD_STACK_HTTPS_PORT": 18443 + 10 * i, "metrics": 19321 + 10 * i}
+            busy = [p for p in ports.values() if not port_free(p)]
+            if busy:
+                raise RuntimeError(f"idle-ref: ports {busy} on 127.0.0.1 are taken")
+            env = dict(os.environ)
+            env.update({k: str(v) for k, v in ports.items() if k.startswith("SVD_")})
+            env.update({"SVD_STACK_DIR": d, "SVD_STACK_METRICS_LISTEN": f"127.0.0.1:{ports['metrics']}",
+                        "SVD_STACK_ACME_SERVER": f"https://127.0.0.1:{19400 + i}/dir",
+                        "SVD_STACK_CERTBOT_CONFIG": os.path.join(d, "letsencrypt", "config"),
+                        "SVD_STACK_CERTBOT_WORK": os.path.join(d, "letsencrypt", "work"),
+                        "SVD_STACK_CERTBOT_LOGS": os.path.join(d, "letsencrypt", "logs"),
+                        "SVD_JAVA_HOME": home})
+            env.pop("SVD_JAVA_OPTS", None)
+            if "proposed flags" in label:
+                env["SVD_JAVA_OPTS"] = ENV["BENCH_SVD_PROPOSED_OPTS"]
+            prep = subprocess.run([os.path.join(REPO, "conf", "stack", "prepare-stack")], env=env,
+                                  capture_output=True, text=True)
+            if prep.returncode != 0:
+                raise RuntimeError(f"idle-ref: prepare-stack failed: {prep.stderr[-2000:]}")
+            with open(os.path.join(d, "svd.out"), "ab") as f:
+                proc = REG.spawn([binary, "--config", os.path.join(REPO, "conf", "svd.conf")], stdout=f,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=d)
+            running.append((label, proc, d))
+        log(f"idle-ref: {', '.join(v[0] for v in variants)} side by side: up, settle {settle}s, "
+            f"measure {window}s")
+        svctl = os.path.join(os.path.dirname(ENV.get("SVD_BIN", "")), "svctl")
+        for label, proc, d in running:
+            def up():
+                r = subprocess.run([svctl, "--socket", os.path.join(d, "svd.sock"), "status", "--json"],
+                                   capture_output=True, text=True)
+                if r.returncode != 0:
+                    return False
+                try:
+                    data = json.loads(r.stdout)
+                except ValueError:
+                    return False
+                rows = data.get("services", data) if isinstance(data, dict) else data
+                states = {x.get("name"): x.get("state") for x in rows if isinstance(x, dict)}
+                return states.get("gunicorn") == "running" and states.get("nginx") == "running"
+            if procs.wait_until(up, 90.0, 0.5) is None:
+                raise RuntimeError(f"idle-ref: {label}: gunicorn and nginx not running within 90 s:\n"
+                                   f"{tail(os.path.join(d, 'svd.out'), 15)}")
+        time.sleep(settle)
+        first = {label: (procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)) for label, p, _ in running}
+        threads0 = {label: procs.thread_cpu_ns(p.pid) for label, p, _ in running}
+        rss = {label: [] for label, _, _ in running}
+        t_end = time.monotonic() + window
+        while time.monotonic() < t_end:
+            for label, p, _ in running:
+                rss[label].append(procs.rss_kb(p.pid))
+            time.sleep(min(5.0, max(0.0, t_end - time.monotonic())))
+        for label, p, _ in running:
+            rss[label].append(procs.rss_kb(p.pid))
+            t0, n0 = first[label]
+            t1 = procs.thread_cpu_ns(p.pid)
+            busiest = sorted(((v - threads0[label].get(k, 0), k) for k, v in t1.items()), reverse=True)
+            out["runs"][label] = {
+                "rss_mb_end": rss[label][-1] / 1024, "rss_mb_max": max(rss[label]) / 1024,
+                "cpu_ms_per_min_stat": (procs.cpu_ticks(p.pid) - t0) * 1000 / procs.CLK_TCK * 60 / window,
+                "cpu_ms_per_min_schedstat": (procs.cpu_ns_schedstat(p.pid) - n0) / 1e6 * 60 / window,
+                "threads": len(os.listdir(f"/proc/{p.pid}/task")),
+                "busiest_threads_ms_per_min": {k.split(" ", 1)[1]: round(v / 1e6 * 60 / window, 2)
+                                               for v, k in busiest[:5]},
+            }
+    finally:
+        for _, p, _ in running:
+            REG.stop(p, timeout=15.0)
+    results["scenarios"]["idle-ref"] = out
+
+
 # --- report -----------------------------------------------------------------------------------
 
 def fmt(s, unit_fmt="{:.1f}"):
@@ -732,6 +848,23 @@ def report():
         lines.append(f"   target svd(17) RSS {verdict('idle_rss_mb', s['rss_mb_end'])}; CPU "
                      f"{verdict('idle_cpu_ms_per_min', s['cpu_ms_per_min_schedstat'])}   "
                      f"(issue: {TARGETS['idle_rss_mb'][2]}, {TARGETS['idle_cpu_ms_per_min'][2]})")
+    if "idle-ref" in sc:
+        r = sc["idle-ref"]
+        lines.append(f"8. idle, the reference deployment (conf/svd.conf: nginx + gunicorn, probes, certificate and "
+                     f"renewal job), svd alone: after {r['settle_s']} s, over {r['window_s']} s")
+        lines.append(f"   {'':<34} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} {'(schedstat)':>11} {'threads':>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name:<34} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
+                         f"{run['cpu_ms_per_min_stat']:>11.1f} {run['cpu_ms_per_min_schedstat']:>11.2f} "
+                         f"{run['threads']:>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name} busiest threads, ms/min: " + ", ".join(
+                f"{k} {v}" for k, v in run["busiest_threads_ms_per_min"].items()))
+        if r.get("proposed_opts"):
+            lines.append(f"   proposed flags: {r['proposed_opts']}")
+        for name, run in r["runs"].items():
+            lines.append(f"   target {name}: RSS {verdict('ref_rss_mb', run['rss_mb_end'])}; CPU "
+                         f"{verdict('ref_cpu_ms_per_min', run['cpu_ms_per_min_schedstat'])}")
     if "scale" in sc:
         r = sc["scale"]
         lines.append(f"7. scale: N sleeping services, median (min-max) of {r['reps']}; svctl status: "
@@ -774,11 +907,11 @@ def machine():
 
 SCENARIOS = {"restart": scenario_restart, "start200": scenario_start200, "stop200": scenario_start200,
              "output": scenario_output, "idle": scenario_idle, "ctl": scenario_ctl,
-             "scale": scenario_scale}
+             "scale": scenario_scale, "idle-ref": scenario_idle_ref}
 
 
 def main(argv):
-    names = argv or ["restart", "start200", "output", "idle", "ctl", "scale"]
+    names = argv or ["restart", "start200", "output", "idle", "ctl", "scale", "idle-ref"]
     for n in names:
         if n not in SCENARIOS:
             sys.exit(f"bench: unknown scenario {n!r} (one of {', '.join(SCENARIOS)})")
