@@ -55,6 +55,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    /** The most works done without a reconcile pass while more work waits. */
+    private static final int WORKS_PER_PASS = 32;
+    private int worksSincePass;
     private final TimerQueue timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
@@ -189,7 +192,12 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 }
                 flushLogs();
                 timers.runDue();
-                reconciler.reconcile();
+                // A pass looks at every service: while more work waits (2,000 exits in a stop of
+                // all), one pass for a few works instead of one per work (docs/benchmarks.md, "Scale").
+                if (inbox.isEmpty() || ++worksSincePass >= WORKS_PER_PASS) {
+                    worksSincePass = 0;
+                    reconciler.reconcile();
+                }
                 flushLogs();
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
@@ -211,7 +219,10 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     /** After each batch of work: the log lines it produced, and the process ledger. */
     private void flushLogs() {
-        runner.settle(); // the ledger first: until it is written, a killed svd leaves these processes unrecorded
+        // the ledger first: until it is written, a killed svd leaves these processes unrecorded.
+        // Only ends of processes wait while more work is queued: a stop of 2,000 services rewrote
+        // the whole ledger once per exit (docs/benchmarks.md, "Scale"); see ProcessLedger.flushAdditions.
+        runner.settle(!inbox.isEmpty());
         for (Runnable line : deferredLogs) {
             line.run();
         }
