@@ -842,9 +842,9 @@ def report():
             if k.startswith("svd"):
                 continue
             p = r["runs"][k]
-            lines.append(f"   svd(17)/{k}: RSS {s['rss_mb_end'] / p['rss_mb_end']:.2f}, CPU "
-                         f"{s['cpu_ms_per_min_schedstat'] / max(p['cpu_ms_per_min_schedstat'], 1e-9):.2f}"
-                         " (schedstat)")
+            cpu = (f"{s['cpu_ms_per_min_schedstat'] / p['cpu_ms_per_min_schedstat']:.2f} (schedstat)"
+                   if p["cpu_ms_per_min_schedstat"] >= 0.01 else f"n/a ({k}: under 0.01 ms/min)")
+            lines.append(f"   svd(17)/{k}: RSS {s['rss_mb_end'] / p['rss_mb_end']:.2f}, CPU {cpu}")
         lines.append(f"   target svd(17) RSS {verdict('idle_rss_mb', s['rss_mb_end'])}; CPU "
                      f"{verdict('idle_cpu_ms_per_min', s['cpu_ms_per_min_schedstat'])}   "
                      f"(issue: {TARGETS['idle_rss_mb'][2]}, {TARGETS['idle_cpu_ms_per_min'][2]})")
