@@ -848,23 +848,6 @@ def report():
         lines.append(f"   target svd(17) RSS {verdict('idle_rss_mb', s['rss_mb_end'])}; CPU "
                      f"{verdict('idle_cpu_ms_per_min', s['cpu_ms_per_min_schedstat'])}   "
                      f"(issue: {TARGETS['idle_rss_mb'][2]}, {TARGETS['idle_cpu_ms_per_min'][2]})")
-    if "idle-ref" in sc:
-        r = sc["idle-ref"]
-        lines.append(f"8. idle, the reference deployment (conf/svd.conf: nginx + gunicorn, probes, certificate and "
-                     f"renewal job), svd alone: after {r['settle_s']} s, over {r['window_s']} s")
-        lines.append(f"   {'':<34} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} {'(schedstat)':>11} {'threads':>7}")
-        for name, run in r["runs"].items():
-            lines.append(f"   {name:<34} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
-                         f"{run['cpu_ms_per_min_stat']:>11.1f} {run['cpu_ms_per_min_schedstat']:>11.2f} "
-                         f"{run['threads']:>7}")
-        for name, run in r["runs"].items():
-            lines.append(f"   {name} busiest threads, ms/min: " + ", ".join(
-                f"{k} {v}" for k, v in run["busiest_threads_ms_per_min"].items()))
-        if r.get("proposed_opts"):
-            lines.append(f"   proposed flags: {r['proposed_opts']}")
-        for name, run in r["runs"].items():
-            lines.append(f"   target {name}: RSS {verdict('ref_rss_mb', run['rss_mb_end'])}; CPU "
-                         f"{verdict('ref_cpu_ms_per_min', run['cpu_ms_per_min_schedstat'])}")
     if "scale" in sc:
         r = sc["scale"]
         lines.append(f"7. scale: N sleeping services, median (min-max) of {r['reps']}; svctl status: "
@@ -891,6 +874,23 @@ def report():
             row = by_n.get("1000")
             if row:
                 lines.append(f"   target {label} 1,000: up {verdict('scale_up_1000_s', row['start_s']['median'])}")
+    if "idle-ref" in sc:
+        r = sc["idle-ref"]
+        lines.append(f"8. idle, the reference deployment (conf/svd.conf: nginx + gunicorn, probes, certificate and "
+                     f"renewal job), svd alone: after {r['settle_s']} s, over {r['window_s']} s")
+        lines.append(f"   {'':<34} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} {'(schedstat)':>11} {'threads':>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name:<34} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
+                         f"{run['cpu_ms_per_min_stat']:>11.1f} {run['cpu_ms_per_min_schedstat']:>11.2f} "
+                         f"{run['threads']:>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name} busiest threads, ms/min: " + ", ".join(
+                f"{k} {v}" for k, v in run["busiest_threads_ms_per_min"].items()))
+        if r.get("proposed_opts"):
+            lines.append(f"   proposed flags: {r['proposed_opts']}")
+        for name, run in r["runs"].items():
+            lines.append(f"   target {name}: RSS {verdict('ref_rss_mb', run['rss_mb_end'])}; CPU "
+                         f"{verdict('ref_cpu_ms_per_min', run['cpu_ms_per_min_schedstat'])}")
     return "\n".join(lines)
 
 
