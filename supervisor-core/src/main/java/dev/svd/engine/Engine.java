@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +56,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    /** The most works done without a reconcile pass while more work waits. */
+    private static final int WORKS_PER_PASS = 32;
+    private int worksSincePass;
     private final TimerQueue timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
@@ -85,7 +87,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private long eventSeq;
     private boolean dirty;
 
-    private volatile Map<String, ServiceSnapshot> published = Map.of();
+    private volatile PublishedSnapshots published = PublishedSnapshots.EMPTY;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -191,7 +193,12 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 }
                 flushLogs();
                 timers.runDue();
-                reconciler.reconcile();
+                // A pass looks at every service: while more work waits (2,000 exits in a stop of
+                // all), one pass for a few works instead of one per work (docs/benchmarks.md, "Scale").
+                if (inbox.isEmpty() || ++worksSincePass >= WORKS_PER_PASS) {
+                    worksSincePass = 0;
+                    reconciler.reconcile();
+                }
                 flushLogs();
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
@@ -213,7 +220,10 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     /** After each batch of work: the log lines it produced, and the process ledger. */
     private void flushLogs() {
-        runner.settle(); // the ledger first: until it is written, a killed svd leaves these processes unrecorded
+        // the ledger first: until it is written, a killed svd leaves these processes unrecorded.
+        // Only ends of processes wait while more work is queued: a stop of 2,000 services rewrote
+        // the whole ledger once per exit (docs/benchmarks.md, "Scale"); see ProcessLedger.flushAdditions.
+        runner.settle(!inbox.isEmpty());
         for (Runnable line : deferredLogs) {
             line.run();
         }
@@ -283,7 +293,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     private void publish() {
-        published = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        published = PublishedSnapshots.of(services, published);
         dirty = false;
     }
 

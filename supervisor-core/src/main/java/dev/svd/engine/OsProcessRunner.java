@@ -129,6 +129,15 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     @Override
+    public void settle(boolean moreWork) {
+        if (moreWork) {
+            ledger.flushAdditions();
+        } else {
+            ledger.flush();
+        }
+    }
+
+    @Override
     public void exited(int pid) {
         ledger.removed(pid);
     }

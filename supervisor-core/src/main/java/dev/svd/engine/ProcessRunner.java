@@ -51,6 +51,14 @@ public interface ProcessRunner {
     default void settle() {
     }
 
+    /**
+     * Like {@link #settle()}; {@code moreWork}: more work is already waiting, after which the engine
+     * settles again, so what only records ends of processes may wait for that (new processes never wait).
+     */
+    default void settle(boolean moreWork) {
+        settle();
+    }
+
     /** The main process {@code pid} has exited and its group is empty. */
     default void exited(int pid) {
     }

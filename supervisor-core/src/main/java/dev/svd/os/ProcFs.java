@@ -47,19 +47,28 @@ public final class ProcFs {
         List<Integer> out = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks)) {
             for (Path task : dirs) {
-                String list;
+                byte[] list;
                 try {
-                    list = Files.readString(task.resolve("children"));
+                    list = Files.readAllBytes(task.resolve("children"));
                 } catch (java.nio.file.NoSuchFileException e) {
                     if (!Files.exists(task)) {
                         continue; // the thread ended meanwhile
                     }
                     return childrenOf(pid); // no CONFIG_PROC_CHILDREN
                 }
-                for (String c : list.trim().split(" ")) {
-                    if (!c.isEmpty()) {
-                        out.add(Integer.parseInt(c));
+                // Pids separated by spaces, parsed in place: svd's own list holds every service's
+                // main process and is read at each stop and exit (no String or split per pid).
+                int n = -1;
+                for (byte b : list) {
+                    if (b >= '0' && b <= '9') {
+                        n = (n < 0 ? 0 : n * 10) + (b - '0');
+                    } else if (n >= 0) {
+                        out.add(n);
+                        n = -1;
                     }
+                }
+                if (n >= 0) {
+                    out.add(n);
                 }
             }
         } catch (IOException e) {
