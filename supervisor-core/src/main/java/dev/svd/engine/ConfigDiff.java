@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  */
 final class ConfigDiff {
     /** Settings the running process was started with: only a restart applies them. */
-    static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "environment-file", "user");
+    static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "environment-file", "user",
+            "sockets", "sockets-env");
     /** The service's log file is opened once for svd's life (engine.LoggedOutputs). */
     static final List<String> SVD_RESTART_KEYS = List.of("log");
 
@@ -102,6 +103,8 @@ final class ConfigDiff {
         differs(keys, "pid-file", a, b, ServiceSpec::pidFile);
         differs(keys, "essential", a, b, ServiceSpec::essential);
         differs(keys, "on-leftover", a, b, ServiceSpec::onLeftover);
+        differs(keys, "sockets", a, b, s -> s.sockets().stream().map(dev.svd.config.SocketSpec::placeless).toList());
+        differs(keys, "sockets-env", a, b, ServiceSpec::socketsEnv);
         return keys;
     }
 
