@@ -251,6 +251,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 essentialFailed = true;
                 beginShutdown();
             }
+            if ((next.state() == ServiceState.FAILED || next.state() == ServiceState.EXITED) && !spec.sockets().isEmpty()) {
+                // No process will come to accept (docs/sockets.md): clients are refused at once rather than
+                // wait in the backlog until they time out. Bound again at the service's next start.
+                runner.retainSockets(name, List.of());
+            }
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());

@@ -173,6 +173,25 @@ class SocketActivationIT {
         assertThat(canBind(keep)).as("the other service's socket stays").isFalse();
     }
 
+    @Test
+    void aServiceThatEndsForGoodHasItsSocketClosedSoThatClientsAreRefusedAtOnce() throws Exception {
+        int port = Ports.freePort();
+        int kept = Ports.freePort();
+        writeConfig("services.once {\n  command = [\"/bin/sh\", \"-c\", \"exit 0\"]\n  restart = never\n"
+                + "  start-seconds = 0s\n  sockets = [{ listen = \"127.0.0.1:" + port + "\" }]\n}\n"
+                + service("app", "{ listen = \"127.0.0.1:" + kept + "\" }", ""));
+        start();
+        awaitReports(1);
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(service(svctl.run("status", "--json").out(), "once")
+                .string("state")).isEqualTo("exited"));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(canBind(port)).as("once's socket is closed").isTrue());
+        assertThat(service(svctl.run("status", "--json").out(), "once").array("sockets").items()).isEmpty();
+        SvctlProcess.Result stop = svctl.run("stop", "app", "--timeout", "30s");
+        assertThat(stop.exit()).as(stop.out() + stop.err()).isZero();
+        assertThat(canBind(kept)).as("a stopped service's socket stays held").isFalse();
+    }
+
     private void start() throws Exception {
         svd = SvdProcess.start(dir, "--config", conf.toString());
         svctl = new SvctlProcess(dir.resolve("svd.sock"));
