@@ -147,4 +147,29 @@ class SocketConfigTest {
         assertThat(ServiceSpec.of("web", List.of("nginx")).sockets()).isEmpty();
         assertThat(Optional.of(ServiceSpec.of("web", List.of("nginx")).socketsEnv())).contains(SocketAnnounce.SYSTEMD);
     }
+
+    /** Hostile addresses: each is a valid socket or exactly one problem on its listen key, never an exception. */
+    @Test
+    void randomAddressesAreAcceptedOrNamedNeverThrown() throws Exception {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        String alphabet = "0123456789abcdefg:.[]/% x";
+        for (int i = 0; i < 200; i++) {
+            StringBuilder b = new StringBuilder();
+            int length = 1 + random.nextInt(24);
+            for (int j = 0; j < length; j++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String listen = b.toString();
+            List<String> problems;
+            try {
+                files.load("services.web {\n  command = [nginx]\n  sockets = [{ listen = \"" + listen + "\" }]\n}\n");
+                problems = List.of();
+            } catch (ConfigException e) {
+                problems = e.problems().stream().map(ConfigProblem::toString).toList();
+            }
+            assertThat(problems).as("seed %d, listen \"%s\"", seed, listen).hasSizeLessThanOrEqualTo(1)
+                    .allSatisfy(p -> assertThat(p).contains("services.web.sockets[0].listen: "));
+        }
+    }
 }
