@@ -192,6 +192,39 @@ class SocketActivationIT {
         assertThat(canBind(kept)).as("a stopped service's socket stays held").isFalse();
     }
 
+    @Test
+    void anIpv6SocketIsPassedAndAStaleUnixSocketFileIsReplaced() throws Exception {
+        boolean ipv6;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            ipv6 = true;
+        } catch (java.io.IOException e) {
+            ipv6 = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6, "this machine has no IPv6 loopback");
+        int port = Ports.freePort();
+        Path unix = dir.resolve("stale.sock");
+        try (java.nio.channels.ServerSocketChannel crashed = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            crashed.bind(java.net.UnixDomainSocketAddress.of(unix)); // closed below: its file stays, stale
+        }
+        assertThat(Files.exists(unix)).isTrue();
+        writeConfig(service("app", "{ listen = \"[::1]:" + port + "\" }, { listen = \"" + unix + "\" }", ""));
+        start();
+
+        JsonObject fds = awaitReports(1).get(0).object("fds");
+        assertThat(fds.object("3").string("address")).isEqualTo("::1:" + port);
+        assertThat(fds.object("4").string("address")).isEqualTo(unix.toString());
+        try (Socket s = new Socket(InetAddress.getByName("::1"), port)) {
+            s.setSoTimeout((int) BOUND.toMillis());
+            assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine())
+                    .isEqualTo(Long.toString(awaitReports(1).get(0).longOr("pid", 0)));
+        }
+
+        svd.signal("TERM");
+        assertThat(svd.awaitExit(BOUND)).isZero();
+        assertThat(Files.exists(unix)).as("svd removed its socket file when it closed the socket").isFalse();
+    }
+
     private void start() throws Exception {
         svd = SvdProcess.start(dir, "--config", conf.toString());
         svctl = new SvctlProcess(dir.resolve("svd.sock"));
