@@ -47,7 +47,8 @@ public final class ServiceSettings {
         s.add("pid-file", spec.pidFile().map(Path::toString).orElse("-"));
         s.add("essential", Boolean.toString(spec.essential()));
         s.add("on-leftover", spec.onLeftover().configName());
-        s.add("sockets", list(spec.sockets().stream().map(k -> k.listen() + " " + k.name()).toList()));
+        s.add("sockets", spec.sockets().stream().map(k -> "{ listen = " + quote(k.listen()) + ", name = " + quote(k.name())
+                + " }").toList().toString());
         s.add("sockets-env", spec.socketsEnv().configName());
         s.add("depends-on", list(spec.dependsOn()));
         s.add("start-seconds", duration(spec.startSeconds()));
