@@ -241,12 +241,18 @@ final class Reconciler {
     }
 
     /**
-     * {@code update} binds the sockets of {@code next} before it changes anything, so that one that
-     * cannot be bound refuses the whole update, and closes again what it bound: the problems, or none.
+     * {@code update} binds the sockets that {@code next} adds (of added services, and added entries of
+     * changed ones) before it changes anything, so that one that cannot be bound refuses the whole
+     * update, and closes again what it bound: the problems, or none. An unchanged service's sockets are
+     * left as they are (closed ones of a failed service stay closed until its next start).
      */
     private List<String> holdSockets(SupervisorSpec next) {
         List<String> problems = new ArrayList<>();
         for (ServiceSpec spec : next.services().values()) {
+            ServiceSpec now = config.services().get(spec.name());
+            if (spec.sockets().isEmpty() || now != null && ConfigDiff.sameSockets(now, spec)) {
+                continue;
+            }
             try {
                 spawner.holdSockets(spec);
             } catch (SpawnException e) {
