@@ -13,7 +13,8 @@ import java.util.TreeMap;
  */
 public final class ServiceSettings {
     /** Keys whose default a profile may replace (see {@link Profile}). */
-    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file");
+    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file",
+            "sockets-env");
 
     /** One key: its value in config syntax ({@code -} for none), and {@code from}: {@code file:line}, {@code profile NAME} or {@code default}. */
     public record Setting(String key, String value, String from) {}
@@ -49,6 +50,9 @@ public final class ServiceSettings {
         s.add("pid-file", spec.pidFile().map(Path::toString).orElse("-"));
         s.add("essential", Boolean.toString(spec.essential()));
         s.add("on-leftover", spec.onLeftover().configName());
+        s.add("sockets", spec.sockets().stream().map(k -> "{ listen = " + quote(k.listen()) + ", name = " + quote(k.name())
+                + " }").toList().toString());
+        s.add("sockets-env", spec.socketsEnv().configName());
         s.add("depends-on", list(spec.dependsOn()));
         s.add("start-seconds", duration(spec.startSeconds()));
         s.add("backoff.initial", duration(spec.backoff().initial()));

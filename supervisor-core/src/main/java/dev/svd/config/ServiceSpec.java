@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
+ * @param sockets      listening sockets svd holds and passes at fd 3, 4, ... (docs/sockets.md)
+ * @param socketsEnv   how the sockets are announced to the process ({@link SocketAnnounce})
  * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
  *                     absent here come from the profile or the default. Only for {@code svctl show}
  */
@@ -50,6 +52,8 @@ public record ServiceSpec(
         Optional<Path> pidFile,
         boolean essential,
         LeftoverPolicy onLeftover,
+        List<SocketSpec> sockets,
+        SocketAnnounce socketsEnv,
         Origin origin,
         Map<String, Origin> keyOrigins) {
 
@@ -59,6 +63,7 @@ public record ServiceSpec(
         environment = Map.copyOf(environment);
         environmentFile = List.copyOf(environmentFile);
         dependsOn = List.copyOf(dependsOn);
+        sockets = List.copyOf(sockets);
     }
 
     /** A spec without the origins of its keys, for tests and tools. */
@@ -70,7 +75,7 @@ public record ServiceSpec(
                        LeftoverPolicy onLeftover, Origin origin) {
         this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                 startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                onLeftover, origin, Map.of());
+                onLeftover, List.of(), SocketAnnounce.SYSTEMD, origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
@@ -79,7 +84,7 @@ public record ServiceSpec(
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                LeftoverPolicy.STOP, Origin.UNKNOWN);
+                LeftoverPolicy.STOP, List.of(), SocketAnnounce.SYSTEMD, Origin.UNKNOWN, Map.of());
     }
 
     /** A copy with the changes {@code edit} makes to a builder. */
@@ -165,6 +170,8 @@ public record ServiceSpec(
         public Optional<Path> pidFile;
         public boolean essential;
         public LeftoverPolicy onLeftover;
+        public List<SocketSpec> sockets;
+        public SocketAnnounce socketsEnv;
         public Origin origin;
         public Map<String, Origin> keyOrigins;
 
@@ -190,6 +197,8 @@ public record ServiceSpec(
             pidFile = s.pidFile;
             essential = s.essential;
             onLeftover = s.onLeftover;
+            sockets = s.sockets;
+            socketsEnv = s.socketsEnv;
             origin = s.origin;
             keyOrigins = s.keyOrigins;
         }
@@ -197,7 +206,7 @@ public record ServiceSpec(
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, origin, keyOrigins);
+                    onLeftover, sockets, socketsEnv, origin, keyOrigins);
         }
     }
 }

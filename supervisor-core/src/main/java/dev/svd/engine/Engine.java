@@ -3,6 +3,7 @@ package dev.svd.engine;
 import dev.svd.config.ConfigException;
 import dev.svd.config.ConfigProblem;
 import dev.svd.config.ServiceSpec;
+import dev.svd.os.HeldSockets;
 import dev.svd.config.Signal;
 import dev.svd.config.SupervisorSpec;
 import dev.svd.health.ProbeKind;
@@ -261,6 +262,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 essentialFailed = true;
                 beginShutdown();
             }
+            if ((next.state() == ServiceState.FAILED || next.state() == ServiceState.EXITED) && !spec.sockets().isEmpty()) {
+                // No process will come to accept (docs/sockets.md): clients are refused at once rather than
+                // wait in the backlog until they time out. Bound again at the service's next start.
+                runner.retainSockets(name, List.of());
+            }
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
@@ -378,6 +384,24 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     @Override
+    public List<HeldSockets.Held> sockets(String name) {
+        ServiceSpec spec = reconciler.config().services().get(name);
+        List<HeldSockets.Held> held = runner.heldSockets().getOrDefault(name, List.of());
+        if (spec == null || held.isEmpty()) {
+            return List.of();
+        }
+        // in declared order, each with the descriptor the service's processes get it at (3, 4, ...)
+        List<HeldSockets.Held> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.sockets().size(); i++) {
+            String listen = spec.sockets().get(i).listen();
+            if (held.stream().anyMatch(h -> h.listen().equals(listen))) {
+                shown.add(new HeldSockets.Held(listen, spec.sockets().get(i).name(), 3 + i));
+            }
+        }
+        return shown;
+    }
+
+    @Override
     public Optional<ServiceSpec> spec(String name) {
         return Optional.ofNullable(reconciler.config().services().get(name));
     }
@@ -476,6 +500,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runner.closeSockets();
         if (thread.isAlive()) {
             log.warn("engine: thread still busy {} after close", Durations.human(CLOSE_WAIT));
         }

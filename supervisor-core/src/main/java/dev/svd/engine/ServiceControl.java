@@ -2,6 +2,7 @@ package dev.svd.engine;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.os.HeldSockets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -52,6 +53,14 @@ public interface ServiceControl {
      * stage for anything slow.
      */
     CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout);
+
+    /**
+     * The listening sockets svd holds for {@code name} (docs/sockets.md), in declared order, each with
+     * its name and the descriptor its processes get it at (3, 4, ...).
+     */
+    default List<HeldSockets.Held> sockets(String name) {
+        return List.of();
+    }
 
     /**
      * Adds an event that is not a state change ({@code from} and {@code to} are null), e.g. a

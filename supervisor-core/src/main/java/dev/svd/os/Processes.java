@@ -166,7 +166,8 @@ public final class Processes implements AutoCloseable {
         Spawner.Stdio stdio = fifos == null ? Spawner.Stdio.pipes() : fifos.createAndOpen();
         // Not under spawnLock, so that several threads can spawn at once (200 services at start):
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
-        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio);
+        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio,
+                req.sockets().stream().map(SpawnRequest.PassedSocket::fd).toList());
         int pid = started.pid();
         if (service && cgroups.isPresent()) {
             cgroups.get().place(req.service(), pid);
