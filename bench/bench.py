@@ -1,14 +1,17 @@
-"""svd vs supervisord, side by side in one run. Called by bench/run, which installs the peers,
-builds svd and compiles the C helpers; see docs/benchmarks.md.
+"""svd vs supervisord and s6, side by side in one run, with the machine's floors. Called by
+bench/run, which installs the peers, builds svd and compiles the C helpers; see docs/benchmarks.md.
 
-usage: bench.py [restart|start200|output|idle ...]   (stop200 is measured with start200)
+usage: bench.py [restart|start200|output|idle|ctl|scale|idle-ref ...]   (stop200 is measured with
+start200)
 Environment (set by bench/run): BENCH_TMP, BENCH_BIN (compiled helpers), BENCH_OUT,
-SVD_CLASSPATH or SVD_BIN, JAVA17_HOME, JAVA25_HOME (optional), BENCH_QUICK=1 for fewer reps.
+SVD_CLASSPATH or SVD_BIN, JAVA17_HOME, JAVA25_HOME (optional), BENCH_QUICK=1 for fewer reps,
+SVD_BASE_BIN (optional: a second svd launcher, run interleaved with SVD_BIN in `scale`).
 """
 import datetime
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -16,13 +19,14 @@ import sys
 import time
 
 import procs
-from supervisors import Supervisord, Svd
+from supervisors import S6, Supervisord, Svd
 
 ENV = os.environ
 TMP = ENV["BENCH_TMP"]
 BIN = ENV["BENCH_BIN"]
 QUICK = ENV.get("BENCH_QUICK") == "1"
 REG = procs.Registry(os.path.join(TMP, "pids"))
+HAVE_S6 = shutil.which("s6-svscan") is not None
 
 # Targets and the peers' figures measured earlier on this machine (issue 2, "Performance to
 # design for").
@@ -34,6 +38,14 @@ TARGETS = {
     "idle_rss_mb": ("<=", 48.0, "supervisord 30 MB"),
     "idle_cpu_ms_per_min": ("<=", 8.5, "supervisord 8.5 ms/min"),
     "ctl_ratio": ("<=", 0.5, "supervisorctl status 133 ms"),
+    # issue 16
+    "scale_up_s": ("<=", 2.5, "issue 16: 6.1 s there"),
+    "scale_up_1000_s": ("<=", 1.2, "issue 16: 2.6 s there"),
+    "scale_stop_s": ("<=", 1.0, ""),
+    "scale_kb_per_service": ("<=", 25.0, ""),
+    "scale_status_ratio": ("<=", 1.5, ""),
+    "ref_rss_mb": ("<=", 46.0, "issue 16"),
+    "ref_cpu_ms_per_min": ("<=", 4.0, "issue 16"),
 }
 
 results = {"scenarios": {}}
@@ -79,7 +91,15 @@ def read_stamps(path):
 
 
 def supervisors(kind_dir):
-    return [Svd(workdir(kind_dir, "svd"), ENV), Supervisord(workdir(kind_dir, "supervisord"), ENV)]
+    sups = [Svd(workdir(kind_dir, "svd"), ENV), Supervisord(workdir(kind_dir, "supervisord"), ENV)]
+    if HAVE_S6:
+        sups.append(S6(workdir(kind_dir, "s6"), ENV))
+    return sups
+
+
+def peers(runs):
+    """The labels of RUNS other than svd's and the floors', in order."""
+    return [k for k in runs if k not in ("svd", "floor", "direct", "bare C loop")]
 
 
 def tail(path, n=5):
@@ -121,9 +141,13 @@ def scenario_restart():
         stamps = os.path.join(sup.dir, "stamps")
         sup.configure({"victim": [stamp, stamps]}, start_seconds="0s", stable_after="100ms")
         proc = launch(sup)
+        # s6-supervise waits until a second has passed since the previous start before it
+        # restarts a service (its documentation): kills 1.1 s apart measure its restart path.
+        sup_gap = 1.1 if sup.name == "s6" else gap
+        out.setdefault("gap_s_by_supervisor", {})[sup.label] = sup_gap
         try:
-            log(f"restart: {sup.label}, {reps} kills, {gap}s apart")
-            samples, misses = restart_latency(lambda: proc.poll() is None, stamps, reps, gap,
+            log(f"restart: {sup.label}, {reps} kills, {sup_gap}s apart")
+            samples, misses = restart_latency(lambda: proc.poll() is None, stamps, reps, sup_gap,
                                               timeout=10.0)
         finally:
             REG.stop(proc)
@@ -167,7 +191,8 @@ def scenario_start200():
                 starts.append((max(ns for _, ns in rows) - t0) / 1e9)
                 # Cross-check by the process table: N stamp processes below the supervisor.
                 kids = procs.descendants(proc.pid)
-                counts.append(sum(1 for c in kids.values() if c == "stamp"))
+                # (s6 execs stamp through the symlink `run`: that is its comm there)
+                counts.append(sum(1 for c in kids.values() if c in ("stamp", "run")))
                 time.sleep(1.0)  # let it settle; then the graceful stop
                 pids = [pid for pid, _ in rows]
                 t1 = time.time_ns()
@@ -243,11 +268,13 @@ def scenario_output():
     writer = os.path.join(BIN, "writer")
     out = {"reps": reps, "bytes": BYTES, "line_bytes": 100, "unit": "MB/s (10^6 B/s)", "modes": {}}
     for mode in ("chunk", "line"):
-        runs = {"floor": [], "svd": [], "supervisord": []}
+        sups = supervisors("output")
+        labels = [sup.label for sup in sups]
+        runs = {"floor": [], "direct": [], **{k: [] for k in labels}}
         notes = {}
-        drains = {"svd": [], "supervisord": []}
+        drains = {k: [] for k in labels}
         threads = {}
-        cpu = {"floor": [], "svd": [], "supervisord": []}
+        cpu = {"floor": [], "direct": [], **{k: [] for k in labels}}
         stale = []  # the previous reader's 512 MiB: deleted by start_writer, right before the next go
         for rep in range(reps):
             # Floor: writer | cat > file
@@ -271,7 +298,24 @@ def scenario_output():
                 cpu["floor"].append(round((ru.ru_utime + ru.ru_stime) * 1000))
             runs["floor"].append(BYTES / ((done - start) / 1e9) / 1e6 if done else None)
             stale.append(target)
-            for sup in supervisors("output"):
+            # The other floor: `writer > file`, no reader at all (the limit of the machine's
+            # page cache). Its CPU is the writer's own (its rusage).
+            d = workdir("output", "direct")
+            stamps, target, go = (os.path.join(d, n) for n in ("stamps", "out.log", "go"))
+            for p in (stamps, target, go):
+                if os.path.exists(p):
+                    os.remove(p)
+            log(f"output: {mode} rep {rep + 1}/{reps}: direct")
+            with open(target, "wb") as f:
+                w = REG.spawn([writer, mode, str(LINES), stamps, go], stdout=f)
+                start_writer(stamps, go, stale)
+                start, done, size, _ = wait_bytes(lambda: [target], stamps)
+                _, _, ru = os.wait4(w.pid, 0)
+                w.returncode = 0
+                cpu["direct"].append(round((ru.ru_utime + ru.ru_stime) * 1000))
+            runs["direct"].append(BYTES / ((done - start) / 1e9) / 1e6 if done else None)
+            stale.append(target)
+            for sup in sups:
                 stamps, go = os.path.join(sup.dir, "stamps"), os.path.join(sup.dir, "go")
                 for p in [stamps, go] + sup.log_files("writer"):
                     if os.path.exists(p):
@@ -283,10 +327,12 @@ def scenario_output():
                 try:
                     if procs.wait_until(lambda: os.path.exists(stamps), 30.0, 0.002) is None:
                         raise RuntimeError(f"{sup.label}: writer never started:\n{tail(sup.stdout)}")
+                    # (s6: s6-svscan, both s6-supervise and s6-log, up before the writer is)
+                    pids = sup.supervisor_pids(proc)
                     start_writer(stamps, go, stale)
-                    th0 = procs.thread_cpu_ns(proc.pid)
+                    th0 = procs.threads_cpu_ns(pids)
                     start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps)
-                    th1 = procs.thread_cpu_ns(proc.pid)
+                    th1 = procs.threads_cpu_ns(pids)
                     drains[sup.label].append(drain)
                     cpu[sup.label].append(round(sum(v - th0.get(k, 0) for k, v in th1.items()) / 1e6))
                     # Where the supervisor's CPU went while it carried the bytes (last rep kept).
@@ -320,13 +366,20 @@ def scenario_output():
             if k in drains and all(d is not None for d in drains[k]):
                 res[k]["writer_side"] = summary(drains[k])
         floor = res["floor"]["summary"]
-        for k in ("svd", "supervisord"):
+        direct = res["direct"]["summary"]
+        res["direct"]["ratio_to_floor"] = (direct["median"] / floor["median"]) if direct and floor else None
+        for k in labels:
             s = res[k]["summary"]
             res[k]["ratio_to_floor"] = (s["median"] / floor["median"]) if s and floor else None
+            res[k]["ratio_to_direct"] = (s["median"] / direct["median"]) if s and direct else None
             # Each rep's own floor was measured just before it: the paired ratios cancel slow
             # changes of the machine's load better than the ratio of the medians.
             if s and floor:
                 res[k]["paired_ratios"] = [round(a / b, 3) for a, b in zip(runs[k], runs["floor"])]
+        sv = res["svd"]["summary"]
+        for k in labels:
+            if k != "svd" and sv and res[k]["summary"]:
+                res["svd"][f"ratio_to_{k}"] = sv["median"] / res[k]["summary"]["median"]
         out["modes"][mode] = res
     results["scenarios"]["output"] = out
 
@@ -346,6 +399,8 @@ def scenario_idle():
                         label="svd (JDK 17, proposed flags)",
                         java_opts=ENV["BENCH_SVD_PROPOSED_OPTS"]))
     sups.append(Supervisord(workdir("idle", "supervisord"), ENV))
+    if HAVE_S6:
+        sups.append(S6(workdir("idle", "s6"), ENV))
     running = []
     try:
         for sup in sups:
@@ -354,22 +409,27 @@ def scenario_idle():
         log(f"idle: {', '.join(s.label for s in sups)} side by side: settle {settle}s, "
             f"measure {window}s")
         time.sleep(settle)
-        first = {s.label: (procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)) for s, p in running}
-        threads0 = {s.label: procs.thread_cpu_ns(p.pid) for s, p in running}
+        # s6 is several processes (s6-svscan, one s6-supervise per service): their sum is its cost.
+        pids = {s.label: s.supervisor_pids(p) for s, p in running}
+        first = {s.label: (sum(procs.cpu_ticks(x) for x in pids[s.label]),
+                           sum(procs.cpu_ns_schedstat(x) for x in pids[s.label])) for s, _ in running}
+        threads0 = {s.label: procs.threads_cpu_ns(pids[s.label]) for s, _ in running}
         rss = {s.label: [] for s, _ in running}
         t_end = time.monotonic() + window
         while time.monotonic() < t_end:
             for s, p in running:
-                rss[s.label].append(procs.rss_kb(p.pid))
+                rss[s.label].append(procs.rss_kb_sum(pids[s.label]))
             time.sleep(min(5.0, max(0.0, t_end - time.monotonic())))
         out = {"settle_s": settle, "window_s": window, "runs": {},
                "proposed_opts": ENV.get("BENCH_SVD_PROPOSED_OPTS", "")}
         for s, p in running:
-            rss[s.label].append(procs.rss_kb(p.pid))
-            ticks, ns = procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)
+            ps = pids[s.label]
+            rss[s.label].append(procs.rss_kb_sum(ps))
+            ticks = sum(procs.cpu_ticks(x) for x in ps)
+            ns = sum(procs.cpu_ns_schedstat(x) for x in ps)
             t0, n0 = first[s.label]
             kids = procs.descendants(p.pid)
-            t1 = procs.thread_cpu_ns(p.pid)
+            t1 = procs.threads_cpu_ns(ps)
             busiest = sorted(((v - threads0[s.label].get(k, 0), k) for k, v in t1.items()), reverse=True)
             out["runs"][s.label] = {
                 "busiest_threads_ms_per_min": {k.split(" ", 1)[1]: round(v / 1e6 * 60 / window, 2)
@@ -379,7 +439,8 @@ def scenario_idle():
                 "cpu_ms_per_min_stat": (ticks - t0) * 1000 / procs.CLK_TCK * 60 / window,
                 "cpu_ms_per_min_schedstat": (ns - n0) / 1e6 * 60 / window,
                 "children": len(kids),
-                "threads": len(os.listdir(f"/proc/{p.pid}/task")),
+                "processes": len(ps),
+                "threads": sum(len(os.listdir(f"/proc/{x}/task")) for x in ps),
             }
     finally:
         for _, p in running:
@@ -387,43 +448,266 @@ def scenario_idle():
     results["scenarios"]["idle"] = out
 
 
+def hyperfine(commands, runs, warmup=5):
+    """{name: summary in ms (median, min, max over RUNS)} for {name: command line}, one hyperfine."""
+    export = os.path.join(TMP, "hyperfine.json")
+    names = list(commands)
+    subprocess.run(["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(runs),
+                    "--export-json", export, *commands.values()], check=True, capture_output=True)
+    with open(export) as f:
+        h = json.load(f)["results"]
+    return {n: summary([t * 1000 for t in r["times"]]) for n, r in zip(names, h)}
+
+
+def jvm_hello_commands():
+    """The JVM floor: `java -cp BIN Hello` (bench/src/Hello.java) on each JDK, default flags."""
+    out = {}
+    for label, home in (("JVM hello (JDK 17)", ENV.get("JAVA17_HOME")),
+                        ("JVM hello (JDK 25)", ENV.get("JAVA25_HOME"))):
+        if home and os.path.exists(os.path.join(BIN, "Hello.class")):
+            out[label] = f"{os.path.join(home, 'bin', 'java')} -cp {BIN} Hello"
+    return out
+
+
 def scenario_ctl():
-    """`svctl status` against `supervisorctl status`, each supervising 2 services, timed by hyperfine."""
+    """`svctl status` against `supervisorctl status` and `s6-svstat`, each supervising 2 services,
+    with the JVM hello world as a floor, timed by one hyperfine."""
     runs = 10 if QUICK else 40
     svd = Svd(workdir("ctl", "svd"), ENV)
     sup = Supervisord(workdir("ctl", "supervisord"), ENV)
+    sups = [svd, sup] + ([S6(workdir("ctl", "s6"), ENV)] if HAVE_S6 else [])
     sleeper = ["/bin/sleep", "100000"]
     running = []
     try:
-        for s in (svd, sup):
+        for s in sups:
             s.configure({"a": sleeper, "b": sleeper}, start_seconds="0s")
             running.append(launch(s))
         svd_sock = os.path.join(svd.dir, "svd.sock")
         svctl = os.path.join(os.path.dirname(ENV["SVD_BIN"]), "svctl") if ENV.get("SVD_BIN") else None
         if not svctl or not os.access(svctl, os.X_OK):
             raise RuntimeError("svctl needs the packaged launcher (SVD_BIN)")
+        cmds = {"svctl status": f"{svctl} --socket {svd_sock} status",
+                "supervisorctl status": f"supervisorctl -c {sup.conf} status"}
+        if HAVE_S6:
+            # s6-svstat reads one service's status file: one call per service, 2 here.
+            cmds["s6-svstat (1 of 2 services)"] = f"s6-svstat {os.path.join(sups[2].scan, 'a')}"
         deadline = time.monotonic() + 60
-        svd_cmd = f"{svctl} --socket {svd_sock} status"
-        sup_cmd = f"supervisorctl -c {sup.conf} status"
         while time.monotonic() < deadline:
-            a = subprocess.run(svd_cmd.split(), capture_output=True)
-            b = subprocess.run(sup_cmd.split(), capture_output=True)
-            if a.returncode == 0 and b.returncode == 0:
+            if all(subprocess.run(c.split(), capture_output=True).returncode == 0 for c in cmds.values()):
                 break
             time.sleep(0.2)
         else:
-            raise RuntimeError("svd or supervisord did not report both services running within 60 s")
-        export = os.path.join(TMP, "ctl.json")
-        subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--export-json", export,
-                        svd_cmd, sup_cmd], check=True, capture_output=True)
-        with open(export) as f:
-            h = json.load(f)["results"]
-        med = {"svctl status": h[0]["median"] * 1000, "supervisorctl status": h[1]["median"] * 1000}
-        results["scenarios"]["ctl"] = {"runs": runs, "median_ms": med,
-                                       "ratio": med["svctl status"] / med["supervisorctl status"]}
+            raise RuntimeError("a supervisor did not report both services running within 60 s")
+        cmds.update(jvm_hello_commands())
+        res = hyperfine(cmds, runs)
+        med = {k: v["median"] for k, v in res.items()}
+        out = {"runs": runs, "median_ms": med, "summary_ms": res,
+               "ratio": med["svctl status"] / med["supervisorctl status"]}
+        for k in med:
+            if k != "svctl status":
+                out.setdefault("ratios", {})[f"svctl/{k}"] = med["svctl status"] / med[k]
+        results["scenarios"]["ctl"] = out
     finally:
         for p in running:
             REG.stop(p)
+
+
+# --- scale: 2, 1,000 and 2,000 sleeping services ------------------------------------------------
+
+def svd_builds(kind_dir):
+    """svd as SVD_BIN and, given SVD_BASE_BIN, the base build beside it (for interleaved before /
+    after figures)."""
+    builds = [Svd(workdir(kind_dir, "svd"), ENV)]
+    if ENV.get("SVD_BASE_BIN"):
+        base_env = dict(ENV)
+        base_env["SVD_BIN"] = ENV["SVD_BASE_BIN"]
+        builds.append(Svd(workdir(kind_dir, "svd-base"), base_env, label="svd (base)"))
+    return builds
+
+
+def scenario_scale():
+    """N `stamp` services (they stamp, then sleep in pause()): exec -> the Nth stamp, svd's CPU
+    (utime+stime) until then, RSS once settled, `svctl status` time (hyperfine), then SIGTERM ->
+    svd exited and all N gone, and svd's CPU over its whole life (its rusage). Sizes interleaved
+    within each rep, builds (SVD_BIN, SVD_BASE_BIN) interleaved within each size."""
+    reps = 1 if QUICK else 3
+    sizes = [int(x) for x in ENV.get("BENCH_SCALE_SIZES", "2,1000,2000").split(",")]
+    status_runs = 5 if QUICK else 10
+    stamp = os.path.join(BIN, "stamp")
+    builds = svd_builds("scale")
+    svctl = os.path.join(os.path.dirname(ENV.get("SVD_BIN", "")), "svctl")
+    out = {"reps": reps, "sizes": sizes, "status_runs": status_runs, "runs": {}}
+    for rep in range(reps):
+        for n in sizes:
+            for sup in builds:
+                row = out["runs"].setdefault(sup.label, {}).setdefault(str(n), {
+                    "start_s": [], "start_cpu_ms": [], "rss_mb": [], "status_ms": [], "stop_s": [],
+                    "life_cpu_ms": [], "threads": []})
+                stamps = os.path.join(sup.dir, f"stamps-{n}-{rep}")
+                sup.configure({f"s{i:04d}": [stamp, stamps] for i in range(n)}, start_seconds="0s",
+                              console=False)
+                log(f"scale: {sup.label}, {n} services, rep {rep + 1}/{reps}")
+                t0 = time.time_ns()
+                proc = launch(sup)
+                try:
+                    if procs.wait_until(lambda: len(read_stamps(stamps)) >= n, 120.0, 0.005) is None:
+                        raise RuntimeError(f"{sup.label}: only {len(read_stamps(stamps))} of {n} "
+                                           f"services started within 120 s:\n{tail(sup.stdout)}")
+                    rows = read_stamps(stamps)
+                    row["start_s"].append((max(ns for _, ns in rows) - t0) / 1e9)
+                    row["start_cpu_ms"].append(procs.cpu_ticks(proc.pid) * 1000 / procs.CLK_TCK)
+                    time.sleep(2.0)  # settle: the last services' output, trims, log files
+                    row["rss_mb"].append(procs.rss_kb(proc.pid) / 1024)
+                    row["threads"].append(len(os.listdir(f"/proc/{proc.pid}/task")))
+                    sock = os.path.join(sup.dir, "svd.sock")
+                    st = hyperfine({"status": f"{svctl} --socket {sock} status"}, status_runs, 2)
+                    row["status_ms"].append(st["status"]["median"])
+                    pids = [pid for pid, _ in rows]
+                    t1 = time.time_ns()
+                    proc.send_signal(signal.SIGTERM)
+                    # svd is our child: wait4 gives its whole life's CPU time.
+                    ru_box = []
+
+                    def ended():
+                        if not ru_box:
+                            pid, _, ru = os.wait4(proc.pid, os.WNOHANG)
+                            if pid == 0:
+                                return False
+                            proc.returncode = 0
+                            ru_box.append(ru)
+                        return not any(procs.alive(p) for p in pids)
+                    end = procs.wait_until(ended, 60.0, 0.002)
+                    row["stop_s"].append((end - t1) / 1e9 if end else 60.0)
+                    if ru_box:
+                        row["life_cpu_ms"].append((ru_box[0].ru_utime + ru_box[0].ru_stime) * 1000)
+                finally:
+                    REG.stop(proc, timeout=10.0)
+    for label, by_n in out["runs"].items():
+        for n, row in by_n.items():
+            for k in list(row):
+                if isinstance(row[k], list):
+                    row[k] = summary(row[k])
+        small = by_n.get(str(min(sizes)))
+        for n, row in by_n.items():
+            if small and int(n) > min(sizes) and row["rss_mb"] and small["rss_mb"]:
+                row["rss_kb_per_extra_service"] = (row["rss_mb"]["median"] - small["rss_mb"]["median"]) \
+                    * 1024 / (int(n) - min(sizes))
+                row["status_ratio_to_smallest"] = row["status_ms"]["median"] / small["status_ms"]["median"]
+    results["scenarios"]["scale"] = out
+
+
+# --- idle-ref: the reference deployment idle ------------------------------------------------------
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def port_free(port):
+    import socket
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def scenario_idle_ref():
+    """The reference deployment (conf/svd.conf: nginx + gunicorn/Django with readiness and health
+    probes, the site's certificate and its renewal job) run as packaging/run-demo runs it, once per
+    JDK side by side (and SVD_BASE_BIN's svd on JDK 17 when given), each in its own deployment
+    directory and ports, its ACME server a closed loopback port (nothing reaches the internet; svd
+    keeps its placeholder certificate). Once both services run: settle, then RSS and CPU of svd
+    alone (its services are not counted)."""
+    settle, window = (10, 20) if QUICK else (20, 60)
+    for tool in ("nginx", "gunicorn"):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            raise RuntimeError(f"idle-ref needs {tool}: run packaging/ensure-packages nginx gunicorn "
+                               "python3-django certbot openssl")
+    variants = [("svd (JDK 17)", ENV["JAVA17_HOME"], ENV.get("SVD_BIN"))]
+    if ENV.get("JAVA25_HOME"):
+        variants.append(("svd (JDK 25)", ENV["JAVA25_HOME"], ENV.get("SVD_BIN")))
+    if ENV.get("SVD_BASE_BIN"):
+        variants.append(("svd (base, JDK 17)", ENV["JAVA17_HOME"], ENV["SVD_BASE_BIN"]))
+        if ENV.get("JAVA25_HOME"):
+            variants.append(("svd (base, JDK 25)", ENV["JAVA25_HOME"], ENV["SVD_BASE_BIN"]))
+    if ENV.get("BENCH_SVD_PROPOSED_OPTS"):
+        for label, home, binary in list(variants[:2]):
+            variants.append((label[:-1] + ", proposed flags)", home, binary))
+    running = []
+    out = {"settle_s": settle, "window_s": window, "runs": {},
+           "proposed_opts": ENV.get("BENCH_SVD_PROPOSED_OPTS", "")}
+    # nginx's workers (nobody) read the deployment directory: every directory above it needs o+x
+    for path in (TMP, workdir("idle-ref")):
+        os.chmod(path, 0o755)
+    try:
+        for i, (label, home, binary) in enumerate(variants):
+            d = workdir("idle-ref", f"v{i}")
+            os.chmod(d, 0o755)
+            ports = {"SVD_STACK_APP_PORT": 18000 + 10 * i, "SVD_STACK_HTTP_PORT": 18081 + 10 * i,
+                     "SVD_STACK_HTTPS_PORT": 18443 + 10 * i, "metrics": 19321 + 10 * i}
+            busy = [p for p in ports.values() if not port_free(p)]
+            if busy:
+                raise RuntimeError(f"idle-ref: ports {busy} on 127.0.0.1 are taken")
+            env = dict(os.environ)
+            env.update({k: str(v) for k, v in ports.items() if k.startswith("SVD_")})
+            env.update({"SVD_STACK_DIR": d, "SVD_STACK_METRICS_LISTEN": f"127.0.0.1:{ports['metrics']}",
+                        "SVD_STACK_ACME_SERVER": f"https://127.0.0.1:{19400 + i}/dir",
+                        "SVD_STACK_CERTBOT_CONFIG": os.path.join(d, "letsencrypt", "config"),
+                        "SVD_STACK_CERTBOT_WORK": os.path.join(d, "letsencrypt", "work"),
+                        "SVD_STACK_CERTBOT_LOGS": os.path.join(d, "letsencrypt", "logs"),
+                        "SVD_JAVA_HOME": home})
+            env.pop("SVD_JAVA_OPTS", None)
+            if "proposed flags" in label:
+                env["SVD_JAVA_OPTS"] = ENV["BENCH_SVD_PROPOSED_OPTS"]
+            prep = subprocess.run([os.path.join(REPO, "conf", "stack", "prepare-stack")], env=env,
+                                  capture_output=True, text=True)
+            if prep.returncode != 0:
+                raise RuntimeError(f"idle-ref: prepare-stack failed: {prep.stderr[-2000:]}")
+            with open(os.path.join(d, "svd.out"), "ab") as f:
+                proc = REG.spawn([binary, "--config", os.path.join(REPO, "conf", "svd.conf")], stdout=f,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=d)
+            running.append((label, proc, d))
+        log(f"idle-ref: {', '.join(v[0] for v in variants)} side by side: up, settle {settle}s, "
+            f"measure {window}s")
+        svctl = os.path.join(os.path.dirname(ENV.get("SVD_BIN", "")), "svctl")
+        for label, proc, d in running:
+            def up():
+                r = subprocess.run([svctl, "--socket", os.path.join(d, "svd.sock"), "status", "--json"],
+                                   capture_output=True, text=True)
+                if r.returncode != 0:
+                    return False
+                try:
+                    data = json.loads(r.stdout)
+                except ValueError:
+                    return False
+                rows = data.get("services", data) if isinstance(data, dict) else data
+                states = {x.get("name"): x.get("state") for x in rows if isinstance(x, dict)}
+                return states.get("gunicorn") == "running" and states.get("nginx") == "running"
+            if procs.wait_until(up, 90.0, 0.5) is None:
+                raise RuntimeError(f"idle-ref: {label}: gunicorn and nginx not running within 90 s:\n"
+                                   f"{tail(os.path.join(d, 'svd.out'), 15)}")
+        time.sleep(settle)
+        first = {label: (procs.cpu_ticks(p.pid), procs.cpu_ns_schedstat(p.pid)) for label, p, _ in running}
+        threads0 = {label: procs.thread_cpu_ns(p.pid) for label, p, _ in running}
+        rss = {label: [] for label, _, _ in running}
+        t_end = time.monotonic() + window
+        while time.monotonic() < t_end:
+            for label, p, _ in running:
+                rss[label].append(procs.rss_kb(p.pid))
+            time.sleep(min(5.0, max(0.0, t_end - time.monotonic())))
+        for label, p, _ in running:
+            rss[label].append(procs.rss_kb(p.pid))
+            t0, n0 = first[label]
+            t1 = procs.thread_cpu_ns(p.pid)
+            busiest = sorted(((v - threads0[label].get(k, 0), k) for k, v in t1.items()), reverse=True)
+            out["runs"][label] = {
+                "rss_mb_end": rss[label][-1] / 1024, "rss_mb_max": max(rss[label]) / 1024,
+                "cpu_ms_per_min_stat": (procs.cpu_ticks(p.pid) - t0) * 1000 / procs.CLK_TCK * 60 / window,
+                "cpu_ms_per_min_schedstat": (procs.cpu_ns_schedstat(p.pid) - n0) / 1e6 * 60 / window,
+                "threads": len(os.listdir(f"/proc/{p.pid}/task")),
+                "busiest_threads_ms_per_min": {k.split(" ", 1)[1]: round(v / 1e6 * 60 / window, 2)
+                                               for v, k in busiest[:5]},
+            }
+    finally:
+        for _, p, _ in running:
+            REG.stop(p, timeout=15.0)
+    results["scenarios"]["idle-ref"] = out
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -442,6 +726,14 @@ def verdict(key, value):
     return f"{op} {target}: {'met' if ok else 'MISSED'}"
 
 
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fr(x, digits=3):
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
 def report():
     lines = []
     sc = results["scenarios"]
@@ -449,61 +741,72 @@ def report():
         r = sc["restart"]
         lines.append(f"1. restart after SIGKILL (kill -> new process's first instruction), ms, "
                      f"median (min-max) of {r['reps']}")
-        s, p = r["runs"]["svd"]["summary"], r["runs"]["supervisord"]["summary"]
         for name, run in r["runs"].items():
             miss = f"  [{run['misses']} not restarted within 10 s]" if run["misses"] else ""
-            lines.append(f"   {name:<14} {fmt(run['summary'], '{:.2f}')}{miss}")
-        ratio = s["median"] / p["median"] if s and p else None
-        r["ratio_svd_to_supervisord"] = ratio
-        lines.append(f"   svd/supervisord = {ratio:.4f}" if ratio else "   svd/supervisord = n/a")
-        lines.append(f"   target svd {verdict('restart_ms', s['median'] if s else None)}"
-                     f"   (issue: {TARGETS['restart_ms'][2]})")
+            gap = r.get("gap_s_by_supervisor", {}).get(name)
+            gap = f"  (kills {gap} s apart)" if gap and gap != r["gap_s"] else ""
+            lines.append(f"   {name:<14} {fmt(run['summary'], '{:.2f}')}{miss}{gap}")
+        med = {k: (v["summary"] or {}).get("median") for k, v in r["runs"].items()}
+        s = med.get("svd")
+        r["ratios"] = {f"svd/{k}": ratio(s, v) for k, v in med.items() if k != "svd"}
+        r["ratio_svd_to_supervisord"] = r["ratios"].get("svd/supervisord")
+        lines.append("   " + "; ".join(f"{k} = {fr(v, 4)}" for k, v in r["ratios"].items()))
+        lines.append(f"   target svd {verdict('restart_ms', s)}   (issue: {TARGETS['restart_ms'][2]})")
     if "start200" in sc:
         r = sc["start200"]
-        s, p = r["runs"]["svd"], r["runs"]["supervisord"]
         lines.append(f"2. 200 services, supervisor exec -> 200th service's first instruction, s, "
                      f"median (min-max) of {r['reps']}")
         for name, run in r["runs"].items():
             lines.append(f"   {name:<14} {fmt(run['start'], '{:.3f}')}   "
                          f"(stamp processes seen: {run['stamp_processes_seen']})")
-        ratio = s["start"]["median"] / p["start"]["median"]
-        r["start_ratio_svd_to_supervisord"] = ratio
-        lines.append(f"   svd/supervisord = {ratio:.3f}; target svd "
-                     f"{verdict('start200_s', s['start']['median'])}   (issue: {TARGETS['start200_s'][2]})")
+        s = r["runs"]["svd"]
+        r["start_ratios"] = {f"svd/{k}": ratio(s["start"]["median"], r["runs"][k]["start"]["median"])
+                             for k in peers(r["runs"])}
+        r["start_ratio_svd_to_supervisord"] = r["start_ratios"].get("svd/supervisord")
+        lines.append("   " + "; ".join(f"{k} = {fr(v)}" for k, v in r["start_ratios"].items()) +
+                     f"; target svd {verdict('start200_s', s['start']['median'])}   "
+                     f"(issue: {TARGETS['start200_s'][2]})")
         lines.append(f"3. graceful stop of 200: SIGTERM -> supervisor exited and all 200 gone, s "
                      f"(cap {r['stop_cap_s']:.0f} s)")
         for name, run in r["runs"].items():
             cap = f"  [{run['stop_capped']} runs hit the cap]" if run["stop_capped"] else ""
             lines.append(f"   {name:<14} {fmt(run['stop'], '{:.3f}')}{cap}")
-        ratio = s["stop"]["median"] / p["stop"]["median"]
-        r["stop_ratio_svd_to_supervisord"] = ratio
-        lines.append(f"   svd/supervisord = {ratio:.3f}; target svd "
-                     f"{verdict('stop200_s', s['stop']['median'])}   (issue: {TARGETS['stop200_s'][2]})")
+        r["stop_ratios"] = {f"svd/{k}": ratio(s["stop"]["median"], r["runs"][k]["stop"]["median"])
+                            for k in peers(r["runs"])}
+        r["stop_ratio_svd_to_supervisord"] = r["stop_ratios"].get("svd/supervisord")
+        lines.append("   " + "; ".join(f"{k} = {fr(v)}" for k, v in r["stop_ratios"].items()) +
+                     f"; target svd {verdict('stop200_s', s['stop']['median'])}   "
+                     f"(issue: {TARGETS['stop200_s'][2]})")
     if "output" in sc:
         r = sc["output"]
         lines.append(f"4. output capture, {r['bytes']:,} bytes of 100-byte lines, MB/s, median "
-                     f"(min-max) of {r['reps']}")
+                     f"(min-max) of {r['reps']}; floor = writer | cat > file, direct = writer > file")
         for mode, res in r["modes"].items():
             label = "64 KiB writes" if mode == "chunk" else "one write per line"
             lines.append(f"   {label}:")
-            for name in ("floor", "svd", "supervisord"):
-                run = res[name]
+            for name, run in res.items():
                 extra = ""
                 if name != "floor":
                     rt = run.get("ratio_to_floor")
                     extra = f"   {rt:.2f}x floor" if rt else ""
+                    if run.get("ratio_to_direct"):
+                        extra += f", {run['ratio_to_direct']:.2f}x direct"
                     if run.get("paired_ratios"):
-                        extra += f" (per rep: {', '.join(f'{x:.2f}' for x in run['paired_ratios'])})"
+                        extra += f" (floor per rep: {', '.join(f'{x:.2f}' for x in run['paired_ratios'])})"
                 if run.get("note"):
                     extra += f"   {run['note']}"
                     if run.get("writer_side"):
-                        extra += (f"; writer's own rate into svd's pipe (output discarded): "
+                        extra += (f"; writer's own rate into the pipe: "
                                   f"{fmt(run['writer_side'], '{:.0f}')}")
                 lines.append(f"     {name:<12} {fmt(run['summary'], '{:.0f}')}{extra}")
                 if run.get("reader_cpu_ms"):
-                    who = "cat" if name == "floor" else name
+                    who = {"floor": "cat", "direct": "the writer (no reader)"}.get(name, name)
                     lines.append(f"     {'':<12} CPU of {who} while reading: "
                                  f"{fmt(run['reader_cpu_ms'], '{:.0f}')} ms")
+            vs = [f"svd/{k[9:]} {v:.2f}" for k, v in res["svd"].items()
+                  if k.startswith("ratio_to_") and k not in ("ratio_to_floor", "ratio_to_direct") and v]
+            if vs:
+                lines.append("     throughput " + ", ".join(vs))
             if res["svd"].get("busiest_threads_cpu_ms"):
                 lines.append("     svd's busiest threads while carrying the bytes (CPU ms, last rep): " +
                              ", ".join(f"{k} {v}" for k, v in res["svd"]["busiest_threads_cpu_ms"].items()))
@@ -511,14 +814,17 @@ def report():
                          f"   (issue: {TARGETS['output_ratio'][2]})")
     if "ctl" in sc:
         c = sc["ctl"]
-        lines.append(f"6. svctl status vs supervisorctl status (hyperfine, {c['runs']} runs), ms, median")
-        for k, v in c["median_ms"].items():
-            lines.append(f"   {k:<22} {v:.1f}")
-        lines.append(f"   ratio = {c['ratio']:.2f}; target {verdict('ctl_ratio', c['ratio'])}   "
+        lines.append(f"6. status commands, each supervisor with 2 services (hyperfine, {c['runs']} runs), "
+                     f"ms, median (min-max)")
+        for k, v in c.get("summary_ms", {}).items():
+            lines.append(f"   {k:<30} {fmt(v, '{:.1f}')}")
+        lines.append("   " + "; ".join(f"{k} = {v:.2f}" for k, v in c.get("ratios", {}).items()))
+        lines.append(f"   svctl/supervisorctl = {c['ratio']:.2f}; target {verdict('ctl_ratio', c['ratio'])}   "
                      f"(issue: {TARGETS['ctl_ratio'][2]})")
     if "idle" in sc:
         r = sc["idle"]
-        lines.append(f"5. idle with 2 services: after {r['settle_s']} s, over {r['window_s']} s")
+        lines.append(f"5. idle with 2 services: after {r['settle_s']} s, over {r['window_s']} s "
+                     f"(s6: the sum over s6-svscan and its s6-supervise processes)")
         lines.append(f"   {'':<29} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} "
                      f"{'(schedstat)':>11} {'threads':>7}")
         for name, run in r["runs"].items():
@@ -532,13 +838,59 @@ def report():
         if r.get("proposed_opts") and "svd (JDK 17, proposed flags)" in r["runs"]:
             lines.append(f"   proposed flags: {r['proposed_opts']}")
         s = r["runs"]["svd (JDK 17)"]
-        p = r["runs"]["supervisord"]
-        lines.append(f"   svd(17)/supervisord: RSS {s['rss_mb_end'] / p['rss_mb_end']:.2f}, CPU "
-                     f"{s['cpu_ms_per_min_schedstat'] / max(p['cpu_ms_per_min_schedstat'], 1e-9):.2f}"
-                     " (schedstat)")
+        for k in peers(r["runs"]):
+            if k.startswith("svd"):
+                continue
+            p = r["runs"][k]
+            cpu = (f"{s['cpu_ms_per_min_schedstat'] / p['cpu_ms_per_min_schedstat']:.2f} (schedstat)"
+                   if p["cpu_ms_per_min_schedstat"] >= 0.01 else f"n/a ({k}: under 0.01 ms/min)")
+            lines.append(f"   svd(17)/{k}: RSS {s['rss_mb_end'] / p['rss_mb_end']:.2f}, CPU {cpu}")
         lines.append(f"   target svd(17) RSS {verdict('idle_rss_mb', s['rss_mb_end'])}; CPU "
                      f"{verdict('idle_cpu_ms_per_min', s['cpu_ms_per_min_schedstat'])}   "
                      f"(issue: {TARGETS['idle_rss_mb'][2]}, {TARGETS['idle_cpu_ms_per_min'][2]})")
+    if "scale" in sc:
+        r = sc["scale"]
+        lines.append(f"7. scale: N sleeping services, median (min-max) of {r['reps']}; svctl status: "
+                     f"median of {r['status_runs']} runs each")
+        lines.append(f"   {'':<12} {'N':>5} {'exec->all up s':>20} {'svd CPU to up ms':>20} "
+                     f"{'RSS MB':>18} {'status ms':>18} {'stop s':>20} {'life CPU ms':>20}")
+        for label, by_n in r["runs"].items():
+            for n, row in by_n.items():
+                lines.append(f"   {label:<12} {n:>5} {fmt(row['start_s'], '{:.3f}'):>20} "
+                             f"{fmt(row['start_cpu_ms'], '{:.0f}'):>20} {fmt(row['rss_mb'], '{:.1f}'):>18} "
+                             f"{fmt(row['status_ms'], '{:.0f}'):>18} {fmt(row['stop_s'], '{:.3f}'):>20} "
+                             f"{fmt(row['life_cpu_ms'], '{:.0f}'):>20}")
+            for n, row in by_n.items():
+                if "rss_kb_per_extra_service" in row:
+                    lines.append(f"   {label}: {n}: {row['rss_kb_per_extra_service']:.1f} KB RSS per extra "
+                                 f"service; status {row['status_ratio_to_smallest']:.2f}x its time with "
+                                 f"{min(r['sizes'])}")
+            row = by_n.get("2000")
+            if row:
+                lines.append(f"   target {label} 2,000: up {verdict('scale_up_s', row['start_s']['median'])}, "
+                             f"stopped {verdict('scale_stop_s', row['stop_s']['median'])}, RSS/service "
+                             f"{verdict('scale_kb_per_service', row.get('rss_kb_per_extra_service'))}, status "
+                             f"{verdict('scale_status_ratio', row.get('status_ratio_to_smallest'))}")
+            row = by_n.get("1000")
+            if row:
+                lines.append(f"   target {label} 1,000: up {verdict('scale_up_1000_s', row['start_s']['median'])}")
+    if "idle-ref" in sc:
+        r = sc["idle-ref"]
+        lines.append(f"8. idle, the reference deployment (conf/svd.conf: nginx + gunicorn, probes, certificate and "
+                     f"renewal job), svd alone: after {r['settle_s']} s, over {r['window_s']} s")
+        lines.append(f"   {'':<34} {'RSS end':>8} {'RSS max':>8} {'CPU ms/min':>11} {'(schedstat)':>11} {'threads':>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name:<34} {run['rss_mb_end']:>6.1f}MB {run['rss_mb_max']:>6.1f}MB "
+                         f"{run['cpu_ms_per_min_stat']:>11.1f} {run['cpu_ms_per_min_schedstat']:>11.2f} "
+                         f"{run['threads']:>7}")
+        for name, run in r["runs"].items():
+            lines.append(f"   {name} busiest threads, ms/min: " + ", ".join(
+                f"{k} {v}" for k, v in run["busiest_threads_ms_per_min"].items()))
+        if r.get("proposed_opts"):
+            lines.append(f"   proposed flags: {r['proposed_opts']}")
+        for name, run in r["runs"].items():
+            lines.append(f"   target {name}: RSS {verdict('ref_rss_mb', run['rss_mb_end'])}; CPU "
+                         f"{verdict('ref_cpu_ms_per_min', run['cpu_ms_per_min_schedstat'])}")
     return "\n".join(lines)
 
 
@@ -554,11 +906,12 @@ def machine():
 
 
 SCENARIOS = {"restart": scenario_restart, "start200": scenario_start200, "stop200": scenario_start200,
-             "output": scenario_output, "idle": scenario_idle, "ctl": scenario_ctl}
+             "output": scenario_output, "idle": scenario_idle, "ctl": scenario_ctl,
+             "scale": scenario_scale, "idle-ref": scenario_idle_ref}
 
 
 def main(argv):
-    names = argv or ["restart", "start200", "output", "idle", "ctl"]
+    names = argv or ["restart", "start200", "output", "idle", "ctl", "scale", "idle-ref"]
     for n in names:
         if n not in SCENARIOS:
             sys.exit(f"bench: unknown scenario {n!r} (one of {', '.join(SCENARIOS)})")

@@ -83,6 +83,20 @@ def thread_cpu_ns(pid):
     return out
 
 
+def threads_cpu_ns(pids):
+    """{"PID/TID name": on-CPU ns} of the current threads of every pid in PIDS."""
+    out = {}
+    for pid in pids:
+        for k, v in thread_cpu_ns(pid).items():
+            out[f"{pid}/{k}"] = v
+    return out
+
+
+def rss_kb_sum(pids):
+    """Sum of VmRSS over PIDS (pages shared between them counted in each)."""
+    return sum(rss_kb(p) or 0 for p in pids)
+
+
 def rss_kb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:

@@ -1,11 +1,18 @@
-"""The two supervisors under test, each configured in its own directory and run in the foreground.
+"""The supervisors under test, each configured in its own directory and run in the foreground.
 
 Svd: `$SVD_BIN --config FILE` (the packaged launcher, java chosen by SVD_JAVA_HOME) when SVD_BIN
 names an executable, else java with the launcher's flags on the class path of a build.
 Supervisord: `supervisord -n -c FILE`, its unix socket and every log in the directory.
+S6: `s6-svscan SCANDIR` with one service directory per service (s6-supervise each), s6-log for
+captured output; see the class.
+
+Each class has `supervisor_pids(proc)`: the processes that are the supervisor (their RSS and CPU
+are its cost): svd and supervisord are one process, s6 is s6-svscan plus one s6-supervise per
+service (and s6-log per logged service).
 """
 import json
 import os
+import shutil
 
 
 def hocon_list(items):
@@ -73,6 +80,9 @@ class Svd:
             env["SVD_JAVA_OPTS"] = self.java_opts
         return env
 
+    def supervisor_pids(self, proc):
+        return [proc.pid]
+
     def log_files(self, service):
         """The service's log and its rotated files, if any."""
         if not os.path.isdir(self.logdir):
@@ -132,9 +142,91 @@ class Supervisord:
     def spawn_env(self):
         return dict(os.environ)
 
+    def supervisor_pids(self, proc):
+        return [proc.pid]
+
     def log_files(self, service):
         return [os.path.join(self.logdir, f) for f in sorted(os.listdir(self.logdir))
                 if f == f"{service}.log" or f.startswith(f"{service}.log.")]
+
+
+class S6:
+    """skarnet's s6 (Debian's package): `s6-svscan SCANDIR`, which starts one s6-supervise per
+    service directory. A service given as [stamp, FILE] gets `run` as a symlink to the stamp
+    binary (exec'd with no argument: no shell between s6-supervise and the service, as svd and
+    supervisord exec it directly too), `stamps` as a symlink to FILE and `notification-fd` 3, on
+    which stamp notifies readiness (s6-svstat then says "ready"). Any other service gets a
+    `#!/bin/sh` run script that execs it. Output: with console=False a `log/` directory whose run
+    is s6-log writing into logs/NAME (`current` and rotated `@*.s`, no timestamps), else the
+    service's output goes to s6-svscan's stdout, the equivalent of a console. restart="never":
+    a `finish` that exits 125 (s6-supervise: permanent failure, not restarted). Stop: SIGTERM to
+    s6-svscan, which brings every service down (TERM, then KILL after `timeout-kill`) and exits.
+    s6-supervise restarts a service at once, unless its previous start was less than a second ago
+    (then it waits for that second to pass: the restart scenario kills it more than 1 s apart)."""
+    name = "s6"
+
+    def __init__(self, workdir, env, label="s6"):
+        self.dir = workdir
+        self.env = env
+        self.label = label
+        os.makedirs(workdir, exist_ok=True)
+        self.logdir = os.path.join(workdir, "logs")
+        self.scan = os.path.join(workdir, "scan")
+        self.conf = self.scan
+        self.stdout = os.path.join(workdir, "s6.out")
+        self.services = 0
+
+    def configure(self, services, *, start_seconds="0s", stable_after=None, restart="always",
+                  console=True, max_size=None, stop_timeout="10s"):
+        shutil.rmtree(self.scan, ignore_errors=True)
+        os.makedirs(self.scan)
+        self.services = len(services)
+        for name, argv in services.items():
+            d = os.path.join(self.scan, name)
+            os.makedirs(d)
+            if len(argv) == 2 and os.path.basename(argv[0]) == "stamp":
+                os.symlink(argv[0], os.path.join(d, "run"))
+                os.symlink(argv[1], os.path.join(d, "stamps"))
+                write(os.path.join(d, "notification-fd"), "3\n")
+            else:
+                write(os.path.join(d, "run"), "#!/bin/sh\nexec " + " ".join(argv) + "\n", 0o755)
+            write(os.path.join(d, "timeout-kill"), f"{int(float(stop_timeout.rstrip('s')) * 1000)}\n")
+            if restart == "never":
+                write(os.path.join(d, "finish"), "#!/bin/sh\nexit 125\n", 0o755)
+            if not console:
+                logdir = os.path.join(self.logdir, name)
+                # (kept: the harness deletes the previous run's files itself, at a time it chooses)
+                os.makedirs(logdir, exist_ok=True)
+                os.makedirs(os.path.join(d, "log"))
+                # n20: keep 20 rotated files; s268435455: rotate at s6-log's largest size (256 MiB).
+                write(os.path.join(d, "log", "run"),
+                      f"#!/bin/sh\nexec s6-log -- n20 s268435455 {logdir}\n", 0o755)
+
+    def argv(self):
+        # -c: the most services it supervises (a logged service counts twice); default 1000.
+        return [self.env.get("S6_SVSCAN", "s6-svscan"), "-c", str(max(1000, 2 * self.services + 10)),
+                self.scan]
+
+    def spawn_env(self):
+        return dict(os.environ)
+
+    def supervisor_pids(self, proc):
+        import procs
+        return [proc.pid] + [pid for pid, comm in procs.descendants(proc.pid).items()
+                             if comm.startswith("s6-")]
+
+    def log_files(self, service):
+        d = os.path.join(self.logdir, service)
+        if not os.path.isdir(d):
+            return []
+        return [os.path.join(d, f) for f in sorted(os.listdir(d))
+                if f == "current" or (f.startswith("@") and f.endswith(".s"))]
+
+
+def write(path, text, mode=0o644):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
 
 
 def java_major(java_home):

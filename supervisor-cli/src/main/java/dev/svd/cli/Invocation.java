@@ -23,20 +23,36 @@ public final class Invocation {
     private final Style style;
     private final Timeouts timeouts;
     private final String trustedOwner;
+    private final boolean terminal;
 
     public Invocation(Path socket, PrintStream out, PrintStream err, Style style) {
         this(socket, out, err, style, Timeouts.DEFAULT, null);
     }
 
-    /** @param trustedOwner one more user whose socket is svd's ({@code SVCTL_SOCKET_OWNER}), or null */
     public Invocation(Path socket, PrintStream out, PrintStream err, Style style, Timeouts timeouts,
                       String trustedOwner) {
+        this(socket, out, err, style, timeouts, trustedOwner, false);
+    }
+
+    /**
+     * @param trustedOwner one more user whose socket is svd's ({@code SVCTL_SOCKET_OWNER}), or null
+     * @param terminal     whether svctl talks to a terminal ({@code System.console() != null}: stdin and
+     *                     stdout both are one)
+     */
+    public Invocation(Path socket, PrintStream out, PrintStream err, Style style, Timeouts timeouts,
+                      String trustedOwner, boolean terminal) {
         this.socket = socket;
         this.out = out;
         this.err = err;
         this.style = style;
         this.timeouts = timeouts;
         this.trustedOwner = trustedOwner;
+        this.terminal = terminal;
+    }
+
+    /** Whether stdin and stdout are a terminal (an interactive {@code svctl top}). */
+    public boolean terminal() {
+        return terminal;
     }
 
     public Path socket() {

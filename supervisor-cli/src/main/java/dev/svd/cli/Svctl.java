@@ -77,7 +77,7 @@ public final class Svctl {
                 throw new UsageException("--socket: empty path");
             }
             Invocation inv = new Invocation(Path.of(socket), out, err, style, Timeouts.fromEnv(timeoutEnv),
-                    socketOwnerEnv == null || socketOwnerEnv.isEmpty() ? null : socketOwnerEnv);
+                    socketOwnerEnv == null || socketOwnerEnv.isEmpty() ? null : socketOwnerEnv, terminal);
             if (commandName == null) {
                 if (wantsHelp) {
                     out.print(HelpCommand.overview());

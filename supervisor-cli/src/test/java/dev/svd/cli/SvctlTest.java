@@ -43,7 +43,7 @@ class SvctlTest {
     @Test
     void helpOnACommandShowsItsUsage() {
         assertThat(run("logs", "--help")).isZero();
-        assertThat(out()).startsWith("usage: svctl logs NAME [-n N] [-f] [--stdout|--stderr]\n");
+        assertThat(out()).startsWith("usage: svctl logs NAME... [--since T] [--until T] [--grep RE] [-n N] [-f] [--stdout|--stderr] [-t] [--json]\n");
     }
 
     @Test

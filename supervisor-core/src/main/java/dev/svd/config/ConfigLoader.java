@@ -67,6 +67,7 @@ public final class ConfigLoader {
             nameProblem("service", SERVICE_NAME, name).ifPresent(m -> problems.add(block.origin(), block.path(), m));
             services.put(name, serviceReader.read(name, block));
         });
+        SocketReader.checkAcrossServices(services, problems);
         Map<String, JobSpec> jobs = jobs(top, new JobReader(serviceReader, host), problems);
         DependencyGraph graph = new DependencyGraph(checkedDependencies(services, blocks));
         for (List<String> cycle : graph.cycles()) {

@@ -33,23 +33,59 @@ final class ConfigReader {
     private final ConfigObject object;
     private final List<String> path;
     private final Problems problems;
+    /** How an element of a list of objects is named ({@code services.web.sockets[0]}); null for a keyed object. */
+    private final String element;
 
     ConfigReader(ConfigObject object, List<String> path, Problems problems) {
+        this(object, path, problems, null);
+    }
+
+    private ConfigReader(ConfigObject object, List<String> path, Problems problems, String element) {
         this.object = object;
         this.path = List.copyOf(path);
         this.problems = problems;
+        this.element = element;
     }
 
     /** This object's own key, such as {@code services.nginx}. */
     String path() {
-        return ConfigUtil.joinPath(path);
+        return element != null ? element : ConfigUtil.joinPath(path);
     }
 
     /** The full key as operators write it, such as {@code services.nginx.stop.timeout}. */
     String keyPath(String key) {
+        if (element != null) {
+            return element + "." + ConfigUtil.joinPath(List.of(key));
+        }
         List<String> elements = new ArrayList<>(path);
         elements.add(key);
         return ConfigUtil.joinPath(elements);
+    }
+
+    /** A list of objects, each read by its own reader named {@code key[i]}; other elements are problems. */
+    List<ConfigReader> objectList(String key, String example) {
+        Optional<ConfigValue> value = value(key);
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        if (value.get().valueType() != ConfigValueType.LIST) {
+            problem(key, "expected a list of objects such as " + example + " (was " + typeOf(value.get()) + ")");
+            return List.of();
+        }
+        List<ConfigReader> readers = new ArrayList<>();
+        List<?> elements = (List<?>) value.get();
+        for (int i = 0; i < elements.size(); i++) {
+            ConfigValue e = (ConfigValue) elements.get(i);
+            if (e instanceof ConfigObject o) {
+                List<String> elementPath = new ArrayList<>(path);
+                elementPath.add(key);
+                readers.add(new ConfigReader(o, elementPath, problems, keyPath(key) + "[" + i + "]"));
+            } else {
+                problems.add(Origins.of(e.origin()), keyPath(key) + "[" + i + "]",
+                        "expected an object such as " + example + " (was " + typeOf(e) + ")");
+            }
+        }
+        return readers;
     }
 
     /** Where this object starts. */

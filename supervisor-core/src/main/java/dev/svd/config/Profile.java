@@ -49,6 +49,11 @@ public enum Profile {
                 this == NGINX ? Optional.of("[emerg]") : Optional.empty());
     }
 
+    /** nginx takes inherited listening sockets from its NGINX variable (docs/sockets.md); others from systemd's. */
+    SocketAnnounce socketsEnv() {
+        return this == NGINX ? SocketAnnounce.NGINX : SocketAnnounce.SYSTEMD;
+    }
+
     Optional<Signal> reopenSignal() {
         return this == NONE ? Optional.empty() : Optional.of(Signal.USR1);
     }

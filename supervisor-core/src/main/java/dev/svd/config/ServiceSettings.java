@@ -13,7 +13,8 @@ import java.util.TreeMap;
  */
 public final class ServiceSettings {
     /** Keys whose default a profile may replace (see {@link Profile}). */
-    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file");
+    private static final List<String> PROFILE_KEYS = List.of("stop.", "reload.", "reopen-signal", "pid-file",
+            "sockets-env");
 
     /** One key: its value in config syntax ({@code -} for none), and {@code from}: {@code file:line}, {@code profile NAME} or {@code default}. */
     public record Setting(String key, String value, String from) {}
@@ -25,7 +26,10 @@ public final class ServiceSettings {
         this.spec = spec;
     }
 
-    /** Every key of docs/configuration.md's service table, in its order; {@code environment} one line per variable. */
+    /**
+     * Every key of docs/configuration.md's service table, in its order ({@code environment} one line
+     * per variable), then those of its probe table under {@code ready.} and {@code health.}.
+     */
     public static List<Setting> of(ServiceSpec spec) {
         ServiceSettings s = new ServiceSettings(spec);
         s.add("command", list(spec.command()));
@@ -46,6 +50,10 @@ public final class ServiceSettings {
         s.add("pid-file", spec.pidFile().map(Path::toString).orElse("-"));
         s.add("essential", Boolean.toString(spec.essential()));
         s.add("on-leftover", spec.onLeftover().configName());
+        s.add("sockets", spec.sockets().stream().map(k -> "{ listen = " + quote(k.listen()) + ", name = " + quote(k.name())
+                + " }").toList().toString());
+        s.add("sockets-env", spec.socketsEnv().configName());
+        s.add("watchdog", spec.watchdog().map(ServiceSettings::duration).orElse("-"));
         s.add("depends-on", list(spec.dependsOn()));
         s.add("start-seconds", duration(spec.startSeconds()));
         s.add("backoff.initial", duration(spec.backoff().initial()));
@@ -66,7 +74,11 @@ public final class ServiceSettings {
         settings.add(new Setting(key, value, from(key)));
     }
 
-    /** A probe as one line: its check; its timings are not shown (docs/svctl.md, show). */
+    /**
+     * A probe: one line with its check and the block's line (or {@code -}, {@code default} without
+     * one), then each key of the probe table of docs/configuration.md that applies to its check and
+     * its kind ({@code start-timeout} for {@code ready}, {@code start-period} for {@code health}).
+     */
     private void probe(String key, Optional<ProbeSpec> probe) {
         if (probe.isEmpty()) {
             settings.add(new Setting(key, "-", "default"));
@@ -86,6 +98,38 @@ public final class ServiceSettings {
             check = c.toString();
         }
         settings.add(new Setting(key, check, probe.get().origin().toString()));
+        probeKeys(key, probe.get());
+    }
+
+    private void probeKeys(String key, ProbeSpec p) {
+        if (p.check() instanceof ProbeCheck.Http h) {
+            add(key + ".http.url", quote(h.url().toString()));
+            add(key + ".http.host", h.host().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.expect", h.expect().stream().map(r -> quote(r.toString())).toList().toString());
+            add(key + ".http.body-contains", h.bodyContains().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.tls.verify", Boolean.toString(h.tls().verify()));
+            add(key + ".http.tls.ca-file", h.tls().caFile().map(Path::toString).orElse("-"));
+            add(key + ".http.tls.sni", h.tls().sni().map(ServiceSettings::quote).orElse("-"));
+            add(key + ".http.connect-to", h.connectTo().map(a -> quote(a.toString())).orElse("-"));
+        } else if (p.check() instanceof ProbeCheck.Tcp t) {
+            add(key + ".tcp.address", quote(t.address().toString()));
+        } else if (p.check() instanceof ProbeCheck.Exec e) {
+            add(key + ".exec.command", list(e.command()));
+        } else if (p.check() instanceof ProbeCheck.Notify) {
+            add(key + ".notify", "true");
+            add(key + ".start-timeout", duration(p.startTimeout())); // nothing is polled: no other timing (notify.md)
+            return;
+        }
+        add(key + ".interval", duration(p.interval()));
+        add(key + ".timeout", duration(p.timeout()));
+        add(key + ".initial-delay", duration(p.initialDelay()));
+        add(key + ".failure-threshold", Integer.toString(p.failureThreshold()));
+        add(key + ".success-threshold", Integer.toString(p.successThreshold()));
+        if (key.equals("ready")) {
+            add(key + ".start-timeout", duration(p.startTimeout()));
+        } else {
+            add(key + ".start-period", duration(p.startPeriod()));
+        }
     }
 
     private String from(String key) {
@@ -93,10 +137,35 @@ public final class ServiceSettings {
         if (o != null) {
             return o.toString();
         }
-        if (spec.profile() != Profile.NONE && PROFILE_KEYS.stream().anyMatch(key::startsWith)) {
+        if (fromProfile(key)) {
             return "profile " + spec.profile().configName();
         }
         return "default";
+    }
+
+    /**
+     * Whether the service's profile gave the key its value (docs/configuration.md, "Profiles";
+     * {@link Profile}): of {@link #PROFILE_KEYS}, those the profile sets for this command.
+     */
+    private boolean fromProfile(String key) {
+        Profile profile = spec.profile();
+        if (profile == Profile.NONE || PROFILE_KEYS.stream().noneMatch(key::startsWith)) {
+            return false;
+        }
+        switch (key) {
+            case "reload.timeout":
+                return false; // every profile keeps the default
+            case "reload.check":
+            case "reload.signal":
+            case "reload.confirm":
+                return !spec.command().isEmpty();
+            case "reload.failure-mark":
+                return profile.reload(spec.command()).failureMark().isPresent();
+            case "pid-file":
+                return profile.pidFile(spec.command(), spec.directory()).isPresent();
+            default:
+                return true;
+        }
     }
 
     private static String list(List<String> items) {

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param pidFile      removed before each start (a stale one stops gunicorn from starting)
  * @param essential    when this service ends {@code failed}, svd stops everything and exits non-zero
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
+ * @param sockets      listening sockets svd holds and passes at fd 3, 4, ... (docs/sockets.md)
+ * @param socketsEnv   how the sockets are announced to the process ({@link SocketAnnounce})
  * @param watchdog     the service must send {@code WATCHDOG=1} at least this often, or it is restarted
  *                     like a failed liveness probe (sd_watchdog_enabled(3), docs/notify.md); empty: none
  * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
@@ -52,6 +54,8 @@ public record ServiceSpec(
         Optional<Path> pidFile,
         boolean essential,
         LeftoverPolicy onLeftover,
+        List<SocketSpec> sockets,
+        SocketAnnounce socketsEnv,
         Optional<Duration> watchdog,
         Origin origin,
         Map<String, Origin> keyOrigins) {
@@ -62,6 +66,7 @@ public record ServiceSpec(
         environment = Map.copyOf(environment);
         environmentFile = List.copyOf(environmentFile);
         dependsOn = List.copyOf(dependsOn);
+        sockets = List.copyOf(sockets);
     }
 
     /** A spec without the origins of its keys, for tests and tools. */
@@ -73,7 +78,7 @@ public record ServiceSpec(
                        LeftoverPolicy onLeftover, Origin origin) {
         this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                 startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                onLeftover, Optional.empty(), origin, Map.of());
+                onLeftover, List.of(), SocketAnnounce.SYSTEMD, Optional.empty(), origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
@@ -82,7 +87,7 @@ public record ServiceSpec(
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                LeftoverPolicy.STOP, Origin.UNKNOWN);
+                LeftoverPolicy.STOP, List.of(), SocketAnnounce.SYSTEMD, Optional.empty(), Origin.UNKNOWN, Map.of());
     }
 
     /** A copy with the changes {@code edit} makes to a builder. */
@@ -185,6 +190,8 @@ public record ServiceSpec(
         public Optional<Path> pidFile;
         public boolean essential;
         public LeftoverPolicy onLeftover;
+        public List<SocketSpec> sockets;
+        public SocketAnnounce socketsEnv;
         public Optional<Duration> watchdog;
         public Origin origin;
         public Map<String, Origin> keyOrigins;
@@ -211,6 +218,8 @@ public record ServiceSpec(
             pidFile = s.pidFile;
             essential = s.essential;
             onLeftover = s.onLeftover;
+            sockets = s.sockets;
+            socketsEnv = s.socketsEnv;
             watchdog = s.watchdog;
             origin = s.origin;
             keyOrigins = s.keyOrigins;
@@ -219,7 +228,7 @@ public record ServiceSpec(
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, watchdog, origin, keyOrigins);
+                    onLeftover, sockets, socketsEnv, watchdog, origin, keyOrigins);
         }
     }
 }

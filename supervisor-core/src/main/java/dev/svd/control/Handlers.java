@@ -25,7 +25,7 @@ final class Handlers {
         m.put(CommandName.RESTART, new RestartHandler(services, limits));
         m.put(CommandName.RELOAD, new ReloadHandler(services, limits));
         m.put(CommandName.SIGNAL, new SignalHandler(services, limits));
-        m.put(CommandName.LOGS, new LogsHandler(services, output, jobs));
+        m.put(CommandName.LOGS, new LogsHandler(services, output, jobs, clock));
         m.put(CommandName.EVENTS, new EventsHandler(services));
         m.put(CommandName.JOBS, new JobsHandler(jobs));
         m.put(CommandName.RUN, new RunHandler(jobs));
@@ -36,6 +36,7 @@ final class Handlers {
         m.put(CommandName.SHUTDOWN, new ShutdownHandler(shutdown));
         m.put(CommandName.VERSION, new VersionHandler(clock));
         m.put(CommandName.SHOW, new ShowHandler(services, config));
+        m.put(CommandName.TOP, new TopHandler(services, clock));
         for (CommandName c : CommandName.values()) {
             if (!m.containsKey(c)) {
                 throw new IllegalStateException("no handler for " + c);

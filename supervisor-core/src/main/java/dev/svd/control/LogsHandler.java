@@ -7,6 +7,8 @@ import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonObject;
 import dev.svd.schedule.JobControl;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -15,7 +17,9 @@ import java.util.List;
  * up. A line written between the tail and the subscription may be missed. {@code "stream":"both"}
  * merges stdout and stderr in the order their lines arrived. The result {@code {"lines":N,"bytes":B}}
  * says how many bytes the service wrote on those streams since svd started it, so that a client can
- * tell "nothing written" from "no complete line kept" (docs/protocol.md).
+ * tell "nothing written" from "no complete line kept" (docs/protocol.md). A request with {@code names}
+ * (several services, jobs, --since/--until/--grep) searches the log files instead ({@link LogSearchHandler}),
+ * and so does one naming a job, which has no in-memory tail.
  */
 final class LogsHandler implements RequestHandler {
     static final int MAX_LINES = 10_000;
@@ -23,16 +27,25 @@ final class LogsHandler implements RequestHandler {
     private final ServiceControl control;
     private final ServiceOutput output;
     private final JobControl jobs;
+    private final LogSearchHandler search;
 
     LogsHandler(ServiceControl control, ServiceOutput output, JobControl jobs) {
+        this(control, output, jobs, Clock.systemUTC());
+    }
+
+    LogsHandler(ServiceControl control, ServiceOutput output, JobControl jobs, Clock clock) {
         this.control = control;
         this.output = output;
         this.jobs = jobs;
+        this.search = new LogSearchHandler(control, output, jobs, clock, ZoneId.systemDefault());
     }
 
     @Override
     public JsonObject handle(JsonObject args, Exchange exchange)
             throws RequestException, InterruptedException, IOException {
+        if (LogSearchHandler.wants(args)) {
+            return search.handle(args, exchange);
+        }
         String name = args.requireString("name");
         long lines = args.longOr("lines", 10);
         if (lines < 0 || lines > MAX_LINES) {
@@ -52,6 +65,15 @@ final class LogsHandler implements RequestHandler {
         }
         if (control.service(name).isEmpty()) {
             String job = name.startsWith("job-") ? name.substring(4) : name;
+            if (jobs.jobs().stream().anyMatch(j -> j.name().equals(job)) && output.logDir() != null) {
+                // A job has no in-memory tail: its file answers (issue 15).
+                JsonObject.Builder asked = JsonObject.builder().putStrings("names", List.of(name))
+                        .put("lines", lines).put("follow", args.boolOr("follow", false));
+                if (streamName != null) {
+                    asked.put("stream", streamName);
+                }
+                return search.handle(asked.build(), exchange);
+            }
             if (jobs.jobs().stream().anyMatch(j -> j.name().equals(job))) {
                 throw new RequestException(ErrorCode.NO_SUCH_SERVICE, name + " is a job, not a service: its output is in"
                         + " job-" + job + ".log in svd's log-dir, and 'svctl run " + job + "' shows a run's last lines");

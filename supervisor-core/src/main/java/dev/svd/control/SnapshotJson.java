@@ -5,6 +5,7 @@ import dev.svd.engine.ConfigChange;
 import dev.svd.engine.ServiceChange;
 import dev.svd.engine.ServiceEvent;
 import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.os.HeldSockets;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
@@ -49,6 +50,17 @@ final class SnapshotJson {
                 .put("refused", c.refused())
                 .put("ignored", c.ignored())
                 .build();
+    }
+
+    /** {@link #service(ServiceSnapshot, Clock)} with {@code sockets}: what svd holds for it (docs/protocol.md). */
+    static JsonObject service(ServiceSnapshot s, Clock clock, List<HeldSockets.Held> sockets) {
+        List<JsonValue> held = new ArrayList<>();
+        for (HeldSockets.Held h : sockets) {
+            held.add(JsonObject.builder().put("listen", h.listen()).put("name", h.name()).put("fd", h.fd()).build());
+        }
+        JsonObject.Builder b = JsonObject.builder();
+        service(s, clock).members().forEach(b::put);
+        return b.put("sockets", new JsonArray(held)).build();
     }
 
     static JsonObject action(ActionResult r) {

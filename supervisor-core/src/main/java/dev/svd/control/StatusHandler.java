@@ -30,13 +30,13 @@ final class StatusHandler implements RequestHandler {
         List<String> unknown = new ArrayList<>();
         if (names.isEmpty()) {
             for (ServiceSnapshot s : control.services()) {
-                services.add(SnapshotJson.service(s, clock));
+                services.add(SnapshotJson.service(s, clock, control.sockets(s.name())));
             }
         } else {
             for (String name : names) {
                 Optional<ServiceSnapshot> s = control.service(name);
                 if (s.isPresent()) {
-                    services.add(SnapshotJson.service(s.get(), clock));
+                    services.add(SnapshotJson.service(s.get(), clock, control.sockets(name)));
                 } else {
                     unknown.add(name);
                 }

@@ -35,6 +35,16 @@ final class BatchSpawner implements AutoCloseable {
         this.outputs = outputs;
     }
 
+    /** Binds the sockets {@code spec} declares before its spawn passes them (ProcessRunner#holdSockets); engine thread. */
+    void holdSockets(ServiceSpec spec) throws SpawnException {
+        runner.holdSockets(spec);
+    }
+
+    /** Closes the sockets of {@code service} that {@code sockets} no longer declares; engine thread. */
+    void retainSockets(String service, List<dev.svd.config.SocketSpec> sockets) {
+        runner.retainSockets(service, sockets);
+    }
+
     /** The pid, or the SpawnException that says why there is none. Any thread. */
     SpawnOutcome spawn(ServiceSpec spec) {
         try {

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 final class ConfigDiff {
     /** Settings the running process was started with: only a restart applies them. */
     static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "environment-file", "user",
-            "watchdog"); // watchdog: the process got its interval as WATCHDOG_USEC (docs/notify.md)
+            "sockets", "sockets-env", "watchdog"); // watchdog: the process got its interval as WATCHDOG_USEC (docs/notify.md)
     /** The service's log file is opened once for svd's life (engine.LoggedOutputs). */
     static final List<String> SVD_RESTART_KEYS = List.of("log");
 
@@ -103,8 +103,19 @@ final class ConfigDiff {
         differs(keys, "pid-file", a, b, ServiceSpec::pidFile);
         differs(keys, "essential", a, b, ServiceSpec::essential);
         differs(keys, "on-leftover", a, b, ServiceSpec::onLeftover);
+        differs(keys, "sockets", a, b, ConfigDiff::placelessSockets);
+        differs(keys, "sockets-env", a, b, ServiceSpec::socketsEnv);
         differs(keys, "watchdog", a, b, ServiceSpec::watchdog);
         return keys;
+    }
+
+    /** Whether two specs declare the same sockets (where they are declared aside). */
+    static boolean sameSockets(ServiceSpec a, ServiceSpec b) {
+        return placelessSockets(a).equals(placelessSockets(b));
+    }
+
+    private static Object placelessSockets(ServiceSpec s) {
+        return s.sockets().stream().map(dev.svd.config.SocketSpec::placeless).toList();
     }
 
     private static void differs(List<String> keys, String key, ServiceSpec a, ServiceSpec b,

@@ -3,6 +3,7 @@ package dev.svd.engine;
 import dev.svd.config.ConfigException;
 import dev.svd.config.ConfigProblem;
 import dev.svd.config.ServiceSpec;
+import dev.svd.os.HeldSockets;
 import dev.svd.config.Signal;
 import dev.svd.config.SupervisorSpec;
 import dev.svd.health.ProbeKind;
@@ -19,12 +20,12 @@ import dev.svd.os.OutputKind;
 import dev.svd.os.SpawnException;
 import dev.svd.text.Durations;
 import dev.svd.timing.TimerQueue;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    /** The most works done without a reconcile pass while more work waits. */
+    private static final int WORKS_PER_PASS = 32;
+    private int worksSincePass;
     private final TimerQueue timers;
     private final Lifecycle lifecycle;
     private final ProcessRunner runner;
@@ -86,7 +90,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private long eventSeq;
     private boolean dirty;
 
-    private volatile Map<String, ServiceSnapshot> published = Map.of();
+    private volatile PublishedSnapshots published = PublishedSnapshots.EMPTY;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -203,7 +207,12 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 }
                 flushLogs();
                 timers.runDue();
-                reconciler.reconcile();
+                // A pass looks at every service: while more work waits (2,000 exits in a stop of
+                // all), one pass for a few works instead of one per work (docs/benchmarks.md, "Scale").
+                if (inbox.isEmpty() || ++worksSincePass >= WORKS_PER_PASS) {
+                    worksSincePass = 0;
+                    reconciler.reconcile();
+                }
                 flushLogs();
                 if (dirty) {
                     publish(); // before waiters complete, so their callers read what they waited for
@@ -225,7 +234,10 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     /** After each batch of work: the log lines it produced, and the process ledger. */
     private void flushLogs() {
-        runner.settle(); // the ledger first: until it is written, a killed svd leaves these processes unrecorded
+        // the ledger first: until it is written, a killed svd leaves these processes unrecorded.
+        // Only ends of processes wait while more work is queued: a stop of 2,000 services rewrote
+        // the whole ledger once per exit (docs/benchmarks.md, "Scale"); see ProcessLedger.flushAdditions.
+        runner.settle(!inbox.isEmpty());
         for (Runnable line : deferredLogs) {
             line.run();
         }
@@ -263,6 +275,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 essentialFailed = true;
                 beginShutdown();
             }
+            if ((next.state() == ServiceState.FAILED || next.state() == ServiceState.EXITED) && !spec.sockets().isEmpty()) {
+                // No process will come to accept (docs/sockets.md): clients are refused at once rather than
+                // wait in the backlog until they time out. Bound again at the service's next start.
+                runner.retainSockets(name, List.of());
+            }
             events.add(new ServiceEvent(++eventSeq, clock.instant(), name, before.state(), next.state(), next.reason()));
         } else if (next.killed() && !before.killed()) {
             log.warn("{}: {}", name, next.reason());
@@ -298,7 +315,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     private void publish() {
-        published = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        published = PublishedSnapshots.of(services, published);
         dirty = false;
     }
 
@@ -366,6 +383,16 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     }
 
     @Override
+    public AutoCloseable followText(String name, OutputKind stream, Consumer<String> sink) {
+        return outputs.follow(name, stream, sink);
+    }
+
+    @Override
+    public Path logDir() {
+        return outputs.logDir();
+    }
+
+    @Override
     public List<ServiceEvent> recentEvents(int limit) {
         return events.recent(limit);
     }
@@ -381,6 +408,24 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         List<String> copy = List.copyOf(names);
         offer(() -> readyWaiters.await(copy, timeout, future));
         return future;
+    }
+
+    @Override
+    public List<HeldSockets.Held> sockets(String name) {
+        ServiceSpec spec = reconciler.config().services().get(name);
+        List<HeldSockets.Held> held = runner.heldSockets().getOrDefault(name, List.of());
+        if (spec == null || held.isEmpty()) {
+            return List.of();
+        }
+        // in declared order, each with the descriptor the service's processes get it at (3, 4, ...)
+        List<HeldSockets.Held> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.sockets().size(); i++) {
+            String listen = spec.sockets().get(i).listen();
+            if (held.stream().anyMatch(h -> h.listen().equals(listen))) {
+                shown.add(new HeldSockets.Held(listen, spec.sockets().get(i).name(), 3 + i));
+            }
+        }
+        return shown;
     }
 
     @Override
@@ -482,6 +527,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runner.closeSockets();
         if (thread.isAlive()) {
             log.warn("engine: thread still busy {} after close", Durations.human(CLOSE_WAIT));
         }

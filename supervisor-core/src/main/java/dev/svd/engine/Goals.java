@@ -22,6 +22,8 @@ final class Goals {
     private final Set<String> wanted = new HashSet<>();
     private final Set<String> operatorStarts = new HashSet<>();
     private final Map<String, List<String>> dependsOn = new HashMap<>();
+    /** {@link #dependsOn} reversed; null when it must be built anew (every change of dependsOn sets it so). */
+    private Map<String, List<String>> dependents;
     private final Set<String> removals = new HashSet<>();
     private List<String> order;
 
@@ -102,14 +104,21 @@ final class Goals {
         return true;
     }
 
+    /**
+     * The services that depend on {@code name}. From a reverse map built once per change of the
+     * dependencies: a reconcile pass asks for every service that must go down, and a scan of all
+     * services for each made a stop of 2,000 services quadratic (docs/benchmarks.md, "Scale").
+     */
     private List<String> dependents(String name) {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
-            if (e.getValue().contains(name)) {
-                out.add(e.getKey());
+        if (dependents == null) {
+            dependents = new HashMap<>();
+            for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+                for (String dep : e.getValue()) {
+                    dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(e.getKey());
+                }
             }
         }
-        return out;
+        return dependents.getOrDefault(name, List.of());
     }
 
     /**
@@ -119,12 +128,14 @@ final class Goals {
     void update(SupervisorSpec next, ConfigChange change, boolean shuttingDown) {
         for (String name : change.added()) {
             dependsOn.put(name, next.services().get(name).dependsOn());
+            dependents = null;
             if (!shuttingDown) {
                 wanted.add(name);
             }
         }
         for (String name : change.changed()) {
             dependsOn.put(name, next.services().get(name).dependsOn());
+            dependents = null;
         }
         for (String name : change.removed()) {
             removals.add(name);
@@ -177,6 +188,7 @@ final class Goals {
             return false;
         }
         dependsOn.remove(name);
+        dependents = null;
         List<String> rest = new ArrayList<>(order);
         rest.remove(name);
         order = List.copyOf(rest);

@@ -103,6 +103,11 @@ public final class LoggedOutputs implements OutputRegistry {
     }
 
     @Override
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
     public void remove(String service) {
         ServiceOutput out = outputs.remove(service);
         if (out != null) {

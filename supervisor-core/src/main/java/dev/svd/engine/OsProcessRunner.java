@@ -4,6 +4,9 @@ import dev.svd.config.EnvironmentFiles;
 import dev.svd.config.LeftoverPolicy;
 import dev.svd.config.ServiceSpec;
 import dev.svd.config.Signal;
+import dev.svd.config.SocketAnnounce;
+import dev.svd.config.SocketSpec;
+import dev.svd.os.HeldSockets;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
 import dev.svd.os.ProcFs;
@@ -37,6 +40,7 @@ public final class OsProcessRunner implements ProcessRunner {
     private final CommandRunner commands;
     private final Path fifoDir;
     private final java.util.Optional<String> notifySocket;
+    private final HeldSockets sockets = new HeldSockets();
 
     /** @param fifoDir where the named pipes of services with {@code on-leftover = adopt} live */
     public OsProcessRunner(Processes processes, ProcessLedger ledger, Path fifoDir) {
@@ -82,8 +86,8 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
-        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(),
-                withNotify(spec, environment(spec)), spec.user());
+        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), withNotify(spec,
+                withSockets(spec, environment(spec))), spec.user(), passed(spec));
         boolean adoptable = spec.onLeftover() == LeftoverPolicy.ADOPT;
         ledger.reserve(spec.name(), adoptable); // no start that the ledger could not record (issue 12)
         try {
@@ -130,6 +134,53 @@ public final class OsProcessRunner implements ProcessRunner {
         return env;
     }
 
+    /** svd's descriptors of the service's sockets with their LISTEN_FDNAMES names, in declared order. */
+    private List<SpawnRequest.PassedSocket> passed(ServiceSpec spec) throws SpawnException {
+        List<Integer> fds = sockets.descriptors(spec.name(), spec.sockets());
+        List<SpawnRequest.PassedSocket> passed = new java.util.ArrayList<>();
+        for (int i = 0; i < fds.size(); i++) {
+            passed.add(new SpawnRequest.PassedSocket(fds.get(i), spec.sockets().get(i).name()));
+        }
+        return passed;
+    }
+
+    /**
+     * {@code sockets-env = nginx}: {@code NGINX="3;4;"}, the list of inherited listening sockets nginx
+     * reads at start (ngx_add_inherited_sockets in nginx's src/core/nginx.c: each number ends with ";").
+     */
+    private static Map<String, String> withSockets(ServiceSpec spec, Map<String, String> environment) {
+        if (spec.sockets().isEmpty() || spec.socketsEnv() != SocketAnnounce.NGINX) {
+            return environment;
+        }
+        StringBuilder nginx = new StringBuilder();
+        for (int i = 0; i < spec.sockets().size(); i++) {
+            nginx.append(3 + i).append(';');
+        }
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("NGINX", nginx.toString());
+        return env;
+    }
+
+    @Override
+    public void holdSockets(ServiceSpec spec) throws SpawnException {
+        sockets.hold(spec.name(), spec.sockets());
+    }
+
+    @Override
+    public void retainSockets(String service, List<SocketSpec> declared) {
+        sockets.retain(service, declared);
+    }
+
+    @Override
+    public Map<String, List<HeldSockets.Held>> heldSockets() {
+        return sockets.view();
+    }
+
+    @Override
+    public void closeSockets() {
+        sockets.close();
+    }
+
     /** The ledger already holds {@code pid}: svd's start kept it there while it stopped the other leftovers. */
     @Override
     public void adopt(ServiceSpec spec, int pid, long startTime, OutputListener output) throws SpawnException {
@@ -150,6 +201,15 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public void settle() {
         ledger.flush();
+    }
+
+    @Override
+    public void settle(boolean moreWork) {
+        if (moreWork) {
+            ledger.flushAdditions();
+        } else {
+            ledger.flush();
+        }
     }
 
     @Override

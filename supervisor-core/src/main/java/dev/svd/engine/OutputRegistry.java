@@ -3,6 +3,7 @@ package dev.svd.engine;
 import dev.svd.config.ServiceSpec;
 import dev.svd.os.OutputKind;
 import dev.svd.os.OutputListener;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,6 +21,11 @@ public interface OutputRegistry {
     }
 
     AutoCloseable follow(String service, OutputKind stream, Consumer<String> sink);
+
+    /** The directory of the services' and jobs' log files ({@code svd.log-dir}); null when there are none. */
+    default Path logDir() {
+        return null;
+    }
 
     /** Reopens every log file (SIGUSR1 to svd, after an outside rotation). */
     default void reopen() {

@@ -1,6 +1,9 @@
 package dev.svd.engine;
 
 import dev.svd.config.ServiceSpec;
+import dev.svd.config.SocketSpec;
+import dev.svd.os.HeldSockets;
+import java.util.Map;
 import dev.svd.config.Signal;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.OutputListener;
@@ -47,8 +50,41 @@ public interface ProcessRunner {
         return Set.of();
     }
 
+    /**
+     * Binds the listening sockets {@code spec} declares that svd does not hold yet (docs/sockets.md),
+     * all or none; engine thread, before the spawn that passes them.
+     *
+     * @throws SpawnException "cannot listen on ADDRESS: reason"
+     */
+    default void holdSockets(ServiceSpec spec) throws SpawnException {
+        if (!spec.sockets().isEmpty()) {
+            throw new SpawnException("this runner cannot hold sockets");
+        }
+    }
+
+    /** Closes the sockets of {@code service} that {@code sockets} no longer declares (all for an empty list). */
+    default void retainSockets(String service, List<SocketSpec> sockets) {
+    }
+
+    /** The sockets each service holds now; any thread. */
+    default Map<String, List<HeldSockets.Held>> heldSockets() {
+        return Map.of();
+    }
+
+    /** svd is exiting: closes every held socket (and removes Unix socket files). */
+    default void closeSockets() {
+    }
+
     /** The engine finished a batch of work: write down what the batch changed. */
     default void settle() {
+    }
+
+    /**
+     * Like {@link #settle()}; {@code moreWork}: more work is already waiting, after which the engine
+     * settles again, so what only records ends of processes may wait for that (new processes never wait).
+     */
+    default void settle(boolean moreWork) {
+        settle();
     }
 
     /** The main process {@code pid} has exited and its group is empty. */

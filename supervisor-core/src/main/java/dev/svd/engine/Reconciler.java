@@ -77,6 +77,14 @@ final class Reconciler {
 
     /** The lifecycle's {@code Spawn} effect: joins the pass's batch, or spawns at once outside a pass. */
     void spawn(ServiceSpec spec) {
+        if (!spec.sockets().isEmpty()) {
+            try {
+                spawner.holdSockets(spec); // bound here, on the engine thread, before the first start
+            } catch (SpawnException e) {
+                spawned(spec, new SpawnOutcome.Failed(e));
+                return;
+            }
+        }
         if (batch != null) {
             batch.add(spec);
         } else {
@@ -189,6 +197,11 @@ final class Reconciler {
      * once and completes {@code done} once every restart has ended (or failed, or timed out).
      */
     void update(SupervisorSpec next, boolean shuttingDown, CompletableFuture<ConfigChange> done) {
+        List<String> unbound = holdSockets(next);
+        if (!unbound.isEmpty()) {
+            done.complete(ConfigDiff.invalid(unbound));
+            return;
+        }
         ConfigChange change = ConfigDiff.between(config, next,
                 name -> !shuttingDown && goals.wanted(name) && runs(services.get(name)));
         List<CompletableFuture<ActionResult>> restarts = new ArrayList<>();
@@ -199,6 +212,12 @@ final class Reconciler {
         }
         for (String name : change.added()) {
             services.put(name, ServiceSnapshot.initial(name));
+        }
+        for (String name : change.removed()) {
+            spawner.retainSockets(name, List.of());
+        }
+        for (ServiceSpec spec : next.services().values()) {
+            spawner.retainSockets(spec.name(), spec.sockets());
         }
         config = withServices(config, next, change);
         goals.update(next, change, shuttingDown);
@@ -219,6 +238,34 @@ final class Reconciler {
             }
             done.complete(change.withChanges(results));
         });
+    }
+
+    /**
+     * {@code update} binds the sockets that {@code next} adds (of added services, and added entries of
+     * changed ones) before it changes anything, so that one that cannot be bound refuses the whole
+     * update, and closes again what it bound: the problems, or none. An unchanged service's sockets are
+     * left as they are (closed ones of a failed service stay closed until its next start).
+     */
+    private List<String> holdSockets(SupervisorSpec next) {
+        List<String> problems = new ArrayList<>();
+        for (ServiceSpec spec : next.services().values()) {
+            ServiceSpec now = config.services().get(spec.name());
+            if (spec.sockets().isEmpty() || now != null && ConfigDiff.sameSockets(now, spec)) {
+                continue;
+            }
+            try {
+                spawner.holdSockets(spec);
+            } catch (SpawnException e) {
+                problems.add(spec.name() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            for (ServiceSpec spec : next.services().values()) {
+                ServiceSpec now = config.services().get(spec.name());
+                spawner.retainSockets(spec.name(), now == null ? List.of() : now.sockets());
+            }
+        }
+        return problems;
     }
 
     private CompletableFuture<ActionResult> restartForUpdate(String name) {

@@ -118,10 +118,11 @@ final class Reloader {
     }
 
     /**
-     * Follows the service's stdout and stderr from before the signal on: the first line that contains
+     * Follows the service's stderr from before the signal on: the first line that contains
      * {@code mark} fails the reload at once, with the line. nginx logs a configuration it cannot apply
      * after HUP (bind() failed on a new {@code listen}) at level emerg and keeps its old workers, which
-     * no wait changes. Lines arrive on the pump thread; the decision is the engine's.
+     * no wait changes. Not stdout: an access log there may carry the mark in a request's URL. Lines
+     * arrive on the pump thread; the decision is the engine's.
      */
     private List<AutoCloseable> watchForFailure(String name, int pid, String mark, Set<Integer> before, long t0,
                                                 ReloadSpec reload, CompletableFuture<ActionResult> done) {
@@ -131,7 +132,7 @@ final class Reloader {
                 inbox.accept(() -> failedWith(name, pid, line.strip(), before, t0, reload, done));
             }
         };
-        return List.of(outputs.follow(name, OutputKind.STDERR, sink), outputs.follow(name, OutputKind.STDOUT, sink));
+        return List.of(outputs.follow(name, OutputKind.STDERR, sink));
     }
 
     private void failedWith(String name, int pid, String line, Set<Integer> before, long t0, ReloadSpec reload,

@@ -2,6 +2,7 @@ package dev.svd.engine;
 
 import dev.svd.config.Signal;
 import dev.svd.lifecycle.ServiceSnapshot;
+import dev.svd.os.HeldSockets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -56,6 +57,14 @@ public interface ServiceControl {
     /** svd's notify socket and what came through it so far (docs/notify.md); empty when there is none. */
     default Optional<NotifyCounts> notifyCounts() {
         return Optional.empty();
+    }
+
+    /**
+     * The listening sockets svd holds for {@code name} (docs/sockets.md), in declared order, each with
+     * its name and the descriptor its processes get it at (3, 4, ...).
+     */
+    default List<HeldSockets.Held> sockets(String name) {
+        return List.of();
     }
 
     /**

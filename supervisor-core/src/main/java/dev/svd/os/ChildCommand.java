@@ -31,6 +31,28 @@ final class ChildCommand {
     }
 
     Exec exec(SpawnRequest req, Map<String, String> environment) throws SpawnException {
+        Exec exec = execWithoutSockets(req, environment);
+        return req.sockets().isEmpty() ? exec : withListenPid(exec);
+    }
+
+    /**
+     * sd_listen_fds(3) ignores the sockets unless LISTEN_PID is the process's own pid (gunicorn's
+     * systemd.listen_fds checks it too), and posix_spawn cannot know the pid in advance. A shell's
+     * {@code $$} is its pid, and {@code exec} keeps it: {@code /bin/sh -c 'LISTEN_PID=$$; export
+     * LISTEN_PID; exec "$0" "$@"' program args...} sets it and becomes the program (one more exec,
+     * the same process; docs/sockets.md). Only for services with sockets.
+     */
+    static Exec withListenPid(Exec exec) {
+        List<String> argv = new ArrayList<>(List.of(SHELL, "-c", LISTEN_PID_SCRIPT));
+        argv.addAll(withProgram(exec));
+        return new Exec(SHELL, argv, exec.directory());
+    }
+
+    /** The shell that sets LISTEN_PID, POSIX's sh (dash on Debian). */
+    static final String SHELL = "/bin/sh";
+    static final String LISTEN_PID_SCRIPT = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
+
+    private Exec execWithoutSockets(SpawnRequest req, Map<String, String> environment) throws SpawnException {
         if (req.command().isEmpty()) {
             throw new SpawnException("empty command");
         }
@@ -90,6 +112,15 @@ final class ChildCommand {
             env.put("LOGNAME", user.name());
         }
         env.putAll(req.environment());
+        // systemd's socket passing (sd_listen_fds(3)): set for a service with sockets, else removed,
+        // so that variables svd itself inherited never describe descriptors a service does not have.
+        env.remove("LISTEN_FDS");
+        env.remove("LISTEN_PID");
+        env.remove("LISTEN_FDNAMES");
+        if (!req.sockets().isEmpty()) {
+            env.put("LISTEN_FDS", Integer.toString(req.sockets().size()));
+            env.put("LISTEN_FDNAMES", String.join(":", req.sockets().stream().map(SpawnRequest.PassedSocket::name).toList()));
+        }
         return env;
     }
 

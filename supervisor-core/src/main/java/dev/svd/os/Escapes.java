@@ -3,7 +3,9 @@ package dev.svd.os;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Finds the processes of a service that left its process group (setsid(2), setpgid(2)), through
@@ -26,17 +28,18 @@ final class Escapes {
     /**
      * Live processes of {@code service} whose process group is not {@code pgid}. {@code mainPid}
      * is walked only when it is still svd's unreaped child (else 0: its pid may be reused);
-     * {@code registered} are svd's children that spawns registered (main processes, commands),
-     * whose owners svd knows without reading their environment.
+     * {@code registered} tells svd's children that spawns registered (main processes, commands),
+     * whose owners svd knows without reading their environment; {@code svdChildren} are svd's
+     * children ({@link ProcFs#childrenOfAllThreads} of svd, read after the last reap).
      */
-    static Set<Integer> find(String service, int mainPid, int pgid, Set<Integer> registered) {
+    static Set<Integer> find(String service, int mainPid, int pgid, IntPredicate registered, List<Integer> svdChildren) {
         String marker = marker(service);
         Deque<Integer> todo = new ArrayDeque<>();
         if (mainPid > 0) {
             todo.add(mainPid);
         }
-        for (int child : ProcFs.childrenOfAllThreads(Kernel.pid())) {
-            if (!registered.contains(child) && ProcFs.environmentHas(child, marker)) {
+        for (int child : svdChildren) {
+            if (!registered.test(child) && ProcFs.environmentHas(child, marker)) {
                 todo.add(child);
             }
         }

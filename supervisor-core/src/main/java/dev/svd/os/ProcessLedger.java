@@ -53,6 +53,8 @@ public final class ProcessLedger {
 
     private final Path spare;
     private boolean dirty;
+    /** A process was added since the last write (see {@link #flushAdditions}). */
+    private boolean additions;
     /** The UTF-8 length of the entries' lines, newlines included: what {@link #reserve} adds to. */
     private long entryBytes;
     /** Bytes both files hold at least (newline padding after the text), so a write never needs new blocks. */
@@ -100,6 +102,7 @@ public final class ProcessLedger {
         put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid));
         release(service, false);
         dirty = true;
+        additions = true;
     }
 
     /** A process that a later svd may adopt if the service's launch digest is still {@code launchDigest}. */
@@ -107,6 +110,7 @@ public final class ProcessLedger {
         put(pid, service + "\t" + pid + "\t" + ProcFs.startTime(pid) + "\t" + launchDigest);
         release(service, true);
         dirty = true;
+        additions = true;
     }
 
     public synchronized void removed(int pid) {
@@ -134,7 +138,21 @@ public final class ProcessLedger {
     public synchronized void flush() {
         if (dirty) {
             dirty = false;
+            additions = false;
             write();
+        }
+    }
+
+    /**
+     * Writes the file if a process was added since the last write; removals alone wait for the next
+     * {@link #flush}. Safe for a later flush: an entry of a process that has ended is one a next svd
+     * skips (leftovers: no live group of that id, or a live process with another start time), as it
+     * does for the entry of a process that ends between a write and svd's death. The engine calls
+     * this while more work is queued and flush once the queue is empty (docs/benchmarks.md, "Scale").
+     */
+    public synchronized void flushAdditions() {
+        if (dirty && additions) {
+            flush();
         }
     }
 

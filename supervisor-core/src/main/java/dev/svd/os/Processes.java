@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +41,17 @@ public final class Processes implements AutoCloseable {
     private final Map<Integer, Unclaimed> unclaimed = new HashMap<>(); // guarded by spawnLock
     private final Map<Integer, Exited> clearing = new ConcurrentHashMap<>();
     private final Reaper reaper;
-    private final Reaper.Reaped sink = this::reaped;
+    private final Reaper.Reaped sink = new Reaper.Reaped() {
+        @Override
+        public void reaped(int pid, ExitStatus status) {
+            Processes.this.reaped(pid, status);
+        }
+
+        @Override
+        public void batchReaped() {
+            Processes.this.batchReaped();
+        }
+    };
     private final ScheduledExecutorService clearTimer;
     private final OutputPump pump;
     private final Map<Integer, Adopted> adopted = new ConcurrentHashMap<>();
@@ -69,6 +78,21 @@ public final class Processes implements AutoCloseable {
             child.report(status);
         }
     }
+
+    /**
+     * How long a read of svd's children ({@link #svdChildren}) serves later looks. A stop of every
+     * service signals each one in a row and each exit looks for what the service left behind:
+     * with a read per look, a stop of 2,000 services read 2,000 pids 4,000 times, most of its CPU
+     * time (docs/benchmarks.md, "Scale"). A read no older than this, made after the latest reap,
+     * sees every orphan of every reaped process (re-parented before it could be reaped); an orphan
+     * re-parented meanwhile by a death deeper in a tree is one a read a moment earlier would have
+     * missed just the same, and the next look after its service's main process ends finds it.
+     */
+    private static final long CHILDREN_READ_SERVES_NANOS = Duration.ofMillis(10).toNanos();
+    private final Object childrenRead = new Object();
+    private List<Integer> svdChildren = List.of(); // guarded by childrenRead
+    private long svdChildrenReadAt; // guarded by childrenRead; System.nanoTime()
+    private long lastReapBatchAt = System.nanoTime(); // guarded by childrenRead
 
     private final Optional<ServiceCgroups> cgroups;
     /** Processes that left their service's group and were already named in a WARN: once each. */
@@ -142,7 +166,8 @@ public final class Processes implements AutoCloseable {
         Spawner.Stdio stdio = fifos == null ? Spawner.Stdio.pipes() : fifos.createAndOpen();
         // Not under spawnLock, so that several threads can spawn at once (200 services at start):
         // a child that dies before it is registered below is kept by the reaper as "unclaimed".
-        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio);
+        Spawner.Started started = Spawner.spawn(exec.program(), exec.argv(), env, exec.directory(), stdio,
+                req.sockets().stream().map(SpawnRequest.PassedSocket::fd).toList());
         int pid = started.pid();
         if (service && cgroups.isPresent()) {
             cgroups.get().place(req.service(), pid);
@@ -256,11 +281,13 @@ public final class Processes implements AutoCloseable {
      * is not reaped yet, so its descendants can be walked.
      */
     private Set<Integer> escapes(Child child, boolean mainAlive) {
-        Set<Integer> registered;
-        synchronized (spawnLock) {
-            registered = new HashSet<>(children.keySet());
-        }
-        Set<Integer> found = Escapes.find(child.service(), mainAlive ? child.pid() : 0, child.pid(), registered);
+        // Asked per child of svd rather than copied: with 2,000 services a copy of every registered
+        // pid at each stop and exit made a stop of all quadratic (docs/benchmarks.md, "Scale").
+        Set<Integer> found = Escapes.find(child.service(), mainAlive ? child.pid() : 0, child.pid(), pid -> {
+            synchronized (spawnLock) {
+                return children.containsKey(pid);
+            }
+        }, svdChildren());
         if (cgroups.isPresent()) {
             for (int pid : cgroups.get().members(child.service())) {
                 if (ProcFs.processGroup(pid) != child.pid() && ProcFs.liveProcess(pid)) {
@@ -307,6 +334,25 @@ public final class Processes implements AutoCloseable {
 
     public boolean signalProcess(int pid, Signal signal) {
         return Kernel.signalProcess(pid, signal);
+    }
+
+    /** svd's children now, or as read less than {@link #CHILDREN_READ_SERVES_NANOS} ago and after the latest reap. */
+    private List<Integer> svdChildren() {
+        synchronized (childrenRead) {
+            long now = System.nanoTime();
+            if (svdChildrenReadAt - lastReapBatchAt <= 0 || now - svdChildrenReadAt > CHILDREN_READ_SERVES_NANOS) {
+                svdChildren = java.util.Collections.unmodifiableList(ProcFs.childrenOfAllThreads(Kernel.pid()));
+                svdChildrenReadAt = System.nanoTime();
+            }
+            return svdChildren;
+        }
+    }
+
+    /** On the reaper thread, before the reaps of a batch are told: earlier reads of svd's children are stale. */
+    private void batchReaped() {
+        synchronized (childrenRead) {
+            lastReapBatchAt = System.nanoTime();
+        }
     }
 
     /** Pids of main processes not yet reported as exited. */

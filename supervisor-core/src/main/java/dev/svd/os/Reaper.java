@@ -22,7 +22,13 @@ final class Reaper implements Runnable {
     /** Told about every reaped pid; runs on the reaper thread. */
     interface Reaped {
         void reaped(int pid, ExitStatus status);
+
+        /** Before the reaps of one batch are told: every child that had ended by now is reaped. */
+        default void batchReaped() {}
     }
+
+    /** The most children reaped before they are told about (a batch). */
+    private static final int BATCH = 256;
 
     private static Reaper instance;
 
@@ -61,26 +67,39 @@ final class Reaper implements Runnable {
         }
     }
 
+    /**
+     * Waits for one child to end, then reaps the others that have ended too (WNOHANG) before it
+     * tells the sink about any: a batch. Telling {@link Reaped#batchReaped} first lets the sink look
+     * through /proc once for the whole batch (the orphans of every reaped process are re-parented
+     * to svd before it could be reaped), instead of once per process: at 2,000 services, a look per
+     * exit made a stop of all quadratic (docs/benchmarks.md, "Scale").
+     */
     @Override
     public void run() {
         byte[] siginfo = new byte[128];
+        int[] pids = new int[BATCH];
+        ExitStatus[] exits = new ExitStatus[BATCH];
         while (!Thread.currentThread().isInterrupted()) {
             long seen;
             synchronized (childrenChanged) {
                 seen = spawns;
             }
+            int n = 0;
             try {
                 java.util.Arrays.fill(siginfo, (byte) 0);
                 LibC.C.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED);
-                ByteBuffer b = ByteBuffer.wrap(siginfo).order(ByteOrder.nativeOrder());
-                int code = b.getInt(8);
-                int pid = b.getInt(16);
-                int status = b.getInt(24);
-                Instant at = Instant.now();
-                log.debug("reaped pid {} code {} status {}", pid, code, status);
-                ExitStatus exit = code == LibC.CLD_EXITED ? ExitStatus.exited(status, at) : ExitStatus.killed(status, at);
-                sink.reaped(pid, exit);
+                n = take(siginfo, pids, exits, 0);
+                while (n < BATCH) {
+                    java.util.Arrays.fill(siginfo, (byte) 0);
+                    LibC.C.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED | LibC.WNOHANG);
+                    if (ByteBuffer.wrap(siginfo).order(ByteOrder.nativeOrder()).getInt(16) == 0) {
+                        break; // none other has ended
+                    }
+                    n = take(siginfo, pids, exits, n);
+                }
+                tell(pids, exits, n);
             } catch (LastErrorException e) {
+                tell(pids, exits, n); // ECHILD after a batch: tell what was reaped
                 if (e.getErrorCode() == LibC.ECHILD) {
                     awaitChild(seen);
                 } else if (e.getErrorCode() != LibC.EINTR) {
@@ -90,6 +109,35 @@ final class Reaper implements Runnable {
             } catch (RuntimeException e) {
                 log.error("reaper: unexpected error", e);
             }
+        }
+    }
+
+    /** The reaped child in {@code siginfo} as entry {@code n} of the batch; returns the batch's new size. */
+    private static int take(byte[] siginfo, int[] pids, ExitStatus[] exits, int n) {
+        ByteBuffer b = ByteBuffer.wrap(siginfo).order(ByteOrder.nativeOrder());
+        int code = b.getInt(8);
+        int pid = b.getInt(16);
+        int status = b.getInt(24);
+        Instant at = Instant.now();
+        log.debug("reaped pid {} code {} status {}", pid, code, status);
+        pids[n] = pid;
+        exits[n] = code == LibC.CLD_EXITED ? ExitStatus.exited(status, at) : ExitStatus.killed(status, at);
+        return n + 1;
+    }
+
+    private void tell(int[] pids, ExitStatus[] exits, int n) {
+        if (n == 0) {
+            return;
+        }
+        Reaped to = sink;
+        to.batchReaped();
+        for (int i = 0; i < n; i++) {
+            try {
+                to.reaped(pids[i], exits[i]);
+            } catch (RuntimeException e) {
+                log.error("reaper: unexpected error", e);
+            }
+            exits[i] = null;
         }
     }
 

@@ -196,10 +196,43 @@ public final class ServiceCgroups implements AutoCloseable {
 
     /** The pids in the service's cgroup (cgroup.procs); empty when it has none or does not exist. */
     List<Integer> members(String service) {
+        return members(dir(service));
+    }
+
+    /**
+     * The cgroup svd placed each service in, by service name, for those whose main process ({@code
+     * mainPids}: service -> pid) is in one: the process's cgroup v2 (/proc/PID/cgroup, "0::PATH",
+     * cgroups(7)) found in svd's mount table, when it is named {@code NAME.service} inside a directory
+     * {@code svd.<id>} ({@link #baseName}). A service is absent without cgroups, when its process is
+     * gone, or when the process is in a cgroup of its own making. Reads the mount table once.
+     */
+    public static java.util.Map<String, Path> placed(java.util.Map<String, Integer> mainPids) {
+        java.util.Map<String, Path> out = new java.util.HashMap<>();
+        if (mainPids.isEmpty()) {
+            return out;
+        }
+        String mountinfo = read(Path.of("/proc/self/mountinfo"));
+        mainPids.forEach((service, pid) -> {
+            Optional<Path> dir = locate(mountinfo, read(Path.of("/proc/" + pid + "/cgroup"))).dir();
+            if (dir.isPresent() && isServiceDir(dir.get(), service)) {
+                out.put(service, dir.get());
+            }
+        });
+        return out;
+    }
+
+    static boolean isServiceDir(Path dir, String service) {
+        Path parent = dir.getParent();
+        return dir.getFileName() != null && dir.getFileName().toString().equals(service + SUFFIX)
+                && parent != null && parent.getFileName() != null && parent.getFileName().toString().startsWith("svd.");
+    }
+
+    /** The pids in the cgroup {@code dir} (cgroup.procs); empty when it has none or does not exist. */
+    public static List<Integer> members(Path dir) {
         List<Integer> out = new ArrayList<>();
         String procs;
         try {
-            procs = Files.readString(dir(service).resolve("cgroup.procs"));
+            procs = Files.readString(dir.resolve("cgroup.procs"));
         } catch (IOException e) {
             return out;
         }

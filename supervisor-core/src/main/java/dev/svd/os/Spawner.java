@@ -59,6 +59,22 @@ final class Spawner {
     /** Like {@link #spawn(String, List, Map, Path)}, with stdout and stderr on the given pipes. */
     static Started spawn(String program, List<String> argv, Map<String, String> env, Path dir, Stdio stdio)
             throws SpawnException {
+        return spawn(program, argv, env, dir, stdio, List.of());
+    }
+
+    /**
+     * Like {@link #spawn(String, List, Map, Path, Stdio)}, with {@code passed} (svd's descriptors, all
+     * at {@link ListeningSocket#FIRST_FD} or above) at fd 3, 4, ... in order: dup2 clears their
+     * close-on-exec, and every other descriptor is closed from 3 + their count on.
+     */
+    static Started spawn(String program, List<String> argv, Map<String, String> env, Path dir, Stdio stdio,
+                         List<Integer> passed) throws SpawnException {
+        for (int fd : passed) {
+            if (fd < 3 + passed.size()) { // a source equal to its target would keep close-on-exec (glibc < 2.38)
+                closeAll(stdio.stdoutRead(), stdio.stdoutWrite(), stdio.stderrRead(), stdio.stderrWrite());
+                throw new SpawnException("internal error: socket descriptor " + fd + " is below " + (3 + passed.size()));
+            }
+        }
         Memory actions = new Memory(SpawnCalls.FILE_ACTIONS_BYTES);
         Memory attr = new Memory(SpawnCalls.ATTR_BYTES);
         Memory noSignals = new Memory(SpawnCalls.SIGSET_BYTES);
@@ -72,7 +88,10 @@ final class Spawner {
             SpawnCalls.posix_spawn_file_actions_adddup2(actions, stdio.stdoutWrite(), 1);
             SpawnCalls.posix_spawn_file_actions_adddup2(actions, stdio.stderrWrite(), 2);
             SpawnCalls.posix_spawn_file_actions_addchdir_np(actions, dir.toString());
-            SpawnCalls.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+            for (int i = 0; i < passed.size(); i++) {
+                SpawnCalls.posix_spawn_file_actions_adddup2(actions, passed.get(i), 3 + i);
+            }
+            SpawnCalls.posix_spawn_file_actions_addclosefrom_np(actions, 3 + passed.size());
             SpawnCalls.sigemptyset(noSignals);
             SpawnCalls.sigfillset(allSignals);
             SpawnCalls.posix_spawnattr_setsigmask(attr, noSignals);

@@ -110,7 +110,8 @@ class SvctlAgainstSvdIT {
         Map<String, JsonObject> services = services(json.out());
         assertThat(services.keySet()).containsExactly("idle", "web");
         assertThat(services.get("idle").members().keySet()).containsExactly("name", "state", "pid", "restarts",
-                "uptime_s", "health", "last_exit", "ready", "reason", "probe", "status_text", "main_pid");
+                "uptime_s", "health", "last_exit", "ready", "reason", "probe", "sockets", "status_text", "main_pid");
+        assertThat(services.get("idle").array("sockets").items()).as("a service without sockets").isEmpty();
         assertThat(services.get("idle").longOr("pid", 0)).isEqualTo(idle);
         assertThat(services.get("web").longOr("pid", 0)).isEqualTo(web);
         assertThat(services.get("web").boolOr("ready", false)).isTrue();
@@ -285,6 +286,40 @@ class SvctlAgainstSvdIT {
         assertThat(svctl.run("stop", "idle").exit()).isZero();
         assertThat(svctl.run("reload", "idle").exit()).isEqualTo(3);
         assertThat(svctl.run("reload", "nope").exit()).isEqualTo(4);
+    }
+
+    /**
+     * reload.failure-mark is looked for on stderr only (nginx's error log): a line on stdout that
+     * carries the mark, as an access log line may, does not fail a reload whose workers were replaced
+     * (2 s after the line, so the line is read before the reload could be confirmed); the same mark on
+     * stderr fails the next reload at once with the line.
+     */
+    @Test
+    void failureMarkFailsAReloadOnlyFromStderr() throws Exception {
+        Path fail = dir.resolve("fail");
+        String workers = "sleep 1000 & W1=$!; sleep 1000 & W2=$!; echo $W1 >> " + pids + "/master.pid; echo $W2 >> "
+                + pids + "/master.pid";
+        startSvd(service("master", "echo $$ >> " + pids + "/master.pid; start() { " + workers + "; };"
+                + " hup() { if [ -e " + fail + " ]; then echo '[emerg] 7#7: bind() to 127.0.0.1:1 failed' >&2;"
+                + " else echo 'GET /[emerg] HTTP/1.1 404'; sleep 2; kill $W1 $W2; start; fi; };"
+                + " trap hup HUP; start; while :; do wait; done",
+                "reload { confirm = workers, timeout = 10m, failure-mark = \"[emerg]\" }"), "");
+        awaitRunning("master");
+        long main = recordedPid("master");
+        await().atMost(BOUND).until(() -> ProcessHandle.of(main).map(h -> h.children().count()).orElse(0L) == 2);
+
+        SvctlProcess.Result ok = svctl.run("reload", "master");
+
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("master: reloaded: 2 new workers replace 2");
+        await().atMost(BOUND).until(() -> svctl.run("logs", "master").out().contains("GET /[emerg] HTTP/1.1 404"));
+
+        Files.writeString(fail, "");
+        SvctlProcess.Result failed = svctl.run("reload", "master");
+
+        assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
+        assertThat(failed.err()).contains("master: reload failed: after SIGHUP pid " + main + " wrote:\n"
+                + "[emerg] 7#7: bind() to 127.0.0.1:1 failed");
     }
 
     // ---- logs, events ---------------------------------------------------------------------------

@@ -12,10 +12,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * svd run as a separate JVM from the test's classpath, with stdout and stderr in files. Closing it
- * SIGKILLs svd if still alive and every pid the test's services wrote under {@code pids/}, so a
- * failing test leaves nothing behind.
+ * stops svd with SIGTERM (SIGKILL after a grace) and kills every pid the test's services wrote under
+ * {@code pids/}, so a failing test leaves nothing behind.
  */
 public final class SvdProcess implements AutoCloseable {
+    /** How long {@link #close} lets svd stop its services before SIGKILL. */
+    private static final Duration GRACE = Duration.ofSeconds(15);
+
     final Path dir;
     final Path out;
     final Path err;
@@ -59,7 +62,7 @@ public final class SvdProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("svd.out").toFile())
                 .redirectError(dir.resolve("svd.err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("SVD_LOG_LEVEL", "INFO");
-        // Tests end svd with SIGKILL, which leaves its cgroups behind (a restarted svd with the same
+        // A test may end svd with SIGKILL, which leaves its cgroups behind (a restarted svd with the same
         // state dir would reuse them; a test's state dir is never used again): a test that is about
         // cgroups asks for them and removes them itself (EscapeIT).
         pb.environment().put("SVD_CGROUP", "off");
@@ -128,10 +131,23 @@ public final class SvdProcess implements AutoCloseable {
                 && dev.svd.os.ProcFs.liveProcess((int) pid);
     }
 
+    /**
+     * Stops svd the way an operator does (SIGTERM: svd stops every service, also one still starting,
+     * and removes what it made), SIGKILL only when it has not exited within {@link #GRACE}; then
+     * kills the pids the services recorded, in case svd could not.
+     */
     @Override
     public void close() throws IOException {
         if (process.isAlive()) {
-            process.destroyForcibly();
+            process.destroy();
+            try {
+                if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
         for (long pid : recordedPids()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

@@ -95,7 +95,7 @@ class ReferenceStackIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(processes)
                     .as("processes that were below svd").noneMatch(ReferenceStack::running));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.of(stack.httpPort,
-                    stack.httpsPort, stack.appPort)).allMatch(ReferenceStack::bindable));
+                    stack.httpsPort, stack.appPort)).as("svd closed the sockets it held").allMatch(ReferenceStack::bindable));
             List<String> log = stack.stdout().lines().toList();
             assertThat(indexOf(log, "nginx: running -> stopping")).as(stack.output())
                     .isNotNegative().isLessThan(indexOf(log, "gunicorn: running -> stopping"));
@@ -103,7 +103,7 @@ class ReferenceStackIT {
     }
 
     @Test
-    void svctlStopOfTheStackLeavesNoProcessAndNoPortBehindAndSvdRunsOn() throws Exception {
+    void svctlStopOfTheStackLeavesNoProcessBehindWhileSvdKeepsHoldingItsSocketsAndRunsOn() throws Exception {
         try (ReferenceStack stack = ReferenceStack.prepare(dir)) {
             stack.startAndAwaitServing();
             await().atMost(Duration.ofSeconds(20))
@@ -116,8 +116,9 @@ class ReferenceStackIT {
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(processes)
                     .as("processes that were below svd").noneMatch(ReferenceStack::running));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.of(stack.httpPort,
-                    stack.httpsPort, stack.appPort)).allMatch(ReferenceStack::bindable));
+            // conf/svd.conf: svd holds the three listening sockets (docs/sockets.md) for its whole life, so
+            // a connection made while the stack is stopped waits for its next start instead of being refused.
+            assertThat(List.of(stack.httpPort, stack.httpsPort, stack.appPort)).noneMatch(ReferenceStack::bindable);
             assertThat(stack.svd().isAlive()).as("svd itself runs on").isTrue();
         }
     }

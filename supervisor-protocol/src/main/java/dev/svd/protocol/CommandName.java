@@ -21,7 +21,8 @@ public enum CommandName {
     UPDATE("update", Access.CHANGE),
     SHUTDOWN("shutdown", Access.CHANGE),
     VERSION("version", Access.READ),
-    SHOW("show", Access.ADMIN);
+    SHOW("show", Access.ADMIN),
+    TOP("top", Access.READ);
 
     /**
      * READ: allowed to the read-only group. ADMIN: changes nothing but reveals config to full users only.

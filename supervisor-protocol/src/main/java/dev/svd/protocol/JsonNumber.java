@@ -16,6 +16,11 @@ public final class JsonNumber implements JsonValue {
         return new JsonNumber(Long.toString(n));
     }
 
+    /** A decimal such as {@code 12.5}, written as it is (no exponent); for svctl's own --json output. */
+    public static JsonNumber of(java.math.BigDecimal n) {
+        return new JsonNumber(n.toPlainString());
+    }
+
     public String text() {
         return text;
     }

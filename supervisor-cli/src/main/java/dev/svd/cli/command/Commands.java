@@ -8,7 +8,7 @@ public final class Commands {
     /** In the order {@code svctl help} lists them. */
     public static final String[] NAMES = {
         "status", "start", "stop", "restart", "reload", "signal", "logs", "events", "jobs", "run", "certs",
-        "reread", "update", "show", "shutdown", "version", "help", "completion",
+        "reread", "update", "show", "top", "shutdown", "version", "help", "completion",
     };
 
     private Commands() {}
@@ -17,6 +17,7 @@ public final class Commands {
     public static Command lookup(String name) {
         switch (name) {
             case "status": return new StatusCommand();
+            case "top": return new TopCommand();
             case "start": return new StartCommand();
             case "stop": return new StopCommand();
             case "restart": return new RestartCommand();

@@ -112,7 +112,7 @@ public final class CompletionCommand implements Command {
 
     private static boolean takesServices(String name) {
         switch (name) {
-            case "status": case "start": case "stop": case "restart": case "reload": case "logs": case "show":
+            case "status": case "start": case "stop": case "restart": case "reload": case "logs": case "show": case "top":
                 return true;
             default:
                 return false;

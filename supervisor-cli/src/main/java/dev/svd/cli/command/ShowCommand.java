@@ -35,9 +35,10 @@ public final class ShowCommand implements Command {
     @Override
     public String details() {
         return "Prints each key, its value and where it came from (config file:line, \"profile NAME\" or\n"
-                + "\"default\"), then the service's processes (pid and command line, children indented).\n"
+                + "\"default\"), then the service's processes (pid and command line, children indented; also those\n"
+                + "that left the tree but not its process group or cgroup), then the cgroup svd placed it in.\n"
                 + "  --json   print svd's answer: {\"name\",\"origin\",\"state\",\"settings\":[{\"key\",\"value\",\"from\"}],\n"
-                + "           \"processes\":[{\"pid\",\"parent\",\"command\"}]}\n"
+                + "           \"processes\":[{\"pid\",\"parent\",\"command\",\"via\"}],\"cgroup\"}\n"
                 + "Exit: 0 shown, 4 no such service.\n";
     }
 
@@ -81,17 +82,25 @@ public final class ShowCommand implements Command {
         List<JsonValue> processes = items(result.array("processes"));
         if (processes.isEmpty()) {
             out.append("processes: none\n");
-            return out.toString();
+        } else {
+            out.append("processes:\n");
+            Map<Long, Integer> depth = new HashMap<>();
+            for (JsonValue v : processes) {
+                JsonObject p = (JsonObject) v;
+                int d = depth.getOrDefault(p.longOr("parent", 0), -1) + 1;
+                depth.put(p.longOr("pid", 0), d);
+                out.append("  ").append("  ".repeat(d)).append(p.longOr("pid", 0)).append("  ").append(p.string("command"));
+                String via = p.string("via");
+                if ("group".equals(via)) {
+                    out.append("  (in its process group, not under its main process)");
+                } else if ("cgroup".equals(via)) {
+                    out.append("  (in its cgroup, outside its process group)");
+                }
+                out.append('\n');
+            }
         }
-        out.append("processes:\n");
-        Map<Long, Integer> depth = new HashMap<>();
-        for (JsonValue v : processes) {
-            JsonObject p = (JsonObject) v;
-            int d = depth.getOrDefault(p.longOr("parent", 0), -1) + 1;
-            depth.put(p.longOr("pid", 0), d);
-            out.append("  ").append("  ".repeat(d)).append(p.longOr("pid", 0)).append("  ").append(p.string("command"))
-                    .append('\n');
-        }
+        String cgroup = result.string("cgroup");
+        out.append("cgroup: ").append(cgroup == null ? "none" : cgroup).append('\n');
         return out.toString();
     }
 

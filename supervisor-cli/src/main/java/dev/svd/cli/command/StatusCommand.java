@@ -22,7 +22,7 @@ public final class StatusCommand implements Command {
     /** The members of {@code --json}, in order. A contract (docs/svctl.md). */
     /** The stable --json members (docs/svctl.md); later versions only add members. */
     static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit",
-        "ready", "reason", "probe", "status_text", "main_pid"};
+        "ready", "reason", "probe", "sockets", "status_text", "main_pid"};
 
     @Override
     public String name() {
@@ -42,7 +42,7 @@ public final class StatusCommand implements Command {
     @Override
     public String details() {
         return "Prints NAME STATE PID UPTIME RESTARTS HEALTH LAST-EXIT, one service per line.\n"
-                + "  --json   print {\"services\":[{\"name\",\"state\",\"pid\",\"restarts\",\"uptime_s\",\"health\",\"last_exit\"}]}\n"
+                + "  --json   print {\"services\":[{\"name\",\"state\",\"pid\",\"restarts\",\"uptime_s\",\"health\",\"last_exit\",\"sockets\"}]}\n"
                 + "Exit: 0 all running, 3 one is not running, 4 a name is not configured (the others are still\n"
                 + "shown; when none is configured, only the error is printed).\n";
     }
@@ -129,6 +129,13 @@ public final class StatusCommand implements Command {
             String probe = s.string("probe");
             if (probe != null) {
                 b.append(name).append(": last probe: ").append(probe).append('\n');
+            }
+            JsonArray sockets = s.array("sockets");
+            for (JsonValue socket : sockets == null ? List.<JsonValue>of() : sockets.items()) {
+                JsonObject o = (JsonObject) socket;
+                b.append(name).append(": socket ").append(o.requireString("listen")).append(" (name ")
+                        .append(o.requireString("name")).append(", fd ").append(o.longOr("fd", 0))
+                        .append(", held by svd)\n");
             }
             String status = s.string("status_text");
             if (status != null) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class StatusCommandTest {
     private static final String SERVICES = "[{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,"
-            + "\"uptime_s\":192,\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"reason\":\"up\",\"started_at\":\"x\"},"
+            + "\"uptime_s\":192,\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"reason\":\"up\",\"started_at\":\"x\","
+            + "\"sockets\":[{\"listen\":\"127.0.0.1:8000\",\"name\":\"app\",\"fd\":3},{\"listen\":\"/run/a.sock\",\"name\":\"admin\",\"fd\":4}]},"
             + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,\"health\":\"unknown\","
             + "\"last_exit\":\"killed by SIGKILL\",\"reason\":\"start limit\",\"started_at\":null}]";
 
@@ -27,10 +28,12 @@ class StatusCommandTest {
     void jsonHasExactlyTheDocumentedMembersInOrder() throws Exception {
         assertThat(StatusCommand.json(services())).isEqualTo("{\"services\":["
                 + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
-                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null,\"status_text\":null,\"main_pid\":null},"
+                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null,"
+                + "\"sockets\":[{\"listen\":\"127.0.0.1:8000\",\"name\":\"app\",\"fd\":3},"
+                + "{\"listen\":\"/run/a.sock\",\"name\":\"admin\",\"fd\":4}],\"status_text\":null,\"main_pid\":null},"
                 + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
                 + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\",\"ready\":null,\"reason\":\"start limit\","
-                + "\"probe\":null,\"status_text\":null,\"main_pid\":null}]}");
+                + "\"probe\":null,\"sockets\":null,\"status_text\":null,\"main_pid\":null}]}");
     }
 
     @Test
@@ -41,8 +44,11 @@ class StatusCommandTest {
     }
 
     @Test
-    void namedStatusAddsReasonAndLastProbe() throws Exception {
-        assertThat(StatusCommand.details(services())).isEqualTo("web: up\ndb: start limit\n");
+    void namedStatusAddsReasonLastProbeAndOneLinePerSocket() throws Exception {
+        assertThat(StatusCommand.details(services())).isEqualTo("web: up\n"
+                + "web: socket 127.0.0.1:8000 (name app, fd 3, held by svd)\n"
+                + "web: socket /run/a.sock (name admin, fd 4, held by svd)\n"
+                + "db: start limit\n");
     }
 
     @Test
