@@ -121,8 +121,8 @@ public final class OsProcessRunner implements ProcessRunner {
     /**
      * A service that uses notify gets {@code NOTIFY_SOCKET}, and with a watchdog {@code WATCHDOG_USEC}
      * (sd_notify(3), sd_watchdog_enabled(3)); the others get neither, like systemd's Type=simple services.
-     * {@code WATCHDOG_PID} is not set: svd does not know the pid before posix_spawn, and without it
-     * sd_watchdog_enabled(3) applies the watchdog to whichever process reads it (docs/notify.md).
+     * {@code WATCHDOG_PID}, the process's own pid, is set by the spawn ({@code os.ChildCommand}, as
+     * {@code LISTEN_PID}), since posix_spawn does not know it in advance (docs/notify.md).
      */
     private Map<String, String> withNotify(ServiceSpec spec, Map<String, String> environment) {
         if (notifySocket.isEmpty() || !spec.usesNotify()) {

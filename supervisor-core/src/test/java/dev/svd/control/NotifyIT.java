@@ -77,6 +77,8 @@ class NotifyIT {
                 while True:
                     time.sleep(3600)
             if mode == "feed":
+                with open(os.path.join(os.path.dirname(os.path.dirname(pidfile)), os.path.basename(pidfile) + ".env"), "w") as f:
+                    f.write("%s %s" % (os.environ.get("WATCHDOG_PID"), os.environ.get("WATCHDOG_USEC")))
                 send(b"READY=1")
                 while True:
                     send(b"WATCHDOG=1")
@@ -169,9 +171,13 @@ class NotifyIT {
         Path address = dir.resolve("state/notify");
         startSvd(service("web", "serve", List.of("READY=1\\nSTATUS=mine"), "ready { notify = true }", "")
                 + "  plain { command = [\"/usr/bin/python3\", \"" + client + "\", \"" + pids + "/plain.pid\", \"" + address
-                + "\", \"serve\", \"STATUS=not yours\"] }\n");
+                + "\", \"serve\", \"STATUS=not yours\"] }\n",
+                Map.of("NOTIFY_SOCKET", "/run/systemd/notify", "WATCHDOG_USEC", "1000", "WATCHDOG_PID", "1")); // as under systemd
         await().atMost(BOUND).until(() -> status("web").boolOr("ready", false) && recordedPids("plain").size() == 1);
         await().atMost(BOUND).until(() -> notifyCounts().longOr("refused", -1) == 1);
+        String plainEnv = Files.readString(Path.of("/proc", recordedPids("plain").get(0).toString(), "environ"));
+        assertThat(plainEnv).as("svd's own NOTIFY_SOCKET is not passed on").doesNotContain("NOTIFY_SOCKET")
+                .doesNotContain("WATCHDOG_");
 
         Process outsider = send(address.toString(), "STATUS=hijacked", "READY=1");
         await().atMost(BOUND).until(() -> notifyCounts().longOr("refused", -1) == 3);
@@ -206,6 +212,8 @@ class NotifyIT {
         assertThat(fed.longOr("restarts", -1)).isZero();
         assertThat(fed.longOr("pid", -1)).isEqualTo(recordedPids("fed").get(0));
         assertThat(status("hung").longOr("restarts", -1)).isGreaterThanOrEqualTo(2);
+        assertThat(Files.readString(dir.resolve("fed.pid.env"))).as("WATCHDOG_PID is its own pid")
+                .isEqualTo(recordedPids("fed").get(0) + " 5000000");
     }
 
     /**
@@ -330,10 +338,15 @@ class NotifyIT {
     }
 
     private void startSvd(String services) throws IOException {
+        startSvd(services, Map.of());
+    }
+
+    /** svd with {@code env} added to its own environment. */
+    private void startSvd(String services, Map<String, String> env) throws IOException {
         Path conf = dir.resolve("svd.conf");
         Files.writeString(conf, "svd { socket = \"" + dir + "/svd.sock\", log-dir = \"" + dir + "/log\", state-dir = \""
                 + dir + "/state\", stop-budget = 10s }\nservices {\n" + services + "}\n");
-        svd = SvdProcess.start(dir, "--config", conf.toString());
+        svd = SvdProcess.start(dir, env, "--config", conf.toString());
         svctl = new SvctlProcess(dir.resolve("svd.sock"));
         await().atMost(BOUND).until(() -> Files.exists(dir.resolve("svd.sock")));
     }
