@@ -11,7 +11,10 @@ public interface OutputRegistry {
     /** The listener for the service's next process (the same log file and tail across restarts). */
     OutputListener listenerFor(ServiceSpec spec);
 
-    /** The last lines of {@code stream}; {@code stream} null: of both, in arrival order (logs.ServiceOutput#tail). */
+    /**
+     * The last lines of {@code stream}; {@code stream} null: of both, in arrival order, as svctl logs
+     * shows them (with log.timestamps each starts with its time; logs.ServiceOutput#shownTail).
+     */
     List<String> tail(String service, int lines, OutputKind stream);
 
     /** Bytes the service wrote on {@code stream} (null: both) since svd began keeping its output; -1 unknown. */
@@ -20,6 +23,11 @@ public interface OutputRegistry {
     }
 
     AutoCloseable follow(String service, OutputKind stream, Consumer<String> sink);
+
+    /** As {@link #follow}, each line as {@link #tail} shows it (svctl logs -f). */
+    default AutoCloseable followShown(String service, OutputKind stream, Consumer<String> sink) {
+        return follow(service, stream, sink);
+    }
 
     /** Reopens every log file (SIGUSR1 to svd, after an outside rotation). */
     default void reopen() {

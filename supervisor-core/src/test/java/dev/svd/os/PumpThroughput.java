@@ -41,7 +41,7 @@ public final class PumpThroughput {
         String mode = args[0];
         Path dir = Files.createDirectories(Path.of(args[3]));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (ServiceOutput svd = new ServiceOutput("writer", new LogSpec(1L << 30, 5, 200, false), dir,
+        try (ServiceOutput svd = new ServiceOutput("writer", new LogSpec(1L << 30, 5, 200, false, false, false), dir,
                         (bytes, offset, length) -> { });
                 FileChannel raw = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND);
