@@ -128,7 +128,7 @@ class SpliceCaptureIT {
     @Test
     void splicedOutputKeepsEveryByteThroughRotationAndTheTailReadsItBack() throws Exception {
         Random random = new Random(SEED);
-        long maxSize = (64 << 10) + random.nextInt(1 << 20);
+        long maxSize = (1 << 20) + random.nextInt(3 << 20); // near max-size (the last 256 KiB) bytes are read: at most a quarter here
         byte[] written = lines(random, 24 << 20);
         ServiceOutput out = new ServiceOutput("web", zeroCopy(maxSize, 1000), dir, null);
         Adapter adapter = new Adapter(out);
@@ -141,12 +141,12 @@ class SpliceCaptureIT {
         assertThat(out.splicedBytes()).as(where + ": bytes that went by splice").isGreaterThan(written.length / 2);
         assertThat(pump.splicedBytes()).as(where).isEqualTo(out.splicedBytes());
         ByteArrayOutputStream files = new ByteArrayOutputStream();
-        for (Path file : files()) {
+        List<Path> all = files();
+        assertThat(all).as(where + ": rotated").hasSizeGreaterThanOrEqualTo((int) (written.length / maxSize));
+        for (Path file : all) {
             byte[] content = Files.readAllBytes(file);
-            if (!file.getFileName().toString().equals("web.log")) {
-                assertThat((long) content.length).as(where + ": size of " + file.getFileName()).isLessThanOrEqualTo(maxSize);
-                assertThat(content[content.length - 1]).as(where + ": last byte of " + file.getFileName()).isEqualTo((byte) '\n');
-            }
+            assertThat((long) content.length).as(where + ": size of " + file.getFileName()).isLessThanOrEqualTo(maxSize);
+            assertThat(content[content.length - 1]).as(where + ": last byte of " + file.getFileName()).isEqualTo((byte) '\n');
             files.writeBytes(content);
         }
         assertThat(files.size()).as(where + ": bytes in the files").isEqualTo(written.length);
@@ -155,6 +155,26 @@ class SpliceCaptureIT {
         assertThat(out.lostBytes()).isZero();
         assertThat(out.tail(OutputKind.STDOUT, 20)).as(where + ": the tail, read back from the file")
                 .isEqualTo(lastLines(written, 20));
+    }
+
+    @Test
+    void withTimestampsOrTheConsoleNothingIsSplicedAndTheBytesComeThroughTheJvm() throws Exception {
+        Random random = new Random(SEED);
+        byte[] written = lines(random, 1 << 20);
+        for (LogSpec spec : List.of(new LogSpec(10 << 20, 5, 20, false, true, false),
+                new LogSpec(10 << 20, 5, 20, true, false, false))) {
+            Path specDir = Files.createDirectories(dir.resolve(spec.console() ? "console" : "timestamps"));
+            ServiceOutput out = new ServiceOutput("web", spec, specDir, (bytes, from, length) -> { });
+            Adapter adapter = new Adapter(out);
+            int[][] fds = capture(adapter);
+            write(fds[0][1], written, random);
+            endOfFile(adapter);
+            out.close();
+            assertThat(out.bytes(OutputKind.STDOUT)).as("%s, seed %d", spec, SEED).isEqualTo(written.length);
+            assertThat(out.splicedBytes()).as("%s, seed %d", spec, SEED).isZero();
+        }
+        assertThat(pump.splicedBytes()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("console/web.log"))).isEqualTo(written);
     }
 
     @Test
