@@ -82,7 +82,11 @@ final class RotatingFile implements Closeable {
     private static final ByteBuffer NEWLINE = ByteBuffer.allocateDirect(1).put((byte) '\n').flip();
     private final RecordPrefix prefixes = new RecordPrefix();
     private final ByteBuffer[] gather = new ByteBuffer[3];
-    private ByteBuffer staging;
+    private byte[] staging;
+    private ByteBuffer stagingBuffer;
+    private int staged;
+    /** The chunk being written as records, copied to the heap to find its lines. */
+    private byte[] scan = new byte[0];
     /** Splice mode: a second descriptor of the open file for the pump (null while closed, or when it could not be opened). */
     private final SpliceOpener spliceOpener;
     private SpliceFile spliceFile;
@@ -90,6 +94,8 @@ final class RotatingFile implements Closeable {
     private boolean endUnknown;
     /** Rotations so far: NAME.log of generation g is NAME.log.(generation - g) now. */
     private long generation;
+    /** Files of earlier generations were left by a reopen: where they are now is not known. */
+    private long reachableFrom;
     /** In the chunk being written as records: its bytes before this are in the file, before {@code stagedTo} staged. */
     private int writtenTo;
     private int stagedTo;
@@ -190,6 +196,9 @@ final class RotatingFile implements Closeable {
 
     /** Where the file of generation {@code g} is now (NAME.log, NAME.log.N), or null when rotation dropped it. */
     Path path(long g) {
+        if (g < reachableFrom) {
+            return null; // opened anew since (removed, moved away by logrotate, a write error)
+        }
         long age = generation - g;
         if (age == 0) {
             return path;
@@ -203,6 +212,8 @@ final class RotatingFile implements Closeable {
      */
     void reopen() {
         closeSpliceFile();
+        generation++;
+        reachableFrom = generation;
         if (channel != null) {
             try {
                 channel.close();
@@ -247,8 +258,9 @@ final class RotatingFile implements Closeable {
      */
     void writeRecords(OutputKind stream, ByteBuffer chunk, long epochMillis) {
         int end = chunk.limit();
-        writtenTo = chunk.position();
-        stagedTo = writtenTo;
+        int begin = chunk.position();
+        writtenTo = begin;
+        stagedTo = begin;
         try {
             if (lostInEpisode > 0) {
                 writeLossMarker();
@@ -258,20 +270,25 @@ final class RotatingFile implements Closeable {
                 open();
             }
             if (staging == null) {
-                staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+                grow(1024);
             }
+            // Lines are found in a heap copy of the chunk: one bulk copy, then a scan that svd's C1
+            // runs about four times faster than through the direct buffer (see Newlines).
+            int length = end - begin;
+            if (scan.length < length) {
+                scan = new byte[Math.max(length, Math.min(2 * scan.length, 256 << 10))];
+            }
+            chunk.get(begin, scan, 0, length);
             byte[] prefix = prefixes.at(epochMillis, stream);
-            for (int at = chunk.position(); at < end; ) {
-                int newline = Newlines.next(chunk, at, end);
-                int lineEnd = newline < 0 ? end : newline + 1;
-                record(prefix, chunk, at, lineEnd, newline >= 0);
+            for (int at = 0; at < length; ) {
+                int newline = Newlines.next(scan, at, length);
+                int lineEnd = newline < 0 ? length : newline + 1;
+                record(prefix, chunk, begin, at, lineEnd, newline >= 0);
                 at = lineEnd;
             }
             flushStaging();
         } catch (IOException e) {
-            if (staging != null) {
-                staging.clear();
-            }
+            staged = 0;
             lose(end - writtenTo, e);
             if (channel != null && !channel.isOpen()) {
                 channel = null;
@@ -282,13 +299,13 @@ final class RotatingFile implements Closeable {
         }
     }
 
-    /** One line (or partial line) {@code chunk[from, to)} as records, rotating as needed. */
-    private void record(byte[] prefix, ByteBuffer chunk, int from, int to, boolean complete) throws IOException {
+    /** One line (or partial line) {@code scan[from, to)}, which is {@code chunk[base + from, base + to)}, as records. */
+    private void record(byte[] prefix, ByteBuffer chunk, int base, int from, int to, boolean complete) throws IOException {
         while (true) {
-            long used = size + staging.position();
+            long used = size + staged;
             long recordBytes = RecordPrefix.BYTES + (to - from) + (complete ? 0 : 1);
             if (used + recordBytes <= maxSize) {
-                emit(prefix, chunk, from, to, complete);
+                emit(prefix, chunk, base, from, to, complete);
                 return;
             }
             if (used > 0) {
@@ -299,46 +316,57 @@ final class RotatingFile implements Closeable {
             // Alone in an empty file and still too long: what fits as a P record, the rest in the next file.
             int piece = (int) Math.max(1, maxSize - RecordPrefix.BYTES - 1);
             if (piece >= to - from) {
-                emit(prefix, chunk, from, to, complete); // max-size is smaller than a record's head
+                emit(prefix, chunk, base, from, to, complete); // max-size is smaller than a record's head
                 return;
             }
-            emit(prefix, chunk, from, from + piece, false);
+            emit(prefix, chunk, base, from, from + piece, false);
             flushStaging();
             rotate();
             from += piece;
         }
     }
 
-    private void emit(byte[] prefix, ByteBuffer chunk, int from, int to, boolean complete) throws IOException {
+    private void emit(byte[] prefix, ByteBuffer chunk, int base, int from, int to, boolean complete) throws IOException {
         prefix[RecordPrefix.KIND_AT] = (byte) (complete ? 'F' : 'P');
         int body = to - from;
-        int needed = RecordPrefix.BYTES + body + 1;
-        if (staging.remaining() < needed) {
+        if (staging.length - staged < RecordPrefix.BYTES + body + 1 && staging.length < STAGING_BYTES) {
+            grow(staged + RecordPrefix.BYTES + body + 1);
+        }
+        if (staging.length - staged < RecordPrefix.BYTES + body + 1) {
             if (body >= GATHER_FROM) {
-                if (staging.remaining() < RecordPrefix.BYTES) {
+                if (staging.length - staged < RecordPrefix.BYTES) {
                     flushStaging();
                 }
-                staging.put(prefix);
-                writeGathered(chunk, from, to, complete);
+                System.arraycopy(prefix, 0, staging, staged, RecordPrefix.BYTES);
+                staged += RecordPrefix.BYTES;
+                writeGathered(chunk, base + from, base + to, complete);
                 return;
             }
             flushStaging();
         }
-        staging.put(prefix);
-        staging.put(staging.position(), chunk, from, body);
-        staging.position(staging.position() + body);
+        System.arraycopy(prefix, 0, staging, staged, RecordPrefix.BYTES);
+        staged += RecordPrefix.BYTES;
+        System.arraycopy(scan, from, staging, staged, body);
+        staged += body;
         if (!complete) {
-            staging.put((byte) '\n');
+            staging[staged++] = '\n';
         }
-        stagedTo = to;
+        stagedTo = base + to;
+    }
+
+    /** Makes the staging array hold {@code needed} bytes, at most STAGING_BYTES: a quiet service keeps a small one. */
+    private void grow(int needed) {
+        int length = Math.min(STAGING_BYTES, Math.max(needed, staging == null ? 0 : 2 * staging.length));
+        staging = staging == null ? new byte[length] : java.util.Arrays.copyOf(staging, length);
+        stagingBuffer = ByteBuffer.wrap(staging);
     }
 
     /** The staged records, then {@code chunk[from, to)} from where it is, then svd's newline for a partial line. */
     private void writeGathered(ByteBuffer chunk, int from, int to, boolean complete) throws IOException {
-        staging.flip();
+        stagingBuffer.clear().limit(staged);
         int limit = chunk.limit();
         chunk.limit(to).position(from);
-        gather[0] = staging;
+        gather[0] = stagingBuffer;
         gather[1] = chunk;
         gather[2] = NEWLINE.duplicate();
         int parts = complete ? 2 : 3;
@@ -349,7 +377,7 @@ final class RotatingFile implements Closeable {
         } finally {
             chunk.limit(limit);
             gather[1] = null;
-            staging.clear();
+            staged = 0;
         }
         writtenTo = to;
         stagedTo = to;
@@ -358,17 +386,21 @@ final class RotatingFile implements Closeable {
     }
 
     private void flushStaging() throws IOException {
-        staging.flip();
+        stagingBuffer.clear().limit(staged);
         try {
-            while (staging.hasRemaining()) {
-                size += channel.write(staging);
+            while (stagingBuffer.hasRemaining()) {
+                size += channel.write(stagingBuffer);
             }
         } finally {
-            if (staging.position() > 0) {
-                atLineStart = staging.get(staging.position() - 1) == '\n';
+            int written = stagingBuffer.position();
+            if (written > 0) {
+                atLineStart = staging[written - 1] == '\n';
                 endUnknown = false;
             }
-            staging.compact();
+            if (written < staged) {
+                System.arraycopy(staging, written, staging, 0, staged - written);
+            }
+            staged -= written;
         }
         writtenTo = stagedTo;
     }

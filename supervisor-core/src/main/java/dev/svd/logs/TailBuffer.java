@@ -74,6 +74,8 @@ final class TailBuffer {
     private int heldLength;
     private ByteBuffer deferred = ByteBuffer.allocate(0);
     private int deferredLength;
+    /** Bytes were lost before the next chunk: its bytes up to its first newline are the end of a line whose start is gone. */
+    private boolean afterGap;
 
     TailBuffer(int capacity) {
         this(capacity, DEFER_LIMIT);
@@ -111,6 +113,14 @@ final class TailBuffer {
         }
         current = seq;
         currentTime = time;
+        if (afterGap) {
+            int newline = Newlines.next(chunk, from, to);
+            if (newline < 0) {
+                return;
+            }
+            afterGap = false;
+            from = newline + 1;
+        }
         if (deferredLength + (to - from) <= deferLimit) {
             defer(chunk, from, to);
             return;
@@ -251,6 +261,7 @@ final class TailBuffer {
         splitDeferred();
         heldStored = 0;
         heldLength = 0;
+        afterGap = true;
     }
 
     private void forgetAll() {
@@ -308,6 +319,7 @@ final class TailBuffer {
 
     /** Ends the held partial line, if any, as a line that arrived as {@code seq} (the stream ended). */
     synchronized void endLine(long seq, long time) {
+        afterGap = false;
         splitDeferred();
         if (heldLength > 0) {
             commitHeld(seq, time);

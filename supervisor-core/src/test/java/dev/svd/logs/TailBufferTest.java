@@ -186,4 +186,16 @@ class TailBufferTest {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         tail.add(ByteBuffer.wrap(bytes), 0, bytes.length);
     }
+
+    @Test
+    void afterAGapThePartialLineOnBothSidesIsDroppedNotJoined() {
+        TailBuffer tail = new TailBuffer(10);
+        byte[] before = "abc\nde".getBytes(StandardCharsets.US_ASCII);
+        tail.add(ByteBuffer.wrap(before), 0, before.length, 1, 100);
+        tail.gap(); // bytes lost here (spliced bytes the tail could not read back)
+        byte[] after = "fg\nhi\n".getBytes(StandardCharsets.US_ASCII);
+        tail.add(ByteBuffer.wrap(after), 0, after.length, 2, 200);
+
+        assertThat(tail.lastLines(10)).containsExactly(new TailBuffer.Line(1, 100, "abc"), new TailBuffer.Line(2, 200, "hi"));
+    }
 }
