@@ -362,6 +362,29 @@ class SvctlAgainstSvdIT {
         assertThat(nothingOnStdout.err()).isEqualTo("svctl: idle has written nothing to stdout since svd started it\n");
     }
 
+    /**
+     * Zero copy (docs/logging.md): with neither timestamps nor console svd splices the output into the
+     * file, and svctl logs still shows the last lines (read back from the file), without a time.
+     */
+    @Test
+    void logsOfAServiceWhoseOutputIsSplicedShowItsLastLinesReadBackFromTheFile() throws Exception {
+        startSvd(sleeper("idle") + service("quiet", "i=1; while [ $i -le 3000 ]; do echo line-$i; i=$((i+1)); done;"
+                + " echo $$ >> " + pids + "/quiet.pid; exec sleep 1000", "log { console = false, timestamps = false }"), "");
+        awaitRunning("idle", "quiet");
+        await().atMost(BOUND).until(() -> Files.exists(dir.resolve("log/quiet.log"))
+                && Files.readString(dir.resolve("log/quiet.log")).endsWith("line-3000\n"));
+
+        SvctlProcess.Result last3 = svctl.run("logs", "quiet", "-n", "3");
+
+        assertThat(last3).isEqualTo(new SvctlProcess.Result(0, "line-2998\nline-2999\nline-3000\n", ""));
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) {
+            all.append("line-").append(i).append('\n');
+        }
+        assertThat(Files.readString(dir.resolve("log/quiet.log"))).as("the file holds the bytes unchanged").isEqualTo(all.toString());
+        assertThat(svd.stdout()).doesNotContain("quiet | line-");
+    }
+
     @Test
     void logsFollowShowsNewLinesOfBothStreams() throws Exception {
         startSvd(sleeper("idle") + service("both", "trap 'echo out-usr2; echo err-usr2 >&2' USR2; echo $$ >> " + pids
