@@ -40,7 +40,10 @@ public final class ServiceOutput implements AutoCloseable {
     private volatile long stdoutBytes;
     private volatile long stderrBytes;
     private final boolean timestamps;
-    /** Spliced bytes the tail has not seen: a ring of segments (stream, file generation, offset, length, arrival, time). */
+    /**
+     * Spliced bytes the tail has not seen: a ring of segments (stream, file generation, offset,
+     * length, arrival, time), 16 at first, grown up to this many (48 KiB) as pieces wait.
+     */
     private static final int SEGMENTS = 1024;
     /** The most spliced bytes of a stream that the tail reads back at once: the tail's own batch (TailBuffer). */
     private static final long READ_BACK = TailBuffer.DEFER_LIMIT;
@@ -275,28 +278,28 @@ public final class ServiceOutput implements AutoCloseable {
         }
         splicedBytes += bytes;
         file.spliced(bytes);
-        if (segStream == null) { // made at the first splice: most services never splice (console on)
-            segStream = new byte[SEGMENTS];
-            segGeneration = new long[SEGMENTS];
-            segOffset = new long[SEGMENTS];
-            segLength = new long[SEGMENTS];
-            segSeq = new long[SEGMENTS];
-            segTime = new long[SEGMENTS];
+        if (segStream == null) {
+            growSegments(16); // made at the first splice, small: most services never splice, or rarely
         }
         long seq = ++arrivals;
-        int last = (first + pending - 1) % SEGMENTS;
+        int ring = segStream.length;
+        int last = (first + pending - 1) % ring;
         if (pending > 0 && segStream[last] == stream.ordinal() && segGeneration[last] == file.generation()
                 && segTime[last] == now && segOffset[last] + segLength[last] == file.size() - bytes) {
             segLength[last] += bytes; // the same stream in the same millisecond: one segment
             segSeq[last] = seq;
             return;
         }
-        if (pending == SEGMENTS) {
+        if (pending == ring && ring < SEGMENTS) {
+            growSegments(2 * ring);
+            ring = segStream.length;
+        }
+        if (pending == ring) {
             of(OutputKind.values()[segStream[first]]).gap(); // forget the oldest: the tail has a gap
-            first = (first + 1) % SEGMENTS;
+            first = (first + 1) % ring;
             pending--;
         }
-        int at = (first + pending) % SEGMENTS;
+        int at = (first + pending) % ring;
         segStream[at] = (byte) stream.ordinal();
         segGeneration[at] = file.generation();
         segOffset[at] = file.size() - bytes;
@@ -304,6 +307,32 @@ public final class ServiceOutput implements AutoCloseable {
         segSeq[at] = seq;
         segTime[at] = now;
         pending++;
+    }
+
+    /** Makes the ring of spliced pieces {@code size} long, the pending ones first, in order. */
+    private void growSegments(int size) {
+        byte[] stream = new byte[size];
+        long[] generation = new long[size];
+        long[] offset = new long[size];
+        long[] length = new long[size];
+        long[] seq = new long[size];
+        long[] time = new long[size];
+        for (int i = 0; i < pending; i++) {
+            int from = (first + i) % segStream.length;
+            stream[i] = segStream[from];
+            generation[i] = segGeneration[from];
+            offset[i] = segOffset[from];
+            length[i] = segLength[from];
+            seq[i] = segSeq[from];
+            time[i] = segTime[from];
+        }
+        segStream = stream;
+        segGeneration = generation;
+        segOffset = offset;
+        segLength = length;
+        segSeq = seq;
+        segTime = time;
+        first = 0;
     }
 
     /** Bytes that went to the file by splice, never through the JVM; any thread. */
@@ -322,13 +351,13 @@ public final class ServiceOutput implements AutoCloseable {
         }
         long[] skip = new long[2];
         for (int i = 0; i < pending; i++) {
-            int at = (first + i) % SEGMENTS;
+            int at = (first + i) % segStream.length;
             skip[segStream[at]] += segLength[at];
         }
         skip[0] = Math.max(0, skip[0] - READ_BACK);
         skip[1] = Math.max(0, skip[1] - READ_BACK);
         ByteBuffer buffer = null;
-        for (; pending > 0; pending--, first = (first + 1) % SEGMENTS) {
+        for (; pending > 0; pending--, first = (first + 1) % segStream.length) {
             int s = segStream[first];
             StreamLines lines = of(OutputKind.values()[s]);
             long offset = segOffset[first];
