@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One service's log file, {@code NAME.log}, rotated by size to {@code NAME.log.1 .. NAME.log.KEEP}.
- * Bytes are written unchanged from the caller's buffer. A write error never escapes: the bytes are
+ * Bytes are written unchanged from the caller's buffer ({@link #write}), as records
+ * ({@link #writeRecords}), or spliced in by the pump ({@link #spliceTarget}). A write error never escapes: the bytes are
  * counted as lost, one WARN is logged per episode, and a marker line goes into the file once
  * writing works again. One thread at a time (the pump thread).
  */

@@ -17,10 +17,12 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Everything one service writes to stdout and stderr: unchanged, in arrival order, to
- * {@code logDir/NAME.log} (rotated by size), each complete line to the console prefixed with the
- * service name, the last lines of each stream in memory, and live to followers. See
- * docs/logging.md.
+ * Everything one service writes to stdout and stderr: in arrival order to {@code logDir/NAME.log}
+ * (rotated by size), as records with the time each chunk was read and its stream (log.timestamps)
+ * or unchanged, each complete line to the console prefixed with the service name, the last lines of
+ * each stream in memory (with their read time), and live to followers. With neither timestamps nor
+ * console the pump may splice(2) the bytes into the file ({@link #spliceTarget}); the tail then
+ * reads them back from the file when asked. See docs/logging.md.
  *
  * <p>Threads: {@link #accept}, {@link #endOfStream} and {@link #close} are called by one thread
  * at a time, the pump thread (os.OutputPump), and never block for long; {@link #tail},
