@@ -49,7 +49,8 @@ public final class JnaSetup {
             try {
                 Class.forName("com.sun.jna.Native", true, JnaSetup.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
-                // JNA reports it again, with its own message, where svd first uses it.
+                // Where svd first uses JNA, a JDK 17 only says "Could not initialize class": the reason is here.
+                System.err.println("svd: cannot load JNA's native library: " + e);
             } finally {
                 deleteQuietly(copyDir.resolve(LIBRARY));
                 deleteQuietly(copyDir);
