@@ -220,14 +220,25 @@ LINES = 5_368_709          # 100-byte lines: 536,870,900 bytes, just under 512 M
 BYTES = LINES * 100
 
 
-def wait_bytes(files_fn, stamps, deadline_after_end=5.0, timeout=120.0):
-    """Waits until the files hold BYTES bytes. Returns (start_ns, done_ns or None, bytes seen)."""
+def wait_bytes(files_fn, stamps, deadline_after_end=5.0, timeout=120.0, records=False):
+    """Waits until the files hold BYTES bytes. Returns (start_ns, done_ns or None, bytes seen).
+    RECORDS: the files hold svd's records (log.timestamps), each line with a 34-byte head and a
+    chunk's partial line split into two records: done when they hold at least BYTES plus the heads
+    and have not grown for 0.1 s after the writer's end (the time of their last growth)."""
     t_limit = time.monotonic() + timeout
     end_seen_at = None
+    need = BYTES + 34 * LINES if records else BYTES
+    grown_at, last_size = None, -1
     while True:
         size = sum(os.path.getsize(f) for f in files_fn() if os.path.exists(f))
-        if size >= BYTES:
+        if records and size != last_size:
+            grown_at, last_size = time.time_ns(), size
+        if size >= need and not records:
             done = time.time_ns()
+            break
+        if records and size >= need and time.time_ns() - grown_at > 100_000_000 \
+                and "end" in open(stamps).read():
+            done = grown_at
             break
         rows = dict(line.split() for line in open(stamps).read().split("\n")[:-1]) \
             if os.path.exists(stamps) else {}
@@ -263,13 +274,25 @@ def start_writer(stamps, go, stale):
     open(go, "w").close()
 
 
+def output_readers():
+    """The readers next to cat: svd as the issue measures it (console off; timestamps off, so it
+    splices), svd with log.timestamps (records), svd with the console on (the container default,
+    timestamps off), then the other supervisors. (reader, configure() options)."""
+    svd, *others = supervisors("output")
+    return ([(svd, {"timestamps": False}),
+             (Svd(workdir("output", "svd-ts"), ENV, label="svd-ts"), {"timestamps": True}),
+             (Svd(workdir("output", "svd-console"), ENV, label="svd-console"),
+              {"timestamps": False, "console": True})]
+            + [(other, {}) for other in others])
+
+
 def scenario_output():
     reps = 1 if QUICK else 3
     writer = os.path.join(BIN, "writer")
     out = {"reps": reps, "bytes": BYTES, "line_bytes": 100, "unit": "MB/s (10^6 B/s)", "modes": {}}
     for mode in ("chunk", "line"):
-        sups = supervisors("output")
-        labels = [sup.label for sup in sups]
+        readers = output_readers()
+        labels = [sup.label for sup, _ in readers]
         runs = {"floor": [], "direct": [], **{k: [] for k in labels}}
         notes = {}
         drains = {k: [] for k in labels}
@@ -315,13 +338,17 @@ def scenario_output():
                 cpu["direct"].append(round((ru.ru_utime + ru.ru_stime) * 1000))
             runs["direct"].append(BYTES / ((done - start) / 1e9) / 1e6 if done else None)
             stale.append(target)
-            for sup in sups:
+            for sup, options in readers:
                 stamps, go = os.path.join(sup.dir, "stamps"), os.path.join(sup.dir, "go")
                 for p in [stamps, go] + sup.log_files("writer"):
                     if os.path.exists(p):
                         os.remove(p)
+                if os.path.exists(sup.stdout) and options.get("console"):
+                    os.remove(sup.stdout)  # the console's copy of the previous rep
+                options = {"console": False, **options}
+                records = bool(options.get("timestamps"))
                 sup.configure({"writer": [writer, mode, str(LINES), stamps, go]}, start_seconds="0s",
-                              restart="never", console=False, max_size="1GiB")
+                              restart="never", max_size="1GiB", **options)
                 log(f"output: {mode} rep {rep + 1}/{reps}: {sup.label}")
                 proc = launch(sup)
                 try:
@@ -331,7 +358,7 @@ def scenario_output():
                     pids = sup.supervisor_pids(proc)
                     start_writer(stamps, go, stale)
                     th0 = procs.threads_cpu_ns(pids)
-                    start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps)
+                    start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps, records=records)
                     th1 = procs.threads_cpu_ns(pids)
                     drains[sup.label].append(drain)
                     cpu[sup.label].append(round(sum(v - th0.get(k, 0) for k, v in th1.items()) / 1e6))
@@ -341,7 +368,7 @@ def scenario_output():
                 finally:
                     REG.stop(proc)
                 final = sum(os.path.getsize(f) for f in sup.log_files("writer"))
-                if done and final != BYTES:
+                if done and final != BYTES and not records:
                     notes[sup.label] = f"SIZE MISMATCH: {final} bytes in the log files, {BYTES} written"
                     done = None
                 if done:

@@ -34,8 +34,8 @@ class Svd:
         self.stdout = os.path.join(workdir, "svd.out")
 
     def configure(self, services, *, start_seconds="0s", stable_after=None, restart="always",
-                  console=True, max_size=None, stop_timeout="10s"):
-        """SERVICES: {name: argv}."""
+                  console=True, max_size=None, stop_timeout="10s", timestamps=None):
+        """SERVICES: {name: argv}. TIMESTAMPS: None keeps svd's default (log.timestamps)."""
         lines = ["svd {",
                  f"  socket = {json.dumps(os.path.join(self.dir, 'svd.sock'))}",
                  f"  log-dir = {json.dumps(self.logdir)}",
@@ -45,6 +45,8 @@ class Svd:
             log = f"console = {'true' if console else 'false'}"
             if max_size:
                 log += f", max-size = {max_size}, keep = 5"
+            if timestamps is not None:
+                log += f", timestamps = {'true' if timestamps else 'false'}"
             lines.append(f"  {name} {{")
             lines.append(f"    command = {hocon_list(argv)}")
             lines.append(f"    start-seconds = {start_seconds}")

@@ -20,7 +20,8 @@ final class ServiceReader {
     static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout", "failure-mark");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
     static final List<String> START_LIMIT_KEYS = List.of("burst", "interval");
-    static final List<String> LOG_KEYS = List.of("max-size", "keep", "tail-lines", "console");
+    static final List<String> LOG_KEYS = List.of("max-size", "keep", "tail-lines", "console", "timestamps",
+            "console-timestamps");
 
     /** The default for {@code start-seconds}, as in {@link ServiceSpec#of}. */
     static final Duration START_SECONDS = Duration.ofSeconds(1);
@@ -178,7 +179,8 @@ final class ServiceReader {
         return service.object("log").map(r -> {
             r.rejectUnknownKeys(LOG_KEYS);
             return new LogSpec(r.size("max-size", d.maxSize()), r.integer("keep", d.keep(), 0),
-                    r.integer("tail-lines", d.tailLines(), 0), r.bool("console", d.console()));
+                    r.integer("tail-lines", d.tailLines(), 0), r.bool("console", d.console()),
+                    r.bool("timestamps", d.timestamps()), r.bool("console-timestamps", d.consoleTimestamps()));
         }).orElse(d);
     }
 }

@@ -65,6 +65,8 @@ public final class ServiceSettings {
         s.add("log.keep", Integer.toString(spec.log().keep()));
         s.add("log.tail-lines", Integer.toString(spec.log().tailLines()));
         s.add("log.console", Boolean.toString(spec.log().console()));
+        s.add("log.timestamps", Boolean.toString(spec.log().timestamps()));
+        s.add("log.console-timestamps", Boolean.toString(spec.log().consoleTimestamps()));
         s.probe("ready", spec.ready());
         s.probe("health", spec.health());
         return List.copyOf(s.settings);

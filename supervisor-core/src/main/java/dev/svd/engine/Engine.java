@@ -379,7 +379,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     @Override
     public AutoCloseable followOutput(String name, OutputKind stream, Consumer<String> sink) {
-        return outputs.follow(name, stream, sink);
+        return outputs.followShown(name, stream, sink);
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.svd.logs.ConsoleSink;
 import dev.svd.os.OutputKind;
 import dev.svd.logs.ServiceOutput;
 import dev.svd.os.OutputListener;
+import dev.svd.os.SpliceFile;
+import dev.svd.os.SplicingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -66,11 +68,25 @@ public final class LoggedOutputs implements OutputRegistry {
         }
         // One pump thread on small machines; on larger ones an old and a new process of the same
         // service may be pumped by two threads, and ServiceOutput takes one writer at a time.
-        return new OutputListener() {
+        return new SplicingListener() {
             @Override
             public void output(OutputKind stream, ByteBuffer bytes) {
                 synchronized (out) {
                     out.accept(stream, bytes);
+                }
+            }
+
+            @Override
+            public SpliceFile spliceTarget(OutputKind stream, long max) {
+                synchronized (out) {
+                    return out.spliceTarget(stream, max);
+                }
+            }
+
+            @Override
+            public void spliced(OutputKind stream, long bytes) {
+                synchronized (out) {
+                    out.spliced(stream, bytes);
                 }
             }
 
@@ -87,7 +103,7 @@ public final class LoggedOutputs implements OutputRegistry {
     @Override
     public List<String> tail(String service, int lines, OutputKind stream) {
         ServiceOutput out = outputs.get(service);
-        return out == null ? List.of() : out.tail(stream, lines);
+        return out == null ? List.of() : out.shownTail(stream, lines);
     }
 
     @Override
@@ -105,6 +121,12 @@ public final class LoggedOutputs implements OutputRegistry {
     @Override
     public Path logDir() {
         return logDir;
+    }
+
+    @Override
+    public AutoCloseable followShown(String service, OutputKind stream, Consumer<String> sink) {
+        ServiceOutput out = outputs.get(service);
+        return out == null ? () -> { } : out.followShown(stream, sink);
     }
 
     @Override

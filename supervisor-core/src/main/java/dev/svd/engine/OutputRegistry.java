@@ -12,7 +12,10 @@ public interface OutputRegistry {
     /** The listener for the service's next process (the same log file and tail across restarts). */
     OutputListener listenerFor(ServiceSpec spec);
 
-    /** The last lines of {@code stream}; {@code stream} null: of both, in arrival order (logs.ServiceOutput#tail). */
+    /**
+     * The last lines of {@code stream}; {@code stream} null: of both, in arrival order, as svctl logs
+     * shows them (with log.timestamps each starts with its time; logs.ServiceOutput#shownTail).
+     */
     List<String> tail(String service, int lines, OutputKind stream);
 
     /** Bytes the service wrote on {@code stream} (null: both) since svd began keeping its output; -1 unknown. */
@@ -25,6 +28,11 @@ public interface OutputRegistry {
     /** The directory of the services' and jobs' log files ({@code svd.log-dir}); null when there are none. */
     default Path logDir() {
         return null;
+    }
+
+    /** As {@link #follow}, each line as {@link #tail} shows it (svctl logs -f). */
+    default AutoCloseable followShown(String service, OutputKind stream, Consumer<String> sink) {
+        return follow(service, stream, sink);
     }
 
     /** Reopens every log file (SIGUSR1 to svd, after an outside rotation). */

@@ -40,6 +40,23 @@ final class Newlines {
         return -1;
     }
 
+    /** Index of the first {@code '\n'} in {@code bytes[from, to)}, or -1; on a heap array (see {@link #nthPrevious}). */
+    static int next(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long mask = mask((long) LONGS.get(bytes, i));
+            if (mask != 0) {
+                return i + Long.numberOfTrailingZeros(mask) / Byte.SIZE; // little-endian view
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the last {@code '\n'} in {@code chunk[from, to)}, or -1. */
     static int previous(ByteBuffer chunk, int from, int to) {
         boolean bigEndian = chunk.order() == ByteOrder.BIG_ENDIAN;

@@ -26,9 +26,12 @@ final class StreamLines {
         };
     }
 
-    /** {@code seq}: the chunk's arrival number among all chunks of the service (both streams). */
-    void accept(ByteBuffer chunk, int from, int to, long seq) {
-        tail.add(chunk, from, to, seq);
+    /**
+     * {@code seq}: the chunk's arrival number among all chunks of the service (both streams);
+     * {@code time}: when it was read (epoch ms).
+     */
+    void accept(ByteBuffer chunk, int from, int to, long seq, long time) {
+        tail.add(chunk, from, to, seq, time);
         LineSink sink = lineSink();
         if (sink == null) {
             splitter.discard();
@@ -37,9 +40,25 @@ final class StreamLines {
         }
     }
 
-    /** The stream reached end of file: a held partial line becomes a line, arrived as {@code seq}. */
-    void end(long seq) {
-        tail.endLine(seq);
+    /** Bytes that went to the file by splice, read back: for the tail only (never the console or followers: they are old). */
+    void tailOnly(ByteBuffer chunk, int from, int to, long seq, long time) {
+        tail.add(chunk, from, to, seq, time);
+        splitter.discard();
+    }
+
+    /** Some bytes of this stream will never reach the tail (read back too late): it starts again after them. */
+    void gap() {
+        tail.gap();
+    }
+
+    /** Someone follows this stream: its bytes must come through {@link #accept}. */
+    boolean followed() {
+        return followers.active();
+    }
+
+    /** The stream reached end of file: a held partial line becomes a line, arrived as {@code seq} at {@code time}. */
+    void end(long seq, long time) {
+        tail.endLine(seq, time);
         LineSink sink = lineSink();
         if (sink == null) {
             splitter.discard();

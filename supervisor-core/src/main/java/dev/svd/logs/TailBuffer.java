@@ -47,8 +47,8 @@ final class TailBuffer {
     /** The end of a chunk too large to defer that is copied first: 200 lines of up to 160 bytes. */
     static final int LAST_LINES_FIRST_TRY = 32 * 1024;
 
-    /** One kept line and the arrival number of the chunk that brought its end. */
-    record Line(long seq, String text) {}
+    /** One kept line, the arrival number of the chunk that brought its end, and when that chunk was read (epoch ms). */
+    record Line(long seq, long time, String text) {}
 
     private final int capacity;
     private final int deferLimit;
@@ -56,12 +56,16 @@ final class TailBuffer {
     private final int[] stored;
     private final int[] lengths;
     private final long[] seqs;
+    private final long[] times;
     /** The deferred bytes' chunks: chunk i ends before {@code markEnds[i]} and arrived as {@code markSeqs[i]}. */
     private int[] markEnds = new int[0];
     private long[] markSeqs = new long[0];
+    private long[] markTimes = new long[0];
     private int marks;
     /** The arrival number of the chunk being added, or of the last one. */
     private long current;
+    /** When the chunk being added, or the last one, was read (epoch ms). */
+    private long currentTime;
     private final int[] newlines;
     private int next;
     private int count;
@@ -70,6 +74,8 @@ final class TailBuffer {
     private int heldLength;
     private ByteBuffer deferred = ByteBuffer.allocate(0);
     private int deferredLength;
+    /** Bytes were lost before the next chunk: its bytes up to its first newline are the end of a line whose start is gone. */
+    private boolean afterGap;
 
     TailBuffer(int capacity) {
         this(capacity, DEFER_LIMIT);
@@ -82,23 +88,39 @@ final class TailBuffer {
         this.stored = new int[capacity];
         this.lengths = new int[capacity];
         this.seqs = new long[capacity];
+        this.times = new long[capacity];
         this.newlines = new int[capacity + 1];
     }
 
     /** As {@link #add(ByteBuffer, int, int, long)} with no arrival number (a stream on its own). */
     synchronized void add(ByteBuffer chunk, int from, int to) {
-        add(chunk, from, to, current);
+        add(chunk, from, to, current, currentTime);
+    }
+
+    /** As {@link #add(ByteBuffer, int, int, long, long)} read at the time of the last chunk. */
+    synchronized void add(ByteBuffer chunk, int from, int to, long seq) {
+        add(chunk, from, to, seq, currentTime);
     }
 
     /**
      * Keeps the last lines of {@code chunk[from, to)}; a trailing partial line is held. {@code seq}
-     * is the chunk's arrival number: it grows from chunk to chunk across the service's streams.
+     * is the chunk's arrival number: it grows from chunk to chunk across the service's streams;
+     * {@code time} when it was read (epoch ms), which its lines keep.
      */
-    synchronized void add(ByteBuffer chunk, int from, int to, long seq) {
+    synchronized void add(ByteBuffer chunk, int from, int to, long seq, long time) {
         if (capacity == 0) {
             return;
         }
         current = seq;
+        currentTime = time;
+        if (afterGap) {
+            int newline = Newlines.next(chunk, from, to);
+            if (newline < 0) {
+                return;
+            }
+            afterGap = false;
+            from = newline + 1;
+        }
         if (deferredLength + (to - from) <= deferLimit) {
             defer(chunk, from, to);
             return;
@@ -179,9 +201,11 @@ final class TailBuffer {
             int size = Math.max(16, 2 * marks);
             markEnds = Arrays.copyOf(markEnds, size);
             markSeqs = Arrays.copyOf(markSeqs, size);
+            markTimes = Arrays.copyOf(markTimes, size);
         }
         markEnds[marks] = end;
         markSeqs[marks] = current;
+        markTimes[marks] = currentTime;
         marks++;
     }
 
@@ -192,6 +216,7 @@ final class TailBuffer {
             if (markEnds[i] > cut) {
                 markEnds[kept] = markEnds[i] - cut;
                 markSeqs[kept] = markSeqs[i];
+                markTimes[kept] = markTimes[i];
                 kept++;
             }
         }
@@ -200,8 +225,20 @@ final class TailBuffer {
 
     /** The arrival number of the chunk that brought byte {@code at} of {@code chunk}. */
     private long seqAt(ByteBuffer chunk, int at) {
+        int mark = markAt(chunk, at);
+        return mark < 0 ? current : markSeqs[mark];
+    }
+
+    /** When the chunk that brought byte {@code at} of {@code chunk} was read. */
+    private long timeAt(ByteBuffer chunk, int at) {
+        int mark = markAt(chunk, at);
+        return mark < 0 ? currentTime : markTimes[mark];
+    }
+
+    /** The mark of the chunk that brought byte {@code at} of {@code chunk}; -1: the current chunk. */
+    private int markAt(ByteBuffer chunk, int at) {
         if (chunk != deferred) {
-            return current;
+            return -1;
         }
         int lo = 0;
         int hi = marks - 1;
@@ -213,7 +250,18 @@ final class TailBuffer {
                 lo = mid + 1;
             }
         }
-        return marks == 0 ? current : markSeqs[lo];
+        return marks == 0 ? -1 : lo;
+    }
+
+    /**
+     * Bytes of this stream were lost to the tail: a held partial line is dropped (its end is
+     * unknown), and so are the deferred bytes' unread lines (they are older than what follows).
+     */
+    synchronized void gap() {
+        splitDeferred();
+        heldStored = 0;
+        heldLength = 0;
+        afterGap = true;
     }
 
     private void forgetAll() {
@@ -249,7 +297,7 @@ final class TailBuffer {
         } else {
             found--;
             hold(chunk, from, newlines[found]);
-            commitHeld(seqAt(chunk, newlines[found]));
+            commitHeld(seqAt(chunk, newlines[found]), timeAt(chunk, newlines[found]));
             start = newlines[found] + 1;
         }
         for (int i = found - 1; i >= 0; i--) {
@@ -261,22 +309,28 @@ final class TailBuffer {
 
     /** Ends the held partial line, if any, as a line (the stream ended). */
     void endLine() {
-        endLine(current);
+        endLine(current, currentTime);
+    }
+
+    /** As {@link #endLine(long, long)} at the time of the last chunk. */
+    void endLine(long seq) {
+        endLine(seq, currentTime);
     }
 
     /** Ends the held partial line, if any, as a line that arrived as {@code seq} (the stream ended). */
-    synchronized void endLine(long seq) {
+    synchronized void endLine(long seq, long time) {
+        afterGap = false;
         splitDeferred();
         if (heldLength > 0) {
-            commitHeld(seq);
+            commitHeld(seq, time);
         }
     }
 
     /** The held bytes become a line, even when there are none (an empty line). */
-    private void commitHeld(long seq) {
+    private void commitHeld(long seq, long time) {
         byte[] slot = slot(heldStored);
         System.arraycopy(held, 0, slot, 0, heldStored);
-        commit(heldStored, heldLength, seq);
+        commit(heldStored, heldLength, seq, time);
         heldStored = 0;
         heldLength = 0;
     }
@@ -302,7 +356,7 @@ final class TailBuffer {
             if (stored[index] < lengths[index]) {
                 line += " [svd: line truncated, " + lengths[index] + " bytes]";
             }
-            lines.add(new Line(seqs[index], line));
+            lines.add(new Line(seqs[index], times[index], line));
         }
         return lines;
     }
@@ -333,7 +387,7 @@ final class TailBuffer {
         int length = to - from;
         int keep = Math.min(length, MAX_STORED);
         chunk.get(from, slot(keep), 0, keep);
-        commit(keep, length, seqAt(chunk, to));
+        commit(keep, length, seqAt(chunk, to), timeAt(chunk, to));
     }
 
     private void hold(ByteBuffer chunk, int from, int to) {
@@ -356,10 +410,11 @@ final class TailBuffer {
         return slot;
     }
 
-    private void commit(int storedBytes, int length, long seq) {
+    private void commit(int storedBytes, int length, long seq, long time) {
         stored[next] = storedBytes;
         lengths[next] = length;
         seqs[next] = seq;
+        times[next] = time;
         next = (next + 1) % capacity;
         count = Math.min(count + 1, capacity);
     }

@@ -111,6 +111,8 @@ final class OutputPump implements Runnable, AutoCloseable {
     private static final int FLOOD_STREAK = 4;
     private static final int QUIET_ROUNDS = 2;
     private static final int QUIET_ROUNDS_AFTER_FLOOD = 20;
+    /** Bytes spliced so far; written by the pump thread only. */
+    private volatile long spliced;
     /** Bytes read in the current round (pump thread only). */
     private long roundBytes;
     /** Below this many bytes in a round with active pipes, the pump waits {@link #COALESCE_NANOS} before the next round. */
@@ -342,6 +344,12 @@ final class OutputPump implements Runnable, AutoCloseable {
      * Returns the bytes read, 0 at end of file (the pipe is then closed), -1 when it was empty.
      */
     private long readOnce(Pipe pipe) {
+        if (pipe.capture.listener instanceof SplicingListener splicing) {
+            long moved = spliceOnce(pipe, splicing);
+            if (moved != NOT_SPLICED) {
+                return moved;
+            }
+        }
         long got = PumpCalls.read(pipe.fd, readBuffer, READ_BYTES);
         if (got > 0) {
             roundBytes += got;
@@ -363,6 +371,53 @@ final class OutputPump implements Runnable, AutoCloseable {
         }
         close(pipe);
         return 0;
+    }
+
+    private static final long NOT_SPLICED = Long.MIN_VALUE;
+
+    /**
+     * Moves the pipe's next bytes into the listener's file with splice(2), never through the JVM,
+     * when the listener offers a file for them. Returns as {@link #readOnce} does, or
+     * {@link #NOT_SPLICED}: no file offered, or the file refused the bytes (ENOSPC and any other
+     * error of the file): then they are read and handed to output(), which counts what it cannot
+     * write, so a failing file never leaves bytes in the pipe (capture never blocks the service).
+     */
+    private long spliceOnce(Pipe pipe, SplicingListener splicing) {
+        SpliceFile target;
+        try {
+            target = splicing.spliceTarget(pipe.stream, READ_BYTES);
+        } catch (RuntimeException e) {
+            log.error("output on fd {} could not be spliced", pipe.fd, e);
+            return NOT_SPLICED;
+        }
+        if (target == null) {
+            return NOT_SPLICED;
+        }
+        long got = target.spliceFrom(pipe.fd, READ_BYTES);
+        if (got > 0) {
+            roundBytes += got;
+            spliced += got;
+            try {
+                splicing.spliced(pipe.stream, got);
+            } catch (RuntimeException e) {
+                log.error("spliced output on fd {} could not be handled", pipe.fd, e);
+            }
+            afterRead(pipe, (int) got);
+            return got;
+        }
+        if (got == 0) {
+            close(pipe);
+            return 0;
+        }
+        if (-got == PumpCalls.EAGAIN || -got == PumpCalls.EINTR) {
+            return -1;
+        }
+        return NOT_SPLICED;
+    }
+
+    /** Bytes moved by splice(2), never read into the JVM, since the pump started; any thread (the pump's count, volatile). */
+    long splicedBytes() {
+        return spliced;
     }
 
     /** The pipe ended (or cannot be watched): closed, and its listener told once both of its pipes are. */

@@ -54,6 +54,13 @@ final class PumpCalls {
 
     static native long write(int fd, Pointer buffer, long count);
 
+    /** splice(2) flags. */
+    static final int SPLICE_F_MOVE = 1;
+    static final int SPLICE_F_NONBLOCK = 2;
+
+    /** splice(2): pipe to file in the kernel; {@code offOut} a loff_t the kernel advances (null for a pipe end). */
+    static native long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+
     static native int eventfd(int initval, int flags);
 
     static native int fcntl(int fd, int cmd, int arg);

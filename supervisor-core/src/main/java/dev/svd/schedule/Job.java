@@ -123,7 +123,7 @@ final class Job {
         }
         Instant started = ctx.clock().instant();
         RunOutput out = new RunOutput(def.name, ctx.logDir().resolve("job-" + def.name + ".log"), JobScheduler.TAIL_LINES,
-                ctx.logGroup());
+                ctx.logGroup(), () -> ctx.clock().millis());
         out.open("=== " + LOG_TIME.format(zoned(started)) + " " + def.name + " started (" + why + ")"
                 + (def.task instanceof CommandTask ? ": " + def.task : ""));
         log.info("job {}: started ({})", def.name, why);

@@ -1,6 +1,7 @@
 package dev.svd.schedule;
 
 import dev.svd.os.OutputKind;
+import dev.svd.logs.RecordEncoder;
 import dev.svd.os.OutputListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ final class RunOutput implements OutputListener {
     private boolean writeFailed;
 
     private final GroupPrincipal group;
+    private final RecordEncoder records = new RecordEncoder();
+    private final LongSupplier clock;
 
     RunOutput(String job, Path file, int tailLines) {
         this(job, file, tailLines, null);
@@ -43,6 +47,12 @@ final class RunOutput implements OutputListener {
 
     /** @param group of a new file (the control's read-only group); null: svd's own */
     RunOutput(String job, Path file, int tailLines, GroupPrincipal group) {
+        this(job, file, tailLines, group, System::currentTimeMillis);
+    }
+
+    /** @param clock the time a chunk is read, epoch milliseconds */
+    RunOutput(String job, Path file, int tailLines, GroupPrincipal group, LongSupplier clock) {
+        this.clock = clock;
         this.job = job;
         this.file = file;
         this.tailLines = tailLines;
@@ -66,7 +76,9 @@ final class RunOutput implements OutputListener {
     @Override
     public synchronized void output(OutputKind stream, ByteBuffer bytes) {
         ByteBuffer copy = bytes.duplicate();
-        write(bytes);
+        // Each line a record with the time it was read and its stream, like a service's NAME.log
+        // (docs/logging.md, "Records"); the header and footer lines stay lines of their own.
+        write(records.encode(stream, bytes, clock.getAsLong()));
         byte[] chunk = new byte[copy.remaining()];
         copy.get(chunk);
         // A multi-byte character split across chunks shows as U+FFFD in the tail; the file keeps the bytes.
@@ -79,11 +91,10 @@ final class RunOutput implements OutputListener {
         }
     }
 
-    /** Writes {@code footer} (after any unterminated last line) and closes the file. */
+    /** Writes {@code footer} and closes the file (an unterminated last line is a P record already). */
     synchronized void close(String footer) {
         if (partial.length() > 0) {
             endLine();
-            write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
         }
         write(ByteBuffer.wrap((footer + "\n").getBytes(StandardCharsets.UTF_8)));
         if (channel != null) {

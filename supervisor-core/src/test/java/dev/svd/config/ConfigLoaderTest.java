@@ -71,7 +71,7 @@ class ConfigLoaderTest {
                     stop { signal = TERM, timeout = 30s }
                     backoff { initial = 200ms, max = 1m, stable-after = 20s }
                     start-limit { burst = 3, interval = 2 minutes }
-                    log { max-size = 1MiB, keep = 2, tail-lines = 50, console = false }
+                    log { max-size = 1MiB, keep = 2, tail-lines = 50, console = false, timestamps = false, console-timestamps = true }
                   }
                   nginx {
                     command = ["nginx", "-g", "daemon off;"]
@@ -92,7 +92,7 @@ class ConfigLoaderTest {
                 List.of(), Optional.of("www-data"), RestartPolicy.ON_FAILURE, new StopSpec(Signal.TERM, Duration.ofSeconds(30)),
                 ReloadSpec.DEFAULT, List.of(), Duration.ofSeconds(1),
                 new BackoffSpec(Duration.ofMillis(200), Duration.ofMinutes(1), Duration.ofSeconds(20)),
-                new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false),
+                new StartLimitSpec(3, Duration.ofMinutes(2)), new LogSpec(1024 * 1024, 2, 50, false, false, true),
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
                 LeftoverPolicy.ADOPT, new Origin(dir.resolve("svd.conf").toString(), 3)));
         Path conf = dir.resolve("svd.conf");

@@ -324,6 +324,21 @@ class SvctlAgainstSvdIT {
 
     // ---- logs, events ---------------------------------------------------------------------------
 
+    /** The time svctl logs shows before each line with log.timestamps (docs/logging.md). */
+    private static final java.util.regex.Pattern TIMED =
+            java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z ", java.util.regex.Pattern.MULTILINE);
+
+    /** Followed lines without their time; each must have one. */
+    private static List<String> untimedLines(List<String> lines) {
+        assertThat(lines).allMatch(l -> TIMED.matcher(l).lookingAt());
+        return lines.stream().map(SvctlAgainstSvdIT::untimed).toList();
+    }
+
+    /** svctl logs output without the time before each line. */
+    private static String untimed(String out) {
+        return java.util.regex.Pattern.compile("^" + TIMED.pattern(), java.util.regex.Pattern.MULTILINE).matcher(out).replaceAll("");
+    }
+
     @Test
     void logsShowsTheLastLinesOfBothStreamsOrOfTheServicesStdoutOrStderr() throws Exception {
         startSvd(sleeper("idle") + service("talker", "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line-$i; done;"
@@ -338,15 +353,17 @@ class SvctlAgainstSvdIT {
         SvctlProcess.Result unknown = svctl.run("logs", "nope");
 
         assertThat(last10.exit()).isZero();
-        assertThat(last10.out()).isEqualTo("line-3\nline-4\nline-5\nline-6\nline-7\nline-8\nline-9\nline-10\n"
+        assertThat(last10.out().lines()).as("each line starts with the time it was read (log.timestamps)")
+                .allMatch(l -> TIMED.matcher(l).lookingAt());
+        assertThat(untimed(last10.out())).isEqualTo("line-3\nline-4\nline-5\nline-6\nline-7\nline-8\nline-9\nline-10\n"
                 + "line-11\nline-12\n");
         assertThat(both.exit()).isZero();
-        assertThat(both.out()).startsWith("line-4\n").contains("line-12\n").contains("oops-on-stderr\n");
+        assertThat(untimed(both.out())).startsWith("line-4\n").contains("line-12\n").contains("oops-on-stderr\n");
         assertThat(both.out().lines()).hasSize(10);
         assertThat(both.err()).isEmpty();
-        assertThat(last2.out()).isEqualTo("line-11\nline-12\n");
+        assertThat(untimed(last2.out())).isEqualTo("line-11\nline-12\n");
         assertThat(stderr.exit()).isZero();
-        assertThat(stderr.out()).isEqualTo("oops-on-stderr\n");
+        assertThat(untimed(stderr.out())).isEqualTo("oops-on-stderr\n");
         assertThat(unknown.exit()).isEqualTo(4);
         assertThat(unknown.err()).startsWith("svctl: no service named nope\n");
         assertThat(Files.readString(dir.resolve("log/talker.log"))).contains("line-12");
@@ -360,7 +377,7 @@ class SvctlAgainstSvdIT {
     void logsMergesBothStreamsInArrivalOrderAndSaysWhenAServiceWroteNothing() throws Exception {
         Path log = dir.resolve("log/mixed.log");
         startSvd(sleeper("idle") + service("mixed", "for l in out-1 err-2 err-3 out-4 err-5; do case $l in"
-                + " out*) echo $l ;; *) echo $l >&2 ;; esac; until grep -qsx $l " + log + "; do sleep 0.05; done; done;"
+                + " out*) echo $l ;; *) echo $l >&2 ;; esac; until grep -qs $l " + log + "; do sleep 0.05; done; done;"
                 + " echo $$ >> " + pids + "/mixed.pid; exec sleep 1000", ""), "");
         awaitRunning("idle", "mixed");
         await().atMost(BOUND).until(() -> svctl.run("logs", "mixed").out().contains("err-5"));
@@ -371,12 +388,36 @@ class SvctlAgainstSvdIT {
         SvctlProcess.Result nothing = svctl.run("logs", "idle");
         SvctlProcess.Result nothingOnStdout = svctl.run("logs", "idle", "--stdout");
 
-        assertThat(both).isEqualTo(new SvctlProcess.Result(0, "out-1\nerr-2\nerr-3\nout-4\nerr-5\n", ""));
-        assertThat(last2.out()).isEqualTo("out-4\nerr-5\n");
-        assertThat(errOnly.out()).isEqualTo("err-2\nerr-3\nerr-5\n");
+        assertThat(new SvctlProcess.Result(both.exit(), untimed(both.out()), both.err()))
+                .isEqualTo(new SvctlProcess.Result(0, "out-1\nerr-2\nerr-3\nout-4\nerr-5\n", ""));
+        assertThat(untimed(last2.out())).isEqualTo("out-4\nerr-5\n");
+        assertThat(untimed(errOnly.out())).isEqualTo("err-2\nerr-3\nerr-5\n");
         assertThat(nothing).isEqualTo(new SvctlProcess.Result(0, "",
                 "svctl: idle has written nothing to stdout or stderr since svd started it\n"));
         assertThat(nothingOnStdout.err()).isEqualTo("svctl: idle has written nothing to stdout since svd started it\n");
+    }
+
+    /**
+     * Zero copy (docs/logging.md): with neither timestamps nor console svd splices the output into the
+     * file, and svctl logs still shows the last lines (read back from the file), without a time.
+     */
+    @Test
+    void logsOfAServiceWhoseOutputIsSplicedShowItsLastLinesReadBackFromTheFile() throws Exception {
+        startSvd(sleeper("idle") + service("quiet", "i=1; while [ $i -le 3000 ]; do echo line-$i; i=$((i+1)); done;"
+                + " echo $$ >> " + pids + "/quiet.pid; exec sleep 1000", "log { console = false, timestamps = false }"), "");
+        awaitRunning("idle", "quiet");
+        await().atMost(BOUND).until(() -> Files.exists(dir.resolve("log/quiet.log"))
+                && Files.readString(dir.resolve("log/quiet.log")).endsWith("line-3000\n"));
+
+        SvctlProcess.Result last3 = svctl.run("logs", "quiet", "-n", "3");
+
+        assertThat(last3).isEqualTo(new SvctlProcess.Result(0, "line-2998\nline-2999\nline-3000\n", ""));
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) {
+            all.append("line-").append(i).append('\n');
+        }
+        assertThat(Files.readString(dir.resolve("log/quiet.log"))).as("the file holds the bytes unchanged").isEqualTo(all.toString());
+        assertThat(svd.stdout()).doesNotContain("quiet | line-");
     }
 
     @Test
@@ -390,11 +431,11 @@ class SvctlAgainstSvdIT {
 
         Process follow = svctl.start("logs", "both", "-f");
         List<String> followed = collectLines(follow);
-        await().atMost(BOUND).until(() -> followed.contains("both is up"));
+        await().atMost(BOUND).until(() -> untimedLines(followed).contains("both is up"));
         // A line written between the tail and the subscription may be missed (protocol.md): ask again until both come.
         await().atMost(BOUND).pollInterval(Duration.ofMillis(500)).until(() -> {
             kill("USR2", main);
-            return followed.contains("out-usr2") && followed.contains("err-usr2");
+            return untimedLines(followed).contains("out-usr2") && untimedLines(followed).contains("err-usr2");
         });
         follow.destroy();
     }
@@ -408,11 +449,11 @@ class SvctlAgainstSvdIT {
 
         Process follow = svctl.start("logs", "sig", "-f");
         List<String> followed = collectLines(follow);
-        await().atMost(BOUND).until(() -> followed.contains("sig is up"));
+        await().atMost(BOUND).until(() -> untimedLines(followed).contains("sig is up"));
         // A line written between the tail and the subscription may be missed (protocol.md): ask again until one comes.
         await().atMost(BOUND).pollInterval(Duration.ofMillis(500)).until(() -> {
             kill("USR2", main);
-            return followed.stream().anyMatch(l -> l.startsWith("usr2 line"));
+            return untimedLines(followed).stream().anyMatch(l -> l.startsWith("usr2 line"));
         });
 
         assertThat(follow.isAlive()).as("still following").isTrue();

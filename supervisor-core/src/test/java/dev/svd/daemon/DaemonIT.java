@@ -278,7 +278,8 @@ class DaemonIT {
     @Test
     void outputGoesToTheLogFileAndPrefixedToSvdsStdout() throws Exception {
         String talk = "  talk { command = [\"/bin/sh\", \"-c\", \"echo $$ >> " + dir + "/pids/talk.pid; echo hello out;"
-                + " echo hello err >&2; printf 'partial '; printf 'line\\\\n'; exec sleep 1000\"], start-seconds = 0s }\n";
+                + " echo hello err >&2; printf 'partial '; printf 'line\\\\n'; exec sleep 1000\"], start-seconds = 0s,"
+                + " log.timestamps = false }\n"; // the raw file: the partial line is joined in it
         Path conf = config(talk);
         try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString())) {
             Path logFile = dir.resolve("log/talk.log");

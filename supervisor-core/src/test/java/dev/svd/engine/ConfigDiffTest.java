@@ -136,7 +136,7 @@ class ConfigDiffTest {
             x.startSeconds = Duration.ofSeconds(7);
             x.backoff = new BackoffSpec(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5));
             x.startLimit = new StartLimitSpec(9, Duration.ofSeconds(9));
-            x.log = new LogSpec(1, 1, 1, false);
+            x.log = new LogSpec(1, 1, 1, false, true, false);
             x.ready = Optional.of(probe);
             x.health = Optional.of(probe);
             x.profile = Profile.NGINX;

@@ -32,7 +32,8 @@ public final class CaptureStdin {
         String mode = args.length > 1 ? args[1] : "file";
         LogSpec spec = new LogSpec(Long.getLong("max-size", LogSpec.DEFAULT.maxSize()),
                 Integer.getInteger("keep", LogSpec.DEFAULT.keep()),
-                Integer.getInteger("tail-lines", LogSpec.DEFAULT.tailLines()), mode.equals("console"));
+                Integer.getInteger("tail-lines", LogSpec.DEFAULT.tailLines()), mode.equals("console"),
+                Boolean.parseBoolean(System.getProperty("timestamps", "true")), false);
         ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
         long total = 0;
         long reads = 0;

@@ -70,8 +70,19 @@ final class FullDiskChannel extends FileChannel {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-        throw new UnsupportedOperationException();
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        // One buffer after the other through write(ByteBuffer), so a gathering write meets the same full disk.
+        long written = 0;
+        for (int i = offset; i < offset + length; i++) {
+            while (srcs[i].hasRemaining()) {
+                int n = write(srcs[i]);
+                written += n;
+                if (n == 0) {
+                    return written;
+                }
+            }
+        }
+        return written;
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class LogThroughput {
             throws IOException {
         byte[] pattern = lines(chunkSize);
         ByteBuffer buffer = ByteBuffer.allocateDirect(chunkSize);
-        LogSpec spec = new LogSpec(Long.MAX_VALUE, 5, LogSpec.DEFAULT.tailLines(), true);
+        LogSpec spec = new LogSpec(Long.MAX_VALUE, 5, LogSpec.DEFAULT.tailLines(), true, false, false);
         ConsoleSink nowhere = (bytes, offset, length) -> { };
         Path rawFile = dir.resolve("raw.log");
         Path log = dir.resolve("bench.log");
@@ -62,7 +62,7 @@ public final class LogThroughput {
         double[] console = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             raw[round] = rawWrites(rawFile, pattern, buffer, total, devNull);
-            quiet[round] = accepts(dir, new LogSpec(spec.maxSize(), spec.keep(), spec.tailLines(), false), nowhere,
+            quiet[round] = accepts(dir, new LogSpec(spec.maxSize(), spec.keep(), spec.tailLines(), false, false, false), nowhere,
                     pattern, buffer, total, devNull);
             console[round] = accepts(dir, spec, nowhere, pattern, buffer, total, devNull);
         }

@@ -23,6 +23,7 @@ class NewlinesTest {
                 int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
                 int to = from + random.nextInt(bytes.length - from + 1);
                 assertThat(Newlines.next(chunk, from, to)).isEqualTo(naiveNext(bytes, from, to));
+                assertThat(Newlines.next(bytes, from, to)).as("heap array").isEqualTo(naiveNext(bytes, from, to));
                 assertThat(Newlines.previous(chunk, from, to)).isEqualTo(naivePrevious(bytes, from, to));
                 int n = 1 + random.nextInt(6);
                 assertThat(Newlines.nthPrevious(bytes, from, to, n)).as("n=%d", n).isEqualTo(naiveNth(bytes, from, to, n));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServiceOutputTest {
-    private static final LogSpec SPEC = new LogSpec(10L * 1024 * 1024, 5, 200, true);
+    private static final LogSpec SPEC = new LogSpec(10L * 1024 * 1024, 5, 200, true, false, false);
 
     @TempDir
     Path dir;
@@ -160,7 +160,7 @@ class ServiceOutputTest {
 
     @Test
     void withConsoleOffNothingReachesTheConsoleButFileAndTailWork() throws IOException {
-        LogSpec quiet = new LogSpec(1024, 1, 10, false);
+        LogSpec quiet = new LogSpec(1024, 1, 10, false, false, false);
         try (ServiceOutput output = new ServiceOutput("web", quiet, dir, console)) {
             write(output, STDOUT, "one\ntwo\n");
 
@@ -173,7 +173,7 @@ class ServiceOutputTest {
 
     @Test
     void tailKeepsTheLastLinesOfEachStream() throws IOException {
-        LogSpec spec = new LogSpec(1024 * 1024, 1, 3, false);
+        LogSpec spec = new LogSpec(1024 * 1024, 1, 3, false, false, false);
         try (ServiceOutput output = new ServiceOutput("web", spec, dir, console)) {
             write(output, STDOUT, "o1\no2\no3\no4\n");
             write(output, STDERR, "e1\n");
@@ -188,7 +188,7 @@ class ServiceOutputTest {
     @Test
     void followSeesNewCompleteLinesOfItsStreamUntilClosed() throws Exception {
         List<String> seen = new ArrayList<>();
-        LogSpec quiet = new LogSpec(1024 * 1024, 1, 10, false);
+        LogSpec quiet = new LogSpec(1024 * 1024, 1, 10, false, false, false);
         try (ServiceOutput output = new ServiceOutput("web", quiet, dir, console)) {
             write(output, STDOUT, "before\n");
             AutoCloseable following = output.follow(STDOUT, seen::add);

@@ -145,21 +145,21 @@ class TailBufferTest {
                     char c = random.nextInt(4) == 0 ? '\n' : (char) ('a' + random.nextInt(3));
                     text.append(c);
                     if (c == '\n') {
-                        model.add(new TailBuffer.Line(seq, partial.toString()));
+                        model.add(new TailBuffer.Line(seq, seq * 10, partial.toString()));
                         partial.setLength(0);
                     } else {
                         partial.append(c);
                     }
                 }
                 byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
-                tail.add(ByteBuffer.wrap(bytes), 0, bytes.length, seq);
+                tail.add(ByteBuffer.wrap(bytes), 0, bytes.length, seq, seq * 10); // time: the chunk's, kept like seq
             }
             List<TailBuffer.Line> expected = model.subList(Math.max(0, model.size() - capacity), model.size());
             assertThat(tail.lastLines(capacity)).as("seed %d, round %d", seed, round).isEqualTo(expected);
-            tail.endLine(seq + 1);
+            tail.endLine(seq + 1, (seq + 1) * 10);
             if (partial.length() > 0) {
                 assertThat(tail.lastLines(1)).as("seed %d, round %d", seed, round)
-                        .containsExactly(new TailBuffer.Line(seq + 1, partial.toString()));
+                        .containsExactly(new TailBuffer.Line(seq + 1, (seq + 1) * 10, partial.toString()));
             }
         }
     }
@@ -172,12 +172,12 @@ class TailBufferTest {
         for (int seq = 1; seq <= 5 * TailBuffer.MAX_MARKS; seq++) {
             char c = seq % 7 == 0 ? '\n' : (char) ('a' + seq % 3);
             if (c == '\n') {
-                model.add(new TailBuffer.Line(seq, partial.toString()));
+                model.add(new TailBuffer.Line(seq, seq * 10, partial.toString()));
                 partial.setLength(0);
             } else {
                 partial.append(c);
             }
-            tail.add(ByteBuffer.wrap(new byte[] {(byte) c}), 0, 1, seq);
+            tail.add(ByteBuffer.wrap(new byte[] {(byte) c}), 0, 1, seq, seq * 10L);
         }
         assertThat(tail.lastLines(5)).isEqualTo(model.subList(model.size() - 5, model.size()));
     }
@@ -185,5 +185,17 @@ class TailBufferTest {
     private static void add(TailBuffer tail, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         tail.add(ByteBuffer.wrap(bytes), 0, bytes.length);
+    }
+
+    @Test
+    void afterAGapThePartialLineOnBothSidesIsDroppedNotJoined() {
+        TailBuffer tail = new TailBuffer(10);
+        byte[] before = "abc\nde".getBytes(StandardCharsets.US_ASCII);
+        tail.add(ByteBuffer.wrap(before), 0, before.length, 1, 100);
+        tail.gap(); // bytes lost here (spliced bytes the tail could not read back)
+        byte[] after = "fg\nhi\n".getBytes(StandardCharsets.US_ASCII);
+        tail.add(ByteBuffer.wrap(after), 0, after.length, 2, 200);
+
+        assertThat(tail.lastLines(10)).containsExactly(new TailBuffer.Line(1, 100, "abc"), new TailBuffer.Line(2, 200, "hi"));
     }
 }

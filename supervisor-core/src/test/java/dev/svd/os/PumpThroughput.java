@@ -20,14 +20,15 @@ import java.util.concurrent.CountDownLatch;
  * A by-hand check, not a test: the CPU time svd's pump thread ({@link OutputPump}) spends carrying
  * the output of bench's {@code writer} (bench/src/writer.c), with a listener that {@code discard}s
  * the bytes (what the pump itself costs), writes them with a plain {@code raw} FileChannel.write, or
- * hands them to {@code svd}'s ServiceOutput (console off, as in {@code bench/run output}). Run it
+ * hands them to {@code svd}'s ServiceOutput (console off, as in {@code bench/run output}) through
+ * output() (the read path), or lets the pump {@code splice} them into its file. Run it
  * with the launcher's JIT flags, which change the answer:
  * <pre>
  * gcc -O2 -o /tmp/writer bench/src/writer.c
  * mvn -B -q -pl supervisor-core test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/svd-cp
  * java -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
  *     -cp supervisor-core/target/classes:supervisor-core/target/test-classes:$(cat /tmp/svd-cp) \
- *     dev.svd.os.PumpThroughput discard|raw|svd /tmp/writer chunk|line DIRECTORY
+ *     dev.svd.os.PumpThroughput discard|raw|svd|splice /tmp/writer chunk|line DIRECTORY
  * </pre>
  * Run each mode several times, interleaved: on a shared 2-core machine single runs vary by 30%.
  */
@@ -41,7 +42,7 @@ public final class PumpThroughput {
         String mode = args[0];
         Path dir = Files.createDirectories(Path.of(args[3]));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (ServiceOutput svd = new ServiceOutput("writer", new LogSpec(1L << 30, 5, 200, false), dir,
+        try (ServiceOutput svd = new ServiceOutput("writer", new LogSpec(1L << 30, 5, 200, false, false, false), dir,
                         (bytes, offset, length) -> { });
                 FileChannel raw = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -49,10 +50,32 @@ public final class PumpThroughput {
             long[] cpu = new long[2];
             long[] counts = new long[2];
             CountDownLatch closed = new CountDownLatch(1);
-            OutputListener listener = new OutputListener() {
+            OutputListener listener = new SplicingListener() {
+                @Override
+                public SpliceFile spliceTarget(OutputKind stream, long max) {
+                    if (!mode.equals("splice")) {
+                        return null;
+                    }
+                    if (counts[0] == 0) {
+                        cpu[0] = threads.getCurrentThreadCpuTime();
+                    }
+                    synchronized (svd) { // as LoggedOutputs does
+                        return svd.spliceTarget(stream, max);
+                    }
+                }
+
+                @Override
+                public void spliced(OutputKind stream, long bytes) {
+                    counts[0]++;
+                    counts[1] += bytes;
+                    synchronized (svd) {
+                        svd.spliced(stream, bytes);
+                    }
+                }
+
                 @Override
                 public void output(OutputKind stream, ByteBuffer buffer) {
-                    if (counts[0]++ == 0) {
+                    if (counts[0]++ == 0 && !mode.equals("splice")) {
                         cpu[0] = threads.getCurrentThreadCpuTime();
                     }
                     counts[1] += buffer.remaining();

@@ -75,7 +75,7 @@ class JobSchedulerIT {
         assertThat(r.tail()).contains("hello from " + dir, "oops");
         String log = log("greet");
         assertThat(log).startsWith("=== ").contains(" greet started (manual): /bin/sh -c echo $GREETING")
-                .contains("hello from " + dir + "\n").contains("oops\n");
+                .containsPattern("\\dZ stdout F hello from " + dir + "\n").containsPattern("\\dZ stderr F oops\n");
         assertThat(log.lines().reduce((a, b) -> b).orElseThrow()).matches("=== \\S+ greet: exited 3 after \\S+");
         assertThat(Files.readString(dir.resolve("state/jobs/greet.last-run"))).contains("\nok false\nresult exited 3\n");
         JobSnapshot s = scheduler.jobs().get(0);

@@ -107,7 +107,7 @@ class JobTest {
         assertThat(new LastRunStore(dir.resolve("state")).read("renew")).isEqualTo(job.snapshot().lastRun());
         assertThat(Files.readString(dir.resolve("log/job-renew.log"))).isEqualTo("""
                 === 2026-11-25T14:03:05Z renew started (manual)
-                hello from renew
+                2026-11-25T14:03:05.000Z stdout F hello from renew
                 === 2026-11-25T14:03:08Z renew: renewed after 3s
                 """);
     }
