@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The one check a probe makes: an HTTP(S) request, a TCP connect, or a command. */
+/** The one check a probe makes: an HTTP(S) request, a TCP connect, a command, or (readiness only) a notification. */
 public sealed interface ProbeCheck {
     /**
      * GET {@code url} with the Host header {@code host} (default: the URL's host), connecting to
@@ -28,6 +28,12 @@ public sealed interface ProbeCheck {
             command = List.copyOf(command);
         }
     }
+
+    /**
+     * No polling: the service is ready when it sends {@code READY=1} to its {@code NOTIFY_SOCKET}
+     * (sd_notify(3); {@code ready { notify = true }}, docs/notify.md).
+     */
+    record Notify() implements ProbeCheck {}
 
     /** TLS settings of an https probe: verify the chain and name (against {@code sni}), with an extra CA. */
     record Tls(boolean verify, Optional<Path> caFile, Optional<String> sni) {

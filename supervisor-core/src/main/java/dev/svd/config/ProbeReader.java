@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * exactly one check (http, tcp or exec) and the timing. Used by one thread, like {@link ServiceReader}.
  */
 final class ProbeReader {
-    static final List<String> CHECKS = List.of("http", "tcp", "exec");
+    static final List<String> CHECKS = List.of("http", "tcp", "exec", "notify");
+    /** The timing keys that mean something for {@code ready { notify = true }}: no polling, so only the bound. */
+    static final List<String> NOTIFY_TIMING_KEYS = List.of("start-timeout");
     static final List<String> TIMING_KEYS = List.of("interval", "timeout", "initial-delay", "failure-threshold",
             "success-threshold", "start-timeout", "start-period");
     static final List<String> HTTP_KEYS = List.of("url", "host", "expect", "body-contains", "tls", "connect-to");
@@ -70,6 +72,11 @@ final class ProbeReader {
             if (ready && r.has("start-period")) {
                 r.problem("start-period", "applies to health { ... } only: readiness has start-timeout instead");
             }
+            if (check.isPresent() && check.get() instanceof ProbeCheck.Notify) {
+                TIMING_KEYS.stream().filter(k -> r.has(k) && !NOTIFY_TIMING_KEYS.contains(k)).forEach(k -> r.problem(k,
+                        "does not apply to ready { notify = true }: readiness is the service's READY=1, nothing is"
+                                + " polled; only start-timeout applies"));
+            }
             return check.map(c -> new ProbeSpec(c, interval, timeout, initialDelay, failures, successes, startTimeout,
                     startPeriod, r.origin()));
         });
@@ -79,7 +86,7 @@ final class ProbeReader {
         List<String> given = CHECKS.stream().filter(r::has).toList();
         if (given.isEmpty()) {
             service.problem(key, "needs one check: http { url = " + URL_EXAMPLE + " }, tcp { address = " + ADDRESS_EXAMPLE
-                    + " } or exec { command = [...] }");
+                    + (key.equals("ready") ? " }, exec { command = [...] } or notify = true" : " } or exec { command = [...] }"));
             return Optional.empty();
         }
         if (given.size() > 1) {
@@ -88,10 +95,29 @@ final class ProbeReader {
             return Optional.empty();
         }
         return switch (given.get(0)) {
+            case "notify" -> notify(r, key);
             case "http" -> r.object("http").flatMap(ProbeReader::http);
             case "tcp" -> r.object("tcp").flatMap(ProbeReader::tcp);
             default -> r.object("exec").flatMap(e -> exec(e, directory));
         };
+    }
+
+    /**
+     * {@code notify = true}: ready on {@code READY=1} (docs/notify.md). Readiness only: liveness by
+     * notification is the service's {@code watchdog}.
+     */
+    private static Optional<ProbeCheck> notify(ConfigReader r, String key) {
+        boolean on = r.bool("notify", true);
+        if (!key.equals("ready")) {
+            r.problem("notify", "applies to ready { ... } only; for liveness by notification set the service's"
+                    + " watchdog = 10s (the service sends WATCHDOG=1)");
+            return Optional.empty();
+        }
+        if (!on) {
+            r.problem("notify", "notify = false is no check: remove it, or give an http, tcp or exec check");
+            return Optional.empty();
+        }
+        return Optional.of(new ProbeCheck.Notify());
     }
 
     private static Optional<ProbeCheck> http(ConfigReader r) {

@@ -33,7 +33,12 @@ public record ReloadSpec(List<String> check, Signal signal, Confirm confirm, Dur
          * its old workers holds a listening socket any more, so every new connection reaches a new
          * worker (docs/configuration.md, {@code reload.confirm}).
          */
-        WORKERS;
+        WORKERS,
+        /**
+         * The service says so itself: {@code RELOADING=1} and then {@code READY=1} on its
+         * {@code NOTIFY_SOCKET} (sd_notify(3), systemd.service(5) Type=notify-reload; docs/notify.md).
+         */
+        NOTIFY;
 
         public String configName() {
             return name().toLowerCase(java.util.Locale.ROOT);

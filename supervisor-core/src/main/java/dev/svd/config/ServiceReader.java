@@ -15,7 +15,7 @@ import java.util.Optional;
 final class ServiceReader {
     static final List<String> KEYS = List.of("command", "directory", "environment", "environment-file", "user", "restart", "stop",
             "reload", "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
-            "reopen-signal", "pid-file", "essential", "on-leftover", "sockets", "sockets-env");
+            "reopen-signal", "pid-file", "essential", "on-leftover", "sockets", "sockets-env", "watchdog");
     static final List<String> STOP_KEYS = List.of("signal", "timeout");
     static final List<String> RELOAD_KEYS = List.of("check", "signal", "confirm", "timeout", "failure-mark");
     static final List<String> BACKOFF_KEYS = List.of("initial", "max", "stable-after");
@@ -81,6 +81,7 @@ final class ServiceReader {
                 r.bool("essential", false),
                 r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
                 sockets.read(r, name), sockets.announce(r, profile.socketsEnv()),
+                r.has("watchdog") ? Optional.of(r.positiveDuration("watchdog", Duration.ofSeconds(10))) : Optional.empty(),
                 r.origin(), r.keyOrigins());
     }
 

@@ -53,6 +53,7 @@ public final class ServiceSettings {
         s.add("sockets", spec.sockets().stream().map(k -> "{ listen = " + quote(k.listen()) + ", name = " + quote(k.name())
                 + " }").toList().toString());
         s.add("sockets-env", spec.socketsEnv().configName());
+        s.add("watchdog", spec.watchdog().map(ServiceSettings::duration).orElse("-"));
         s.add("depends-on", list(spec.dependsOn()));
         s.add("start-seconds", duration(spec.startSeconds()));
         s.add("backoff.initial", duration(spec.backoff().initial()));
@@ -93,6 +94,8 @@ public final class ServiceSettings {
             check = "tcp " + t.address().host() + ":" + t.address().port();
         } else if (c instanceof ProbeCheck.Exec e) {
             check = "exec " + list(e.command());
+        } else if (c instanceof ProbeCheck.Notify) {
+            check = "notify (READY=1)";
         } else {
             check = c.toString();
         }
@@ -114,6 +117,10 @@ public final class ServiceSettings {
             add(key + ".tcp.address", quote(t.address().toString()));
         } else if (p.check() instanceof ProbeCheck.Exec e) {
             add(key + ".exec.command", list(e.command()));
+        } else if (p.check() instanceof ProbeCheck.Notify) {
+            add(key + ".notify", "true");
+            add(key + ".start-timeout", duration(p.startTimeout())); // nothing is polled: no other timing (notify.md)
+            return;
         }
         add(key + ".interval", duration(p.interval()));
         add(key + ".timeout", duration(p.timeout()));

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param onLeftover   what a restarted svd does with this service's processes that a killed svd left
  * @param sockets      listening sockets svd holds and passes at fd 3, 4, ... (docs/sockets.md)
  * @param socketsEnv   how the sockets are announced to the process ({@link SocketAnnounce})
+ * @param watchdog     the service must send {@code WATCHDOG=1} at least this often, or it is restarted
+ *                     like a failed liveness probe (sd_watchdog_enabled(3), docs/notify.md); empty: none
  * @param keyOrigins   where each key set in the block is (nested keys dotted, {@code stop.signal}); keys
  *                     absent here come from the profile or the default. Only for {@code svctl show}
  */
@@ -54,6 +56,7 @@ public record ServiceSpec(
         LeftoverPolicy onLeftover,
         List<SocketSpec> sockets,
         SocketAnnounce socketsEnv,
+        Optional<Duration> watchdog,
         Origin origin,
         Map<String, Origin> keyOrigins) {
 
@@ -75,7 +78,7 @@ public record ServiceSpec(
                        LeftoverPolicy onLeftover, Origin origin) {
         this(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                 startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                onLeftover, List.of(), SocketAnnounce.SYSTEMD, origin, Map.of());
+                onLeftover, List.of(), SocketAnnounce.SYSTEMD, Optional.empty(), origin, Map.of());
     }
 
     /** A spec with every default, for tests and tools. */
@@ -84,7 +87,7 @@ public record ServiceSpec(
                 RestartPolicy.ALWAYS, StopSpec.DEFAULT, ReloadSpec.DEFAULT, List.of(),
                 Duration.ofSeconds(1), BackoffSpec.DEFAULT, StartLimitSpec.DEFAULT, LogSpec.DEFAULT,
                 Optional.empty(), Optional.empty(), Profile.NONE, Optional.empty(), Optional.empty(), false,
-                LeftoverPolicy.STOP, List.of(), SocketAnnounce.SYSTEMD, Origin.UNKNOWN, Map.of());
+                LeftoverPolicy.STOP, List.of(), SocketAnnounce.SYSTEMD, Optional.empty(), Origin.UNKNOWN, Map.of());
     }
 
     /** A copy with the changes {@code edit} makes to a builder. */
@@ -139,6 +142,23 @@ public record ServiceSpec(
         return with(b -> b.log = l);
     }
 
+    public ServiceSpec withWatchdog(Optional<Duration> w) {
+        return with(b -> b.watchdog = w);
+    }
+
+    /** {@code ready { notify = true }}: readiness is the service's {@code READY=1}. */
+    public boolean readyByNotify() {
+        return ready.isPresent() && ready.get().check() instanceof ProbeCheck.Notify;
+    }
+
+    /**
+     * Whether the service speaks the notify protocol: only then does it get {@code NOTIFY_SOCKET}
+     * and may its processes notify svd (like systemd's Type=notify or WatchdogSec=; docs/notify.md).
+     */
+    public boolean usesNotify() {
+        return readyByNotify() || watchdog.isPresent() || reload.confirm() == ReloadSpec.Confirm.NOTIFY;
+    }
+
     public ServiceSpec withReady(Optional<ProbeSpec> p) {
         return with(b -> b.ready = p);
     }
@@ -172,6 +192,7 @@ public record ServiceSpec(
         public LeftoverPolicy onLeftover;
         public List<SocketSpec> sockets;
         public SocketAnnounce socketsEnv;
+        public Optional<Duration> watchdog;
         public Origin origin;
         public Map<String, Origin> keyOrigins;
 
@@ -199,6 +220,7 @@ public record ServiceSpec(
             onLeftover = s.onLeftover;
             sockets = s.sockets;
             socketsEnv = s.socketsEnv;
+            watchdog = s.watchdog;
             origin = s.origin;
             keyOrigins = s.keyOrigins;
         }
@@ -206,7 +228,7 @@ public record ServiceSpec(
         ServiceSpec build() {
             return new ServiceSpec(name, command, directory, environment, environmentFile, user, restart, stop, reload, dependsOn,
                     startSeconds, backoff, startLimit, log, ready, health, profile, reopenSignal, pidFile, essential,
-                    onLeftover, sockets, socketsEnv, origin, keyOrigins);
+                    onLeftover, sockets, socketsEnv, watchdog, origin, keyOrigins);
         }
     }
 }

@@ -35,6 +35,20 @@ final class SnapshotJson {
                 .put("ready", s.ready())
                 .put("probe", s.probe().isEmpty() ? null : JsonValue.of(s.probe()))
                 .put("started_at", s.startedAt() == null ? null : JsonValue.of(s.startedAt().toString()))
+                .put("status_text", s.notified().status().isEmpty() ? null : JsonValue.of(s.notified().status()))
+                .put("main_pid", s.notified().mainPid() > 0 ? JsonValue.of(s.notified().mainPid()) : null)
+                .build();
+    }
+
+    /** svd's notify socket and its counts (docs/protocol.md, {@code status}). */
+    static JsonObject notify(dev.svd.engine.NotifyCounts c) {
+        return JsonObject.builder()
+                .put("socket", c.socket())
+                .put("received", c.received())
+                .put("garbage", c.garbage())
+                .put("accepted", c.accepted())
+                .put("refused", c.refused())
+                .put("ignored", c.ignored())
                 .build();
     }
 

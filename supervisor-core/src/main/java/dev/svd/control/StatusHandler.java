@@ -42,6 +42,8 @@ final class StatusHandler implements RequestHandler {
                 }
             }
         }
-        return JsonObject.builder().put("services", new JsonArray(services)).putStrings("unknown", unknown).build();
+        JsonObject.Builder b = JsonObject.builder().put("services", new JsonArray(services)).putStrings("unknown", unknown);
+        control.notifyCounts().ifPresent(c -> b.put("notify", SnapshotJson.notify(c)));
+        return b.build();
     }
 }

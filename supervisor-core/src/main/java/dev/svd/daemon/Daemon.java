@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermission;
+import dev.svd.os.NotifySocket;
 import dev.svd.os.SafePaths;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -133,9 +134,17 @@ final class Daemon {
         CommandRunner commands = built.register(new CommandRunner(processes));
         CommandRunner recordedCommands = built.register(new CommandRunner(processes, ledger)); // jobs and certbot: a killed svd's are stopped
         Prober prober = built.register(new Prober(commands));
-        Engine engine = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands, fifoDir),
+        NotifySocket notify;
+        try {
+            notify = built.register(NotifySocket.bind(config.daemon().stateDir().resolve("notify")));
+        } catch (IOException e) {
+            throw built.closeAfter(new StartupException("cannot open the notify socket in svd.state-dir: " + e.getMessage()));
+        }
+        Engine engine = new Engine(config, () -> ConfigLoader.load(file), new OsProcessRunner(processes, ledger, commands,
+                fifoDir, Optional.of(notify.address())),
                 outputs, new Lifecycle(() -> ThreadLocalRandom.current().nextDouble()), Clock.systemUTC(), prober);
         exits.set(engine);
+        engine.listenForNotifications(notify);
         built.register(engine);
         CertificateKeeper certs = new CertificateKeeper(config.certificates(), engine, recordedCommands,
                 config.daemon().stateDir(), Clock.systemUTC());
@@ -191,6 +200,7 @@ final class Daemon {
         jobs.close();
         certs.close();
         boolean stragglers = processes.killStrayChildren() > 0;
+        notify.close();
         engine.close();
         prober.close();
         commands.close();

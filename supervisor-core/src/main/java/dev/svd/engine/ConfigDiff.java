@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 final class ConfigDiff {
     /** Settings the running process was started with: only a restart applies them. */
     static final List<String> RESTART_KEYS = List.of("command", "directory", "environment", "environment-file", "user",
-            "sockets", "sockets-env");
+            "sockets", "sockets-env", "watchdog"); // watchdog: the process got its interval as WATCHDOG_USEC (docs/notify.md)
     /** The service's log file is opened once for svd's life (engine.LoggedOutputs). */
     static final List<String> SVD_RESTART_KEYS = List.of("log");
 
@@ -105,6 +105,7 @@ final class ConfigDiff {
         differs(keys, "on-leftover", a, b, ServiceSpec::onLeftover);
         differs(keys, "sockets", a, b, ConfigDiff::placelessSockets);
         differs(keys, "sockets-env", a, b, ServiceSpec::socketsEnv);
+        differs(keys, "watchdog", a, b, ServiceSpec::watchdog);
         return keys;
     }
 

@@ -82,6 +82,8 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private final Reconciler reconciler;
     private final ControlFacade control;
     private final ProbeRouting probeRouting;
+    private final NotifyRouting notifyRouting;
+    private volatile dev.svd.os.NotifySocket notifySocket;
     private boolean shuttingDown;
     private boolean anyKilled;
     private boolean essentialFailed;
@@ -122,6 +124,8 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 reloader, runner, clock, this::apply);
         this.probeRouting = new ProbeRouting(services, probes, reconciler::config, this::apply, () -> dirty = true,
                 (name, from, to, reason) -> events.add(new ServiceEvent(++eventSeq, clock.instant(), name, from, to, reason)));
+        this.notifyRouting = new NotifyRouting(services, reconciler::config, this::apply, timers, nanoTime,
+                reloader::notified);
         for (String name : config.services().keySet()) {
             services.put(name, ServiceSnapshot.initial(name));
         }
@@ -168,6 +172,15 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             runner.exited(pid); // bookkeeping after the restart it may have caused, not before
 
         });
+    }
+
+    /**
+     * Before {@link #start()}: the services' notifications come from {@code socket} (docs/notify.md); its
+     * thread offers each one to the inbox, where {@link NotifyRouting} decides whose it is.
+     */
+    public void listenForNotifications(dev.svd.os.NotifySocket socket) {
+        notifySocket = socket;
+        socket.start(n -> offer(() -> notifyRouting.notified(n)));
     }
 
     /** A probe result, on the engine thread: see {@link ProbeRouting}. */
@@ -273,6 +286,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
         }
         if (!next.state().hasProcess() || next.state() == ServiceState.STOPPING) {
             probes.stopped(name);
+            notifyRouting.stopped(name);
+        } else if (next.pid() != 0 && next.pid() != before.pid()) {
+            notifyRouting.started(spec, next.pid()); // its watchdog runs from its start
         }
         for (Effect effect : t.effects()) {
             carryOut(name, spec, effect);
@@ -313,6 +329,17 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     @Override
     public Optional<ServiceSnapshot> service(String name) {
         return Optional.ofNullable(published.get(name));
+    }
+
+    @Override
+    public Optional<NotifyCounts> notifyCounts() {
+        dev.svd.os.NotifySocket socket = notifySocket;
+        if (socket == null) {
+            return Optional.empty();
+        }
+        NotifyRouting.Counts c = notifyRouting.counts();
+        return Optional.of(new NotifyCounts(socket.address(), socket.received(), socket.garbage(), c.accepted(),
+                c.refused(), c.ignored()));
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class OsProcessRunner implements ProcessRunner {
     private final ProcessLedger ledger;
     private final CommandRunner commands;
     private final Path fifoDir;
+    private final java.util.Optional<String> notifySocket;
     private final HeldSockets sockets = new HeldSockets();
 
     /** @param fifoDir where the named pipes of services with {@code on-leftover = adopt} live */
@@ -47,6 +48,13 @@ public final class OsProcessRunner implements ProcessRunner {
     }
 
     public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands, Path fifoDir) {
+        this(processes, ledger, commands, fifoDir, java.util.Optional.empty());
+    }
+
+    /** @param notifySocket the {@code NOTIFY_SOCKET} of services that use notify (docs/notify.md) */
+    public OsProcessRunner(Processes processes, ProcessLedger ledger, CommandRunner commands, Path fifoDir,
+                           java.util.Optional<String> notifySocket) {
+        this.notifySocket = notifySocket;
         this.processes = processes;
         this.ledger = ledger;
         this.commands = commands;
@@ -78,8 +86,8 @@ public final class OsProcessRunner implements ProcessRunner {
     @Override
     public int spawn(ServiceSpec spec, OutputListener output) throws SpawnException {
         spec.pidFile().ifPresent(OsProcessRunner::removeStalePidFile);
-        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), withSockets(spec,
-                environment(spec)), spec.user(), passed(spec));
+        SpawnRequest request = new SpawnRequest(spec.name(), spec.command(), spec.directory(), withNotify(spec,
+                withSockets(spec, environment(spec))), spec.user(), passed(spec));
         boolean adoptable = spec.onLeftover() == LeftoverPolicy.ADOPT;
         ledger.reserve(spec.name(), adoptable); // no start that the ledger could not record (issue 12)
         try {
@@ -108,6 +116,22 @@ public final class OsProcessRunner implements ProcessRunner {
         } catch (EnvironmentFiles.EnvironmentFileException e) {
             throw new SpawnException("environment-file " + e.getMessage(), SpawnException.Kind.FINAL);
         }
+    }
+
+    /**
+     * A service that uses notify gets {@code NOTIFY_SOCKET}, and with a watchdog {@code WATCHDOG_USEC}
+     * (sd_notify(3), sd_watchdog_enabled(3)); the others get neither, like systemd's Type=simple services.
+     * {@code WATCHDOG_PID}, the process's own pid, is set by the spawn ({@code os.ChildCommand}, as
+     * {@code LISTEN_PID}), since posix_spawn does not know it in advance (docs/notify.md).
+     */
+    private Map<String, String> withNotify(ServiceSpec spec, Map<String, String> environment) {
+        if (notifySocket.isEmpty() || !spec.usesNotify()) {
+            return environment;
+        }
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("NOTIFY_SOCKET", notifySocket.get());
+        spec.watchdog().ifPresent(w -> env.put("WATCHDOG_USEC", Long.toString(w.toNanos() / 1000)));
+        return env;
     }
 
     /** svd's descriptors of the service's sockets with their LISTEN_FDNAMES names, in declared order. */

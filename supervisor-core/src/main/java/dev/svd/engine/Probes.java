@@ -55,7 +55,8 @@ final class Probes {
         }
         this.startedAt.put(spec.name(), startedAt);
         ProbeContext ctx = new ProbeContext(spec.directory(), environment(spec), spec.user());
-        spec.ready().ifPresent(p -> ready.put(spec.name(), readyWatch(spec.name(), pid, p, ctx)));
+        spec.ready().filter(p -> !spec.readyByNotify()) // READY=1 is awaited, not polled (NotifyRouting)
+                .ifPresent(p -> ready.put(spec.name(), readyWatch(spec.name(), pid, p, ctx)));
         spec.health().ifPresent(p -> health.put(spec.name(), healthWatch(spec.name(), pid, p, ctx, startedAt)));
     }
 

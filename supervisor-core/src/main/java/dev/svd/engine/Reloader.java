@@ -37,6 +37,22 @@ final class Reloader {
     private final TimerQueue timers;
     private final Consumer<Runnable> inbox;
     private final Function<String, ServiceSnapshot> current;
+    /** Reloads confirmed by notification ({@code reload.confirm = notify}) still waiting, by service. */
+    private final java.util.Map<String, NotifyWait> notifyWaits = new java.util.HashMap<>();
+
+    /** A reload waiting for RELOADING=1 and then READY=1 from {@code pid}. */
+    private static final class NotifyWait {
+        final int pid;
+        final long t0;
+        final CompletableFuture<ActionResult> done;
+        boolean reloading;
+
+        NotifyWait(int pid, long t0, CompletableFuture<ActionResult> done) {
+            this.pid = pid;
+            this.t0 = t0;
+            this.done = done;
+        }
+    }
 
     Reloader(ProcessRunner runner, OutputRegistry outputs, TimerQueue timers, Consumer<Runnable> inbox,
              Function<String, ServiceSnapshot> current) {
@@ -86,6 +102,10 @@ final class Reloader {
             log.info("{}: sent SIG{} to pid {} (reload)", name, reload.signal(), pid);
             done.complete(new ActionResult(name, null, "reloaded: sent SIG" + reload.signal() + " to pid " + pid,
                     current.apply(name), elapsed(t0)));
+            return;
+        }
+        if (reload.confirm() == ReloadSpec.Confirm.NOTIFY) {
+            awaitNotification(spec, pid, t0, done);
             return;
         }
         List<AutoCloseable> watches = reload.failureMark().map(mark -> watchForFailure(name, pid, mark, before, t0,
@@ -179,6 +199,57 @@ final class Reloader {
         } else {
             timers.schedule(CONFIRM_POLL_NANOS, () -> awaitConfirmation(name, pid, before, t0, deadline, reload, done));
         }
+    }
+
+    /**
+     * {@code reload.confirm = notify}: sends the signal and waits for the service's own word,
+     * {@code RELOADING=1} and then {@code READY=1} (sd_notify(3); docs/notify.md), at most
+     * {@code reload.timeout}.
+     */
+    private void awaitNotification(ServiceSpec spec, int pid, long t0, CompletableFuture<ActionResult> done) {
+        String name = spec.name();
+        ReloadSpec reload = spec.reload();
+        NotifyWait wait = new NotifyWait(pid, t0, done);
+        NotifyWait earlier = notifyWaits.put(name, wait);
+        if (earlier != null) {
+            earlier.done.complete(new ActionResult(name, ErrorCode.FAILED, name + ": another reload began before this one"
+                    + " was confirmed", current.apply(name), elapsed(earlier.t0)));
+        }
+        runner.signalProcess(pid, reload.signal());
+        log.info("{}: sent SIG{} to pid {} (reload; waiting for RELOADING=1, then READY=1)", name, reload.signal(), pid);
+        timers.schedule(reload.timeout().toNanos(), () -> {
+            if (notifyWaits.get(name) != wait || done.isDone()) {
+                return;
+            }
+            notifyWaits.remove(name);
+            String within = Durations.human(reload.timeout());
+            String missing = wait.reloading ? "READY=1 after its RELOADING=1" : "RELOADING=1";
+            log.warn("{}: reload not confirmed: no {} within {} of SIG{}", name, missing, within, reload.signal());
+            done.complete(new ActionResult(name, ErrorCode.TIMEOUT, name + ": sent SIG" + reload.signal() + " to pid " + pid
+                    + ", but it sent no " + missing + " within " + within + " (reload.confirm = notify,"
+                    + " reload.timeout = " + within + "); its own log may say why ('svctl logs " + name + " --stderr')",
+                    current.apply(name), elapsed(t0)));
+        });
+    }
+
+    /** RELOADING=1 ({@code ready} false) or READY=1 ({@code ready} true) from {@code pid} of {@code name}. */
+    void notified(String name, int pid, boolean ready) {
+        NotifyWait wait = notifyWaits.get(name);
+        if (wait == null || wait.pid != pid || wait.done.isDone()) {
+            return;
+        }
+        if (!ready) {
+            wait.reloading = true;
+            return;
+        }
+        if (!wait.reloading) {
+            return; // a READY=1 before RELOADING=1 is not this reload's end
+        }
+        notifyWaits.remove(name);
+        String took = Durations.human(elapsed(wait.t0));
+        log.info("{}: reload confirmed in {}: pid {} sent RELOADING=1 and READY=1", name, took, pid);
+        wait.done.complete(new ActionResult(name, null, "reloaded: pid " + pid + " sent RELOADING=1, then READY=1",
+                current.apply(name), elapsed(wait.t0)));
     }
 
     private static String sorted(Set<Integer> pids) {

@@ -54,6 +54,11 @@ public interface ServiceControl {
      */
     CompletableFuture<ReadyOutcome> awaitReady(Collection<String> names, Duration timeout);
 
+    /** svd's notify socket and what came through it so far (docs/notify.md); empty when there is none. */
+    default Optional<NotifyCounts> notifyCounts() {
+        return Optional.empty();
+    }
+
     /**
      * The listening sockets svd holds for {@code name} (docs/sockets.md), in declared order, each with
      * its name and the descriptor its processes get it at (3, 4, ...).

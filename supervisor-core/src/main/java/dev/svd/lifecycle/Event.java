@@ -43,6 +43,40 @@ public sealed interface Event {
     /** The liveness probe of process {@code pid} failed failure-threshold times in a row. */
     record HealthFailed(int pid, String detail) implements Event {}
 
+    /**
+     * The liveness of process {@code pid} by notification failed: no {@code WATCHDOG=1} within the
+     * service's watchdog interval, or {@code WATCHDOG=trigger} (docs/notify.md). {@code detail}
+     * says which, in operator words ("watchdog: no WATCHDOG=1 for 10s").
+     */
+    record WatchdogMissed(int pid, String detail) implements Event {}
+
+    /**
+     * Process {@code pid}, the service's main process, sent a notification that svd accepted as the
+     * service's (docs/notify.md); the engine has checked that the sender belongs to the service.
+     */
+    record Notified(int pid, Notice notice) implements Event {}
+
+    /** One thing a notification says; a datagram with several assignments gives several events. */
+    sealed interface Notice {
+        /** {@code READY=1}. */
+        record Ready() implements Notice {}
+
+        /** {@code RELOADING=1}. */
+        record Reloading() implements Notice {}
+
+        /** {@code STOPPING=1}. */
+        record Stopping() implements Notice {}
+
+        /** {@code STATUS=text}. */
+        record Status(String text) implements Notice {}
+
+        /** {@code MAINPID=pid}, already checked to be a process of the service. */
+        record MainPid(int pid) implements Notice {}
+
+        /** {@code EXTEND_TIMEOUT_USEC=}: the start or stop timeout runs at least {@code by} from now. */
+        record ExtendTimeout(java.time.Duration by) implements Notice {}
+    }
+
     /** A timer armed by {@link Effect.ArmTimer} ran out. Ignored unless its generation is current. */
     record TimerFired(TimerKind kind, long generation) implements Event {}
 }

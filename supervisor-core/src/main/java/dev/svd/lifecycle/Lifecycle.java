@@ -59,6 +59,10 @@ public final class Lifecycle {
             return onReady(s, e);
         } else if (event instanceof HealthFailed e) {
             return onHealthFailed(s, spec, e);
+        } else if (event instanceof Event.WatchdogMissed e) {
+            return onWatchdogMissed(s, spec, e);
+        } else if (event instanceof Event.Notified e) {
+            return onNotified(s, spec, e, now);
         }
         throw new IllegalArgumentException("unhandled event " + event);
     }
@@ -153,6 +157,7 @@ public final class Lifecycle {
         d.ready = spec.ready().isEmpty();
         d.recentStarts = new ArrayList<>();
         d.crashes = 0;
+        d.notified = NotifyState.NONE;
         List<Effect> effects = new ArrayList<>();
         spec.ready().ifPresent(r -> effects.add(new ArmTimer(TimerKind.READY_TIMEOUT, r.startTimeout(), d.generation)));
         return d.move(ServiceState.RUNNING, "pid " + e.pid() + ", adopted from an earlier svd",
@@ -198,6 +203,7 @@ public final class Lifecycle {
         d.lastExit = Optional.of(e.status());
         d.ready = false;
         d.health = Health.UNKNOWN; // no process, no health: the old process's result is not the service's
+        d.notified = NotifyState.NONE; // what it said ended with it
         d.generation++;
         if (s.state() == ServiceState.STOPPING && s.stopCause().isPresent()) {
             ServiceSnapshot.StopCause cause = s.stopCause().get();
@@ -269,6 +275,10 @@ public final class Lifecycle {
                 }
             }
             case STOP_TIMEOUT -> {
+                if (s.state() == ServiceState.STOPPING && !s.killed() && extended(s, now)) {
+                    return new Draft(s).stay(new ArmTimer(TimerKind.STOP_TIMEOUT,
+                            Duration.between(now, s.notified().extendedUntil()), s.generation()));
+                }
                 if (s.state() == ServiceState.STOPPING && !s.killed()) {
                     Draft d = new Draft(s);
                     d.killed = true;
@@ -278,9 +288,15 @@ public final class Lifecycle {
                 }
             }
             case READY_TIMEOUT -> {
-                if ((s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING) && !s.ready()) {
+                boolean waiting = (s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING) && !s.ready();
+                if (waiting && extended(s, now)) {
+                    return new Draft(s).stay(new ArmTimer(TimerKind.READY_TIMEOUT,
+                            Duration.between(now, s.notified().extendedUntil()), s.generation()));
+                }
+                if (waiting) {
                     String why = "not ready after " + Durations.human(spec.ready().orElseThrow().startTimeout())
-                            + (s.probe().isEmpty() ? "" : ": " + s.probe());
+                            + (spec.readyByNotify() ? ": no READY=1 came (ready { notify = true })"
+                            : s.probe().isEmpty() ? "" : ": " + s.probe());
                     return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.fail(why)), why + "; ");
                 }
             }
@@ -296,6 +312,7 @@ public final class Lifecycle {
         d.restartAfterStop = false;
         d.killed = false;
         d.stopCause = cause;
+        d.notified = d.notified.withExtendedUntil(null); // an extension of the start does not lengthen the stop
         return d.move(ServiceState.STOPPING, why + "sent SIG" + spec.stop().signal() + " to process group " + d.pid,
                 new SignalGroup(d.pid, spec.stop().signal()),
                 new ArmTimer(TimerKind.STOP_TIMEOUT, spec.stop().timeout(), d.generation));
@@ -324,6 +341,59 @@ public final class Lifecycle {
         return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.restart(why)), why + "; ");
     }
 
+    /**
+     * The service's watchdog ran out ({@code WATCHDOG=1} missing, or {@code WATCHDOG=trigger}): a
+     * liveness failure, restarted like a failed health check (docs/notify.md).
+     */
+    private Transition onWatchdogMissed(ServiceSnapshot s, ServiceSpec spec, Event.WatchdogMissed e) {
+        boolean judged = s.state() == ServiceState.STARTING || s.state() == ServiceState.RUNNING;
+        if (!judged || s.pid() == 0 || s.pid() != e.pid()) {
+            return unchanged(s); // no process, another process, or one svd is already stopping
+        }
+        return stopProcess(new Draft(s), spec, Optional.of(ServiceSnapshot.StopCause.restart(e.detail())),
+                e.detail() + "; ");
+    }
+
+    /**
+     * A notification of the current process (docs/notify.md). None moves the service to another state:
+     * {@code READY=1} makes a {@code ready { notify = true }} service ready (like a readiness probe's
+     * pass) and ends a {@code RELOADING=1}; {@code EXTEND_TIMEOUT_USEC} lengthens a start still waiting
+     * for readiness or a stop; the rest is recorded for {@code svctl status}.
+     */
+    private Transition onNotified(ServiceSnapshot s, ServiceSpec spec, Event.Notified e, Instant now) {
+        if (!s.state().hasProcess() || s.pid() == 0 || s.pid() != e.pid()) {
+            return unchanged(s); // from a process that is gone: its news is not the service's
+        }
+        Draft d = new Draft(s);
+        Event.Notice n = e.notice();
+        if (n instanceof Event.Notice.Ready) {
+            d.notified = d.notified.withReloading(false);
+            if (spec.readyByNotify() && s.state() != ServiceState.STOPPING) {
+                d.ready = true; // without ready { notify = true } READY=1 only ends a reload
+            }
+        } else if (n instanceof Event.Notice.Reloading) {
+            d.notified = d.notified.withReloading(s.state() != ServiceState.STOPPING);
+        } else if (n instanceof Event.Notice.Stopping) {
+            d.notified = d.notified.withStopping();
+        } else if (n instanceof Event.Notice.Status st) {
+            d.notified = d.notified.withStatus(st.text());
+        } else if (n instanceof Event.Notice.MainPid m) {
+            d.notified = d.notified.withMainPid(m.pid());
+        } else if (n instanceof Event.Notice.ExtendTimeout x) {
+            boolean startBound = s.state() != ServiceState.STOPPING && !s.ready() && spec.ready().isPresent();
+            if (startBound || s.state() == ServiceState.STOPPING) {
+                Instant until = now.plus(x.by());
+                Instant before = s.notified().extendedUntil();
+                d.notified = d.notified.withExtendedUntil(before != null && before.isAfter(until) ? before : until);
+            } // else no timeout runs that it could extend
+        }
+        return d.notified.equals(s.notified()) && d.ready == s.ready() ? unchanged(s) : d.stay();
+    }
+
+    private static boolean extended(ServiceSnapshot s, Instant now) {
+        return s.notified().extendedUntil() != null && s.notified().extendedUntil().isAfter(now);
+    }
+
     /** Move to STARTING and ask for a spawn; the start counts toward the start limit. */
     private static Transition spawn(Draft d, Instant now, String reason) {
         return spawn(d, now, null, reason);
@@ -339,6 +409,7 @@ public final class Lifecycle {
         d.stopCause = Optional.empty();
         d.health = Health.UNKNOWN; // a new process has not been probed yet
         d.probe = "";
+        d.notified = NotifyState.NONE;
         d.recentStarts.add(now);
         return d.fail(ServiceState.STARTING, kind, reason, new Spawn());
     }
@@ -392,6 +463,7 @@ public final class Lifecycle {
         Health health;
         String probe;
         Optional<FailureKind> failure;
+        NotifyState notified;
 
         Draft(ServiceSnapshot s) {
             from = s;
@@ -410,6 +482,7 @@ public final class Lifecycle {
             health = s.health();
             probe = s.probe();
             failure = s.failure();
+            notified = s.notified();
         }
 
         /** A move whose reason tells of no failure. */
@@ -437,7 +510,7 @@ public final class Lifecycle {
 
         private ServiceSnapshot build(ServiceState state) {
             return new ServiceSnapshot(from.name(), state, pid, startedAt, restarts, crashes, recentStarts, lastExit,
-                    health, reason, generation, killed, restartAfterStop, ready, probe, stopCause, failure);
+                    health, reason, generation, killed, restartAfterStop, ready, probe, stopCause, failure, notified);
         }
     }
 }

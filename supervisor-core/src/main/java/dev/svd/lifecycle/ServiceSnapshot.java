@@ -24,6 +24,7 @@ import java.util.Optional;
  *                     crash) or a readiness timeout (then failed); empty for operator stops
  * @param failure      the kind of failure {@code reason} tells of, set by the lifecycle with it; empty
  *                     when the reason tells of none (docs/lifecycle.md, "Failure kinds")
+ * @param notified     what the current process said over the notify socket (docs/notify.md)
  */
 public record ServiceSnapshot(
         String name,
@@ -42,10 +43,21 @@ public record ServiceSnapshot(
         boolean ready,
         String probe,
         Optional<StopCause> stopCause,
-        Optional<FailureKind> failure) {
+        Optional<FailureKind> failure,
+        NotifyState notified) {
 
     public ServiceSnapshot {
         recentStarts = List.copyOf(recentStarts);
+        notified = notified == null ? NotifyState.NONE : notified;
+    }
+
+    /** A snapshot of a process that notified nothing. */
+    public ServiceSnapshot(String name, ServiceState state, int pid, Instant startedAt, int restarts, int crashes,
+                           List<Instant> recentStarts, Optional<ExitStatus> lastExit, Health health, String reason,
+                           long generation, boolean killed, boolean restartAfterStop, boolean ready, String probe,
+                           Optional<StopCause> stopCause, Optional<FailureKind> failure) {
+        this(name, state, pid, startedAt, restarts, crashes, recentStarts, lastExit, health, reason, generation, killed,
+                restartAfterStop, ready, probe, stopCause, failure, NotifyState.NONE);
     }
 
     public static ServiceSnapshot initial(String name) {
@@ -69,6 +81,6 @@ public record ServiceSnapshot(
     /** The same snapshot with new probe results; health is not state, so the engine may set it. */
     public ServiceSnapshot withProbe(Health newHealth, String newProbe) {
         return new ServiceSnapshot(name, state, pid, startedAt, restarts, crashes, recentStarts, lastExit, newHealth,
-                reason, generation, killed, restartAfterStop, ready, newProbe, stopCause, failure);
+                reason, generation, killed, restartAfterStop, ready, newProbe, stopCause, failure, notified);
     }
 }

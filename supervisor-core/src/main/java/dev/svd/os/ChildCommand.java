@@ -32,8 +32,27 @@ final class ChildCommand {
 
     Exec exec(SpawnRequest req, Map<String, String> environment) throws SpawnException {
         Exec exec = execWithoutSockets(req, environment);
+        if (environment.containsKey("WATCHDOG_USEC")) {
+            return withWatchdogPid(exec, !req.sockets().isEmpty());
+        }
         return req.sockets().isEmpty() ? exec : withListenPid(exec);
     }
+
+    /**
+     * A service with a watchdog (docs/notify.md) gets {@code WATCHDOG_PID}, its own pid, the same way
+     * as {@code LISTEN_PID}: sd_watchdog_enabled(3) then applies the watchdog to that process only, not
+     * to children that inherit the variables.
+     */
+    static Exec withWatchdogPid(Exec exec, boolean listenPidToo) {
+        List<String> argv = new ArrayList<>(List.of(SHELL, "-c", listenPidToo ? LISTEN_AND_WATCHDOG_PID_SCRIPT
+                : WATCHDOG_PID_SCRIPT));
+        argv.addAll(withProgram(exec));
+        return new Exec(SHELL, argv, exec.directory());
+    }
+
+    static final String WATCHDOG_PID_SCRIPT = "WATCHDOG_PID=$$; export WATCHDOG_PID; exec \"$0\" \"$@\"";
+    static final String LISTEN_AND_WATCHDOG_PID_SCRIPT = "LISTEN_PID=$$; WATCHDOG_PID=$$; export LISTEN_PID WATCHDOG_PID;"
+            + " exec \"$0\" \"$@\"";
 
     /**
      * sd_listen_fds(3) ignores the sockets unless LISTEN_PID is the process's own pid (gunicorn's
@@ -111,7 +130,13 @@ final class ChildCommand {
             env.put("USER", user.name());
             env.put("LOGNAME", user.name());
         }
+        // systemd's notify protocol (docs/notify.md): a NOTIFY_SOCKET svd inherited (svd run by systemd)
+        // is svd's manager's, not the services'; those that use notify get svd's own through req.
+        env.remove("NOTIFY_SOCKET");
+        env.remove("WATCHDOG_USEC");
+        env.remove("WATCHDOG_PID");
         env.putAll(req.environment());
+        env.remove("WATCHDOG_PID"); // set to the process's own pid by withWatchdogPid, never given
         // systemd's socket passing (sd_listen_fds(3)): set for a service with sockets, else removed,
         // so that variables svd itself inherited never describe descriptors a service does not have.
         env.remove("LISTEN_FDS");

@@ -248,6 +248,6 @@ class ConfigLoaderTest {
                 files.at(5) + "services.web.backoff.initail: unknown key (did you mean \"initial\"?)",
                 files.at(6) + "services.web.colour: unknown key (expected one of command, directory, environment,"
                         + " environment-file, user, restart, stop, reload, depends-on, start-seconds, backoff, start-limit, log, ready, health,"
-                        + " profile, reopen-signal, pid-file, essential, on-leftover, sockets, sockets-env)");
+                        + " profile, reopen-signal, pid-file, essential, on-leftover, sockets, sockets-env, watchdog)");
     }
 }

@@ -102,9 +102,30 @@ class ProbeConfigTest {
     @Test
     void aProbeNeedsExactlyOneCheck() {
         assertThat(problems("  ready { interval = 1s }")).containsExactly(files.at(3) + "services.web.ready: needs one"
-                + " check: http { url = \"http://127.0.0.1:8000/healthz\" }, tcp { address = \"127.0.0.1:8000\" } or exec { command = [...] }");
+                + " check: http { url = \"http://127.0.0.1:8000/healthz\" }, tcp { address = \"127.0.0.1:8000\" }, exec { command = [...] }"
+                + " or notify = true");
         assertThat(problems("  health {\n    http.url = \"http://a/\"\n    tcp.address = \"a:1\"\n  }")).containsExactly(
                 files.at(5) + "services.web.health.tcp: a probe makes one check, but this one has http and tcp: keep one");
+    }
+
+    @Test
+    void readyByNotifyTakesOnlyAStartTimeout() throws ConfigException {
+        ServiceSpec web = web("  ready { notify = true, start-timeout = 90s }\n  watchdog = 10s");
+        assertThat(web.ready().orElseThrow().check()).isEqualTo(new ProbeCheck.Notify());
+        assertThat(web.ready().orElseThrow().startTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(web.watchdog()).contains(java.time.Duration.ofSeconds(10));
+        assertThat(web.usesNotify()).isTrue();
+        assertThat(problems("  ready { notify = true, interval = 1s }")).containsExactly(files.at(3)
+                + "services.web.ready.interval: does not apply to ready { notify = true }: readiness is the service's"
+                + " READY=1, nothing is polled; only start-timeout applies");
+        assertThat(problems("  ready { notify = false }")).containsExactly(files.at(3)
+                + "services.web.ready.notify: notify = false is no check: remove it, or give an http, tcp or exec check");
+        assertThat(problems("  health { notify = true }")).containsExactly(files.at(3)
+                + "services.web.health.notify: applies to ready { ... } only; for liveness by notification set the"
+                + " service's watchdog = 10s (the service sends WATCHDOG=1)");
+        assertThat(problems("  watchdog = 0s")).hasSize(1).allSatisfy(p -> assertThat(p).startsWith(files.at(3)
+                + "services.web.watchdog: "));
+        assertThat(web("  ready.tcp.address = \"127.0.0.1:8000\"").usesNotify()).isFalse();
     }
 
     @Test

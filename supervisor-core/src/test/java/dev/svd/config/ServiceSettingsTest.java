@@ -122,6 +122,7 @@ class ServiceSettingsTest {
                          ready { http { url = "https://127.0.0.1:8443/", tls { ca-file = "%s" } } }
                          health { exec { command = [nginx] } } }
                   tcp { command = [nginx], ready { tcp { address = "127.0.0.1:1" } }, health { tcp { address = "127.0.0.1:1" } } }
+                  notified { command = [nginx], ready { notify = true }, watchdog = 10s }
                 }
                 """.formatted(ca));
         Set<String> shown = new HashSet<>();

@@ -104,7 +104,8 @@ class ControlServerIT {
         assertThat(services).extracting(s -> s.string("name")).containsExactly("web", "db", "hang", "boom");
         assertThat(services.get(0).toJson()).isEqualTo("{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,"
                 + "\"restarts\":2,\"uptime_s\":192,\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"reason\":\"running\","
-                + "\"ready\":true,\"probe\":null,\"started_at\":\"2026-11-25T11:56:48Z\",\"sockets\":[]}");
+                + "\"ready\":true,\"probe\":null,\"started_at\":\"2026-11-25T11:56:48Z\",\"status_text\":null,\"main_pid\":null,"
+                + "\"sockets\":[]}");
         assertThat(services.get(1).get("pid").toJson()).isEqualTo("null");
         assertThat(services.get(1).get("uptime_s").toJson()).isEqualTo("null");
     }

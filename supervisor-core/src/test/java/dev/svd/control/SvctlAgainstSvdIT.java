@@ -110,7 +110,7 @@ class SvctlAgainstSvdIT {
         Map<String, JsonObject> services = services(json.out());
         assertThat(services.keySet()).containsExactly("idle", "web");
         assertThat(services.get("idle").members().keySet()).containsExactly("name", "state", "pid", "restarts",
-                "uptime_s", "health", "last_exit", "ready", "reason", "probe", "sockets");
+                "uptime_s", "health", "last_exit", "ready", "reason", "probe", "sockets", "status_text", "main_pid");
         assertThat(services.get("idle").array("sockets").items()).as("a service without sockets").isEmpty();
         assertThat(services.get("idle").longOr("pid", 0)).isEqualTo(idle);
         assertThat(services.get("web").longOr("pid", 0)).isEqualTo(web);

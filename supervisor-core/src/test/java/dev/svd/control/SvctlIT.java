@@ -79,9 +79,11 @@ class SvctlIT {
         SvctlProcess.Result r = svctl.run("status", "web", "db", "--json");
         assertThat(r.out()).isEqualTo("{\"services\":["
                 + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
-                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":true,\"reason\":\"running\",\"probe\":null},"
+                + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":true,\"reason\":\"running\",\"probe\":null,"
+                + "\"sockets\":[],\"status_text\":null,\"main_pid\":null},"
                 + "{\"name\":\"db\",\"state\":\"stopped\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
-                + "\"health\":\"unknown\",\"last_exit\":null,\"ready\":true,\"reason\":\"stopped\",\"probe\":null}]}\n");
+                + "\"health\":\"unknown\",\"last_exit\":null,\"ready\":true,\"reason\":\"stopped\",\"probe\":null,"
+                + "\"sockets\":[],\"status_text\":null,\"main_pid\":null}]}\n");
         assertThat(r.exit()).isEqualTo(3);
     }
 

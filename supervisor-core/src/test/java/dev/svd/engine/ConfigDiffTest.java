@@ -147,6 +147,7 @@ class ConfigDiffTest {
             x.sockets = List.of(new dev.svd.config.SocketSpec("127.0.0.1:8000", dev.svd.config.SocketSpec.Family.INET,
                     "127.0.0.1", 8000, Optional.empty(), "web", 4096, 0666, Optional.empty(), Optional.empty(), Origin.UNKNOWN));
             x.socketsEnv = dev.svd.config.SocketAnnounce.NGINX;
+            x.watchdog = Optional.of(Duration.ofSeconds(10));
             x.origin = new Origin("other.conf", 3);
             x.keyOrigins = Map.of("command", new Origin("other.conf", 4));
         });
@@ -155,7 +156,7 @@ class ConfigDiffTest {
 
         assertThat(keys).containsExactly("command", "directory", "environment", "environment-file", "user", "restart", "stop", "reload",
                 "depends-on", "start-seconds", "backoff", "start-limit", "log", "ready", "health", "profile",
-                "reopen-signal", "pid-file", "essential", "on-leftover", "sockets", "sockets-env");
+                "reopen-signal", "pid-file", "essential", "on-leftover", "sockets", "sockets-env", "watchdog");
         assertThat(keys).as("every component but name, origin and keyOrigins")
                 .hasSize(ServiceSpec.class.getRecordComponents().length - 3);
     }

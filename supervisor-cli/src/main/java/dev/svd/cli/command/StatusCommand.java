@@ -22,7 +22,7 @@ public final class StatusCommand implements Command {
     /** The members of {@code --json}, in order. A contract (docs/svctl.md). */
     /** The stable --json members (docs/svctl.md); later versions only add members. */
     static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit",
-        "ready", "reason", "probe", "sockets"};
+        "ready", "reason", "probe", "sockets", "status_text", "main_pid"};
 
     @Override
     public String name() {
@@ -63,7 +63,7 @@ public final class StatusCommand implements Command {
         List<JsonValue> list = services == null ? List.of() : services.items();
         int code = ExitCodes.OK;
         if (args.flag("--json")) {
-            inv.out().println(json(list));
+            inv.out().println(json(list, r.result().object("notify")));
         } else if (!list.isEmpty() || args.positionals().isEmpty()) {
             // Only unknown names: the error alone, no empty header (issue 11).
             inv.out().print(table(list, inv));
@@ -83,11 +83,20 @@ public final class StatusCommand implements Command {
     }
 
     static String json(List<JsonValue> items) {
+        return json(items, null);
+    }
+
+    /** {@code notify}: svd's notify socket and its counts (docs/notify.md), passed through when svd sends it. */
+    static String json(List<JsonValue> items, JsonObject notify) {
         List<JsonValue> out = new ArrayList<>(items.size());
         for (JsonValue v : items) {
             out.add(((JsonObject) v).select(JSON_MEMBERS));
         }
-        return JsonWriter.write(JsonObject.builder().put("services", new JsonArray(out)).build());
+        JsonObject.Builder b = JsonObject.builder().put("services", new JsonArray(out));
+        if (notify != null) {
+            b.put("notify", notify);
+        }
+        return JsonWriter.write(b.build());
     }
 
     static String table(List<JsonValue> services, Invocation inv) {
@@ -127,6 +136,14 @@ public final class StatusCommand implements Command {
                 b.append(name).append(": socket ").append(o.requireString("listen")).append(" (name ")
                         .append(o.requireString("name")).append(", fd ").append(o.longOr("fd", 0))
                         .append(", held by svd)\n");
+            }
+            String status = s.string("status_text");
+            if (status != null) {
+                b.append(name).append(": status: ").append(status).append('\n'); // its STATUS= (docs/notify.md)
+            }
+            long mainPid = s.longOr("main_pid", 0);
+            if (mainPid > 0) {
+                b.append(name).append(": main pid (MAINPID=): ").append(mainPid).append('\n');
             }
         }
         return b.toString();

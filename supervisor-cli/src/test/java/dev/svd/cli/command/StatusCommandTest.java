@@ -30,10 +30,17 @@ class StatusCommandTest {
                 + "{\"name\":\"web\",\"state\":\"running\",\"pid\":4242,\"restarts\":2,\"uptime_s\":192,"
                 + "\"health\":\"healthy\",\"last_exit\":\"exited 1\",\"ready\":null,\"reason\":\"up\",\"probe\":null,"
                 + "\"sockets\":[{\"listen\":\"127.0.0.1:8000\",\"name\":\"app\",\"fd\":3},"
-                + "{\"listen\":\"/run/a.sock\",\"name\":\"admin\",\"fd\":4}]},"
+                + "{\"listen\":\"/run/a.sock\",\"name\":\"admin\",\"fd\":4}],\"status_text\":null,\"main_pid\":null},"
                 + "{\"name\":\"db\",\"state\":\"failed\",\"pid\":null,\"restarts\":0,\"uptime_s\":null,"
                 + "\"health\":\"unknown\",\"last_exit\":\"killed by SIGKILL\",\"ready\":null,\"reason\":\"start limit\","
-                + "\"probe\":null,\"sockets\":null}]}");
+                + "\"probe\":null,\"sockets\":null,\"status_text\":null,\"main_pid\":null}]}");
+    }
+
+    @Test
+    void namedStatusShowsWhatTheServiceNotified() throws Exception {
+        List<JsonValue> web = ((JsonArray) JsonParser.parse("[{\"name\":\"web\",\"state\":\"running\","
+                + "\"reason\":\"up\",\"status_text\":\"warming up\",\"main_pid\":4243}]")).items();
+        assertThat(StatusCommand.details(web)).isEqualTo("web: up\nweb: status: warming up\nweb: main pid (MAINPID=): 4243\n");
     }
 
     @Test
