@@ -554,7 +554,9 @@ class SvctlAgainstSvdIT {
         assertThat(pidOf("changeme")).isEqualTo(lastRecordedPid("changeme")).isNotEqualTo(changeme);
         assertThat(pidOf("added")).isEqualTo(recordedPid("added"));
         assertThat(pidOf("idle")).as("unchanged service kept its process").isEqualTo(idle);
-        assertThat(svctl.run("logs", "changeme").out()).isEqualTo("v2\n");
+        SvctlProcess.Result logs = svctl.run("logs", "changeme");
+        assertThat(TIMED.matcher(logs.out()).lookingAt()).as(logs.out()).isTrue();
+        assertThat(untimed(logs.out())).isEqualTo("v2\n");
         assertThat(svctl.run("status", "removeme").exit()).isEqualTo(4);
         assertAudited("update", "{}", "ok {\"added\":[\"added\"],\"removed\":[\"removeme\"],\"changed\":[\"changeme\"]");
     }
