@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,6 +86,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private boolean dirty;
 
     private volatile Map<String, ServiceSnapshot> published = Map.of();
+    private volatile WantedServices publishedWanted;
+    /** Engine thread: start() has made every service wanted (before it, all count as wanted: svd is starting). */
+    private boolean goalsSet;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -128,7 +132,10 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     /** Starts the engine thread and brings every service up in dependency order. */
     public void start() {
         thread.start();
-        offer(() -> goals.wantAll(services.keySet()));
+        offer(() -> {
+            goals.wantAll(services.keySet());
+            goalsSet = true;
+        });
     }
 
     /**
@@ -192,7 +199,8 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                 timers.runDue();
                 reconciler.reconcile();
                 flushLogs();
-                if (dirty) {
+                boolean goalsChanged = goals.takeChanged();
+                if (dirty || goalsChanged) {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
                 waiters.settle(services);
@@ -283,6 +291,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     private void publish() {
         published = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+        publishedWanted = new WantedServices(goalsSet ? goals.wantedNames() : Set.copyOf(services.keySet()), shuttingDown);
         dirty = false;
     }
 
@@ -291,6 +300,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     @Override
     public List<ServiceSnapshot> services() {
         return List.copyOf(published.values());
+    }
+
+    @Override
+    public WantedServices wanted() {
+        return publishedWanted;
     }
 
     @Override
@@ -421,6 +435,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             return;
         }
         shuttingDown = true;
+        dirty = true; // publish the shutdown (ServiceControl.wanted)
         goals.wantNone();
         Duration budget = reconciler.config().daemon().stopBudget();
         log.info("stopping all services (budget {})", Durations.human(budget));

@@ -281,6 +281,62 @@ public final class ProcFs {
         return inodes;
     }
 
+    /**
+     * CPU time and resident memory, from fields 14 and 15 (utime, stime, in clock ticks: 100 per second on
+     * Linux, as {@link #startInstant} assumes) and 24 (rss, in pages: 4 KiB, the page size of x86-64 and of
+     * arm64's usual kernels) of /proc/PID/stat.
+     */
+    public record Usage(double cpuSeconds, long residentBytes) {
+        static final double TICKS_PER_SECOND = 100;
+        static final long PAGE_SIZE = 4096;
+
+        static Usage of(String[] fieldsAfterComm) {
+            return new Usage((Long.parseLong(fieldsAfterComm[11]) + Long.parseLong(fieldsAfterComm[12])) / TICKS_PER_SECOND,
+                    Long.parseLong(fieldsAfterComm[21]) * PAGE_SIZE);
+        }
+
+        Usage plus(Usage other) {
+            return new Usage(cpuSeconds + other.cpuSeconds, residentBytes + other.residentBytes);
+        }
+    }
+
+    /**
+     * The summed usage of the live processes of each of {@code groups} (process group ids), from one scan
+     * of /proc; a group without a member is absent.
+     */
+    public static Map<Integer, Usage> groupUsage(Set<Integer> groups) {
+        Map<Integer, Usage> usage = new HashMap<>();
+        if (groups.isEmpty()) {
+            return usage;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+            for (Path dir : dirs) {
+                String stat = stat(Integer.parseInt(dir.getFileName().toString()));
+                if (stat == null) {
+                    continue; // gone since the listing
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                int group = Integer.parseInt(f[2]);
+                if (groups.contains(group)) {
+                    usage.merge(group, Usage.of(f), Usage::plus);
+                }
+            }
+        } catch (IOException e) {
+            return usage;
+        }
+        return usage;
+    }
+
+    /** svd's own usage (/proc/self/stat); zero when it cannot be read. */
+    public static Usage selfUsage() {
+        try {
+            String stat = Files.readString(PROC.resolve("self/stat"));
+            return Usage.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+        } catch (IOException e) {
+            return new Usage(0, 0);
+        }
+    }
+
     /** The rows of a /proc/net table after its header, split at blanks; none when it cannot be read. */
     private static List<String[]> rows(Path table) {
         List<String[]> rows = new ArrayList<>();
