@@ -10,12 +10,10 @@ import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
-import dev.svd.protocol.JsonWriter;
 import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.Response;
 import dev.svd.protocol.StatusJson;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code svctl status [NAME...] [--json]}: the services' state as a table or as JSON. */
