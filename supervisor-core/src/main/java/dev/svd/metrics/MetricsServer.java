@@ -43,13 +43,14 @@ public final class MetricsServer implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
     private HttpListener listener;
+    /** svd-http only: whether the JVM collectors are registered (at the first scrape). */
+    private boolean jvmCollectors;
 
     private MetricsServer(ServiceControl services, JobControl jobs, CertificateControl certificates,
                           Observations observed, Supplier<String> status) {
         this.services = services;
         this.status = status;
         registry.register(new ServiceMetrics(services, jobs, certificates, observed));
-        registerJvmCollectors(registry);
     }
 
     /**
@@ -110,6 +111,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private HttpListener.Response metrics(String accept) throws IOException {
+        if (!jvmCollectors) {
+            // At the first scrape, not at start: their ~450 classes would otherwise load before any service
+            // starts, and an svd that is never scraped would carry them (docs/benchmarks.md, "Metrics listener").
+            registerJvmCollectors(registry);
+            jvmCollectors = true;
+        }
         ExpositionFormatWriter writer = formats.findWriter(accept);
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         writer.write(body, registry.scrape());
