@@ -132,8 +132,7 @@ public final class MetricsServer implements AutoCloseable {
         if (wanted.shuttingDown()) {
             return HttpListener.Response.text(503, "not ready: svd is shutting down\n");
         }
-        List<ServiceSnapshot> shouldRun = services.services().stream()
-                .filter(s -> wanted.names().contains(s.name())).collect(Collectors.toList());
+        List<ServiceSnapshot> shouldRun = shouldRun(services.services(), wanted);
         List<ServiceSnapshot> notReady = shouldRun.stream()
                 .filter(s -> !(s.state() == ServiceState.RUNNING && s.ready())).collect(Collectors.toList());
         if (notReady.isEmpty()) {
@@ -152,6 +151,17 @@ public final class MetricsServer implements AutoCloseable {
             body.append('\n');
         }
         return HttpListener.Response.text(503, body.toString());
+    }
+
+    /**
+     * The services /readyz judges: those svd wants up (not stopped by the operator), except one that ended with
+     * exit 0 and whose restart policy keeps it down (exited: it has done its work, docs/lifecycle.md).
+     */
+    static List<ServiceSnapshot> shouldRun(List<ServiceSnapshot> all, WantedServices wanted) {
+        return all.stream().filter(s -> wanted.names().contains(s.name()))
+                .filter(s -> !(s.state() == ServiceState.EXITED && s.lastExit().filter(e -> e.known() && !e.bySignal()
+                        && e.value() == 0).isPresent()))
+                .collect(Collectors.toList());
     }
 
     @Override
