@@ -26,6 +26,7 @@ DOCKER_STOP_GRACE_S = 10          # docker stop's default --time
 SVD_DEFAULT_STOP_BUDGET_S = 9.0   # docs/configuration.md, svd { stop-budget }
 READYZ = "http://127.0.0.1:9321/readyz"   # conf/svd.conf's svd.http.listen; docs/metrics.md
 READYZ_PROBE = {"path": "/readyz", "port": 9321}
+HEALTHZ_PROBE = {"path": "/healthz", "port": 9321}   # liveness: svd answers (docs/packaging.md)
 PATH = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"   # nginx is in /usr/sbin
 
 failures = 0
@@ -233,6 +234,7 @@ def check_manifest(root, budget, exposed):
                      "terminationGracePeriodSeconds:", "containerPort: 8081", "containerPort: 8443"):
             check("svd.yaml has %s" % want, want in text)
         check("svd.yaml: probes ask /readyz", text.count("httpGet: {path: /readyz, port: 9321}") >= 2)
+        check("svd.yaml: liveness asks /healthz", "httpGet: {path: /healthz, port: 9321}" in text)
         return
     try:
         documents = [d for d in yaml.safe_load_all(text) if d]
@@ -249,8 +251,9 @@ def check_manifest(root, budget, exposed):
         return
     container = containers[0]
     probes = {name: container.get(name, {}) for name in ("readinessProbe", "livenessProbe", "startupProbe")}
-    for name in ("readinessProbe", "livenessProbe"):
+    for name in ("readinessProbe", "startupProbe"):
         check("svd.yaml: %s asks svd's /readyz" % name, probes[name].get("httpGet") == READYZ_PROBE)
+    check("svd.yaml: livenessProbe asks svd's /healthz", probes["livenessProbe"].get("httpGet") == HEALTHZ_PROBE)
     env = {e.get("name"): e.get("value") for e in container.get("env", [])}
     check("svd.yaml: svd's listener on the pod's address for the kubelet (SVD_STACK_METRICS_LISTEN %s)"
           % env.get("SVD_STACK_METRICS_LISTEN"), env.get("SVD_STACK_METRICS_LISTEN") == "0.0.0.0:9321")

@@ -38,6 +38,9 @@ final class Connection implements Runnable {
     /** Audit lines go to their own logger so they can be routed apart; the format is a contract. */
     private static final Logger audit = LoggerFactory.getLogger("dev.svd.control.audit");
 
+    /** The command label of a line that is not a request for a known command (RequestCounter). */
+    private static final String UNKNOWN = "unknown";
+
     private final SocketChannel channel;
     private final Peer peer;
     private final AuthorizationPolicy policy;
@@ -46,6 +49,7 @@ final class Connection implements Runnable {
     private final ScheduledExecutorService timer;
     private final ExecutorService watchers;
     private final Runnable onClose;
+    private final RequestCounter requests;
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean lastAnswer;
@@ -53,7 +57,7 @@ final class Connection implements Runnable {
 
     Connection(SocketChannel channel, Peer peer, AuthorizationPolicy policy, ControlLimits limits,
                Map<CommandName, RequestHandler> handlers, ScheduledExecutorService timer,
-               ExecutorService watchers, Runnable onClose) {
+               ExecutorService watchers, RequestCounter requests, Runnable onClose) {
         this.channel = channel;
         this.peer = peer;
         this.policy = policy;
@@ -62,6 +66,7 @@ final class Connection implements Runnable {
         this.timer = timer;
         this.watchers = watchers;
         this.onClose = onClose;
+        this.requests = requests;
     }
 
     @Override
@@ -124,26 +129,26 @@ final class Connection implements Runnable {
         try {
             line = LineReader.decode(bytes);
         } catch (CharacterCodingException e) {
-            send(Response.error(null, ErrorCode.BAD_REQUEST, "request line is not valid UTF-8"));
+            answer(UNKNOWN, Response.error(null, ErrorCode.BAD_REQUEST, "request line is not valid UTF-8"));
             return true;
         }
         Request request;
         try {
             request = Request.parse(line);
         } catch (ProtocolException e) {
-            send(Response.error(e.requestId(), e.code(), e.getMessage()));
+            answer(UNKNOWN, Response.error(e.requestId(), e.code(), e.getMessage()));
             return true;
         }
         CommandName command = CommandName.lookup(request.cmd());
         if (command == null) {
-            send(Response.error(request.id(), ErrorCode.UNKNOWN_COMMAND, "unknown command \"" + request.cmd()
+            answer(UNKNOWN, Response.error(request.id(), ErrorCode.UNKNOWN_COMMAND, "unknown command \"" + request.cmd()
                     + "\" (known: " + knownCommands() + ")"));
             return true;
         }
         if (!allowed(command)) {
             log.warn("control: refused {} from user {} (group {}): {}", command.wireName(), peer.user(), peer.group(),
                     policy.describe());
-            send(Response.error(request.id(), ErrorCode.PERMISSION_DENIED, "permission denied: user " + peer.user()
+            answer(command.wireName(), Response.error(request.id(), ErrorCode.PERMISSION_DENIED, "permission denied: user " + peer.user()
                     + " may not run " + command.wireName() + " (" + policy.describe() + ")"));
             return true;
         }
@@ -158,8 +163,15 @@ final class Connection implements Runnable {
             audit.info("audit: {} cmd={} args={} outcome={}", peer.audit(), command.wireName(),
                     request.args().toJson(), outcome(response));
         }
-        send(response);
+        answer(command.wireName(), response);
         return !lastAnswer;
+    }
+
+    /** Counts the answer to a request for {@code command} by its outcome, then sends it. */
+    private void answer(String command, Response response) throws IOException {
+        requests.answered(command, response.ok() ? verdict(response.result())
+                : response.error().code().name().toLowerCase(java.util.Locale.ROOT));
+        send(response);
     }
 
     /** The current request is the connection's last: close after its final line (after a followed stream). */

@@ -85,6 +85,7 @@ public final class ControlServer implements AutoCloseable {
     private final ExecutorService workers;
     private final ExecutorService watchers;
     private final ScheduledExecutorService timer;
+    private final RequestCounter requests;
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closing;
@@ -93,18 +94,35 @@ public final class ControlServer implements AutoCloseable {
     public ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
                          ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
                          AuthorizationPolicy policy, ControlLimits limits) {
-        this(socketPath, services, output, config, shutdown, jobs, certificates, policy, limits, Clock.systemUTC());
+        this(socketPath, services, output, config, shutdown, jobs, certificates, policy, limits, RequestCounter.NONE);
+    }
+
+    /** With {@code requests} counting every answered request (svd.http's metrics). */
+    public ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
+                         ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
+                         AuthorizationPolicy policy, ControlLimits limits, RequestCounter requests) {
+        this(socketPath, services, output, config, shutdown, jobs, certificates, policy, limits, Clock.systemUTC(),
+                requests);
     }
 
     ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
                   ShutdownControl shutdown, JobControl jobs, AuthorizationPolicy policy, ControlLimits limits,
                   Clock clock) {
-        this(socketPath, services, output, config, shutdown, jobs, CertificateControl.NONE, policy, limits, clock);
+        this(socketPath, services, output, config, shutdown, jobs, CertificateControl.NONE, policy, limits, clock,
+                RequestCounter.NONE);
     }
 
     ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
                   ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
                   AuthorizationPolicy policy, ControlLimits limits, Clock clock) {
+        this(socketPath, services, output, config, shutdown, jobs, certificates, policy, limits, clock,
+                RequestCounter.NONE);
+    }
+
+    ControlServer(Path socketPath, ServiceControl services, ServiceOutput output, ConfigControl config,
+                  ShutdownControl shutdown, JobControl jobs, CertificateControl certificates,
+                  AuthorizationPolicy policy, ControlLimits limits, Clock clock, RequestCounter requests) {
+        this.requests = requests;
         this.socketPath = socketPath.toAbsolutePath();
         this.policy = policy;
         this.limits = limits;
@@ -322,7 +340,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         AtomicReference<Connection> self = new AtomicReference<>();
-        Connection c = new Connection(ch, peer, policy, limits, handlers, timer, watchers, () -> {
+        Connection c = new Connection(ch, peer, policy, limits, handlers, timer, watchers, requests, () -> {
             connections.remove(self.get());
             slots.release(peer.uid());
         });

@@ -8,6 +8,8 @@ import dev.svd.control.AlreadyRunningException;
 import dev.svd.control.AuthorizationPolicy;
 import dev.svd.control.ControlLimits;
 import dev.svd.control.ControlServer;
+import dev.svd.control.RequestCounter;
+import dev.svd.control.StatusView;
 import dev.svd.engine.Engine;
 import dev.svd.engine.OsProcessRunner;
 import dev.svd.engine.LoggedOutputs;
@@ -17,6 +19,7 @@ import java.util.concurrent.Executors;
 import dev.svd.engine.ShutdownControl;
 import dev.svd.engine.StopOutcome;
 import dev.svd.lifecycle.Lifecycle;
+import dev.svd.health.ProbeObserver;
 import dev.svd.health.Prober;
 import dev.svd.os.CommandRunner;
 import dev.svd.os.DescriptorLimit;
@@ -133,7 +136,10 @@ final class Daemon {
         built.register(outputs::closeAll);
         CommandRunner commands = built.register(new CommandRunner(processes));
         CommandRunner recordedCommands = built.register(new CommandRunner(processes, ledger)); // jobs and certbot: a killed svd's are stopped
-        Prober prober = built.register(new Prober(commands));
+        // svd.http's counters (probe durations and failures, control requests); without it, no metrics class loads.
+        dev.svd.metrics.Observations observed = config.daemon().http().isPresent()
+                ? dev.svd.metrics.MetricsServer.observations() : null;
+        Prober prober = built.register(new Prober(commands, observed != null ? observed : ProbeObserver.NONE));
         NotifySocket notify;
         try {
             notify = built.register(NotifySocket.bind(config.daemon().stateDir().resolve("notify")));
@@ -164,7 +170,8 @@ final class Daemon {
                 AuthorizationPolicy.forDaemonUser(config.control().readOnlyGroup().orElse(null)),
                 ControlLimits.DEFAULT.withClients(config.control().maxClients(), config.control().maxClientsPerUser(),
                         config.control().reservedForRoot(), config.control().requestTimeout(),
-                        config.control().writeTimeout()));
+                        config.control().writeTimeout()),
+                observed != null ? observed : RequestCounter.NONE);
         built.register(control);
         try {
             control.start();
@@ -178,7 +185,7 @@ final class Daemon {
             try {
                 // Only here: with svd.http absent no class of the listener or the Prometheus client loads.
                 http = built.register(dev.svd.metrics.MetricsServer.start(config.daemon().http().get(), engine, jobs,
-                        certs));
+                        certs, observed, () -> StatusView.json(engine, Clock.systemUTC())));
             } catch (IOException e) {
                 throw built.closeAfter(new StartupException("cannot listen on svd.http.listen "
                         + config.daemon().http().get().host() + ":" + config.daemon().http().get().port() + ": "

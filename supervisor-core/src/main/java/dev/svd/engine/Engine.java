@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -91,6 +92,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private boolean dirty;
 
     private volatile PublishedSnapshots published = PublishedSnapshots.EMPTY;
+    private volatile WantedServices publishedWanted;
+    /** Engine thread: start() has made every service wanted (before it, all count as wanted: svd is starting). */
+    private boolean goalsSet;
+    /** Engine thread: goals or shutdown changed since publishedWanted was made (rebuilt only then: O(n)). */
+    private boolean wantedStale = true;
 
     public Engine(SupervisorSpec config, ConfigSource configSource, ProcessRunner runner, OutputRegistry outputs,
                   Lifecycle lifecycle, Clock clock) {
@@ -136,7 +142,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     /** Starts the engine thread and brings every service up in dependency order. */
     public void start() {
         thread.start();
-        offer(() -> goals.wantAll(services.keySet()));
+        offer(() -> {
+            goals.wantAll(services.keySet());
+            goalsSet = true;
+            wantedStale = true;
+        });
     }
 
     /**
@@ -214,7 +224,9 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
                     reconciler.reconcile();
                 }
                 flushLogs();
-                if (dirty) {
+                boolean goalsChanged = goals.takeChanged();
+                wantedStale |= goalsChanged;
+                if (dirty || goalsChanged) {
                     publish(); // before waiters complete, so their callers read what they waited for
                 }
                 waiters.settle(services);
@@ -316,6 +328,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
 
     private void publish() {
         published = PublishedSnapshots.of(services, published);
+        if (wantedStale) {
+            publishedWanted = new WantedServices(goalsSet ? goals.wantedNames() : Set.copyOf(services.keySet()),
+                    shuttingDown);
+            wantedStale = false;
+        }
         dirty = false;
     }
 
@@ -324,6 +341,11 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     @Override
     public List<ServiceSnapshot> services() {
         return List.copyOf(published.values());
+    }
+
+    @Override
+    public WantedServices wanted() {
+        return publishedWanted;
     }
 
     @Override
@@ -493,6 +515,8 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
             return;
         }
         shuttingDown = true;
+        dirty = true; // publish the shutdown (ServiceControl.wanted)
+        wantedStale = true;
         goals.wantNone();
         Duration budget = reconciler.config().daemon().stopBudget();
         log.info("stopping all services (budget {})", Durations.human(budget));

@@ -26,6 +26,8 @@ final class Goals {
     private Map<String, List<String>> dependents;
     private final Set<String> removals = new HashSet<>();
     private List<String> order;
+    /** Set by every change of {@link #wanted}, taken by the engine's publish (docs/metrics.md, /readyz). */
+    private boolean changed;
 
     Goals(SupervisorSpec config) {
         order = List.copyOf(config.startOrder());
@@ -42,15 +44,28 @@ final class Goals {
         return wanted.contains(name);
     }
 
+    /** The services wanted up now. */
+    Set<String> wantedNames() {
+        return Set.copyOf(wanted);
+    }
+
+    /** Whether what is wanted changed since the last call. */
+    boolean takeChanged() {
+        boolean was = changed;
+        changed = false;
+        return was;
+    }
+
     boolean mustBeDown(String name) {
         return !wanted.contains(name) || removals.contains(name);
     }
 
     void wantAll(Collection<String> names) {
-        wanted.addAll(names);
+        changed |= wanted.addAll(names);
     }
 
     void wantNone() {
+        changed |= !wanted.isEmpty();
         wanted.clear();
         operatorStarts.clear();
     }
@@ -62,6 +77,7 @@ final class Goals {
         while (!todo.isEmpty()) {
             String n = todo.poll();
             if (wanted.add(n)) {
+                changed = true;
                 todo.addAll(dependsOn.getOrDefault(n, List.of()));
             }
         }
@@ -78,7 +94,9 @@ final class Goals {
         while (!todo.isEmpty()) {
             String n = todo.poll();
             operatorStarts.remove(n);
-            if (wanted.remove(n) || n.equals(name)) {
+            boolean was = wanted.remove(n);
+            changed |= was;
+            if (was || n.equals(name)) {
                 todo.addAll(dependents(n));
             }
         }
@@ -141,6 +159,7 @@ final class Goals {
             removals.add(name);
             wanted.remove(name);
         }
+        changed = true;
         List<String> all = new ArrayList<>(next.startOrder());
         all.addAll(change.removed());
         order = List.copyOf(all);

@@ -21,6 +21,15 @@ public interface ServiceControl {
 
     Optional<ServiceSnapshot> service(String name);
 
+    /**
+     * Which services svd wants up, as of the last publish (svd.http's /readyz, docs/metrics.md): every
+     * configured service but those the operator stopped and has not started again; none once svd shuts down.
+     */
+    default WantedServices wanted() {
+        return new WantedServices(services().stream().map(ServiceSnapshot::name).collect(java.util.stream.Collectors.toSet()),
+                false);
+    }
+
     CompletableFuture<ActionResult> start(String name, Duration timeout);
 
     CompletableFuture<ActionResult> stop(String name, Duration timeout);

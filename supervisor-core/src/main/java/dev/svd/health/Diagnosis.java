@@ -6,6 +6,7 @@ import dev.svd.config.ProbeCheck.StatusRange;
 import dev.svd.text.Durations;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
@@ -22,18 +23,18 @@ final class Diagnosis {
     }
 
     static Verdict refused(HostPort address) {
-        return Verdict.fail("connection refused",
+        return Verdict.fail(ProbeFailure.REFUSED, "connection refused",
                 "nothing listens on " + address + ": is the service bound to that address?");
     }
 
     /** A connect that failed otherwise ("No route to host", "Network is unreachable"). */
     static Verdict connectFailed(HostPort address, String error) {
         String e = error == null ? "connect failed" : error.toLowerCase(Locale.ROOT);
-        return Verdict.fail(e, "cannot connect to " + address + " (" + e + "): is the host up and the address right?");
+        return Verdict.fail(ProbeFailure.CONNECT_ERROR, e, "cannot connect to " + address + " (" + e + "): is the host up and the address right?");
     }
 
     static Verdict unresolved(String host) {
-        return Verdict.fail("unknown host", "cannot resolve " + host + ": check the host name (an http probe"
+        return Verdict.fail(ProbeFailure.DNS, "unknown host", "cannot resolve " + host + ": check the host name (an http probe"
                 + " can connect to a fixed address with connect-to = \"127.0.0.1:8443\")");
     }
 
@@ -48,26 +49,26 @@ final class Diagnosis {
             case WAITING -> "no answer from " + target + " within " + t + " (connected to " + address
                     + ", request sent): the service is stuck or overloaded";
         };
-        return Verdict.fail("timeout after " + t, why);
+        return Verdict.fail(ProbeFailure.TIMEOUT, "timeout after " + t, why);
     }
 
     /** {@code what} went wrong with the answer, such as "the connection was closed without an answer". */
     static Verdict closedEarly(HostPort address, String what, boolean tls) {
-        return Verdict.fail("no HTTP answer", "from " + address + ", " + what + (tls ? ": is it serving TLS on that port?"
+        return Verdict.fail(ProbeFailure.PROTOCOL, "no HTTP answer", "from " + address + ", " + what + (tls ? ": is it serving TLS on that port?"
                 : ": is it serving plain HTTP on that port (https:// for TLS)?"));
     }
 
     /** A plain-text answer to a TLS client hello. */
     static Verdict notTls(HostPort address) {
-        return Verdict.fail("not TLS", address + " answered in plain text, not TLS: use http:// or the TLS port");
+        return Verdict.fail(ProbeFailure.PROTOCOL, "not TLS", address + " answered in plain text, not TLS: use http:// or the TLS port");
     }
 
     static Verdict tls(HostPort address, String problem) {
-        return Verdict.fail("TLS failed", problem);
+        return Verdict.fail(ProbeFailure.TLS, "TLS failed", problem);
     }
 
     static Verdict tlsHandshake(HostPort address, String error) {
-        return Verdict.fail("TLS failed", "the TLS handshake with " + address + " failed: " + error);
+        return Verdict.fail(ProbeFailure.TLS, "TLS failed", "the TLS handshake with " + address + " failed: " + error);
     }
 
     /**
@@ -80,13 +81,15 @@ final class Diagnosis {
         String expected = check.expect().stream().map(StatusRange::toString).collect(Collectors.joining(", "));
         OptionalInt code = OptionalInt.of(status);
         if (check.expect().stream().noneMatch(r -> r.contains(status))) {
-            return new Verdict(false, summary, statusProblem(kind, hostHeader, reply, expected), code);
+            return new Verdict(false, summary, statusProblem(kind, hostHeader, reply, expected), code,
+                    Optional.of(ProbeFailure.HTTP_STATUS));
         }
         if (check.bodyContains().isPresent() && !reply.body().contains(check.bodyContains().get())) {
             return new Verdict(false, summary, "returns " + status + " but the body does not contain \""
-                    + check.bodyContains().get() + "\" (it starts with " + start(reply.body()) + ")", code);
+                    + check.bodyContains().get() + "\" (it starts with " + start(reply.body()) + ")", code,
+                    Optional.of(ProbeFailure.HTTP_BODY));
         }
-        return new Verdict(true, summary, "", code);
+        return new Verdict(true, summary, "", code, Optional.empty());
     }
 
     private static String statusProblem(ProbeKind kind, String hostHeader, HttpReply reply, String expected) {
@@ -130,10 +133,10 @@ final class Diagnosis {
     static Verdict exec(boolean ok, boolean timedOut, String status, String spawnError, String output, Duration took,
                         Duration timeout) {
         if (spawnError != null) {
-            return Verdict.fail("cannot run", "the probe command cannot be run: " + spawnError);
+            return Verdict.fail(ProbeFailure.CANNOT_RUN, "cannot run", "the probe command cannot be run: " + spawnError);
         }
         if (timedOut) {
-            return Verdict.fail("timeout after " + Durations.human(timeout), "the probe command did not finish within "
+            return Verdict.fail(ProbeFailure.TIMEOUT, "timeout after " + Durations.human(timeout), "the probe command did not finish within "
                     + Durations.human(timeout) + " and was killed");
         }
         String summary = status + " in " + Durations.human(took);
@@ -141,7 +144,7 @@ final class Diagnosis {
             return Verdict.pass(summary);
         }
         String last = lastLine(output);
-        return Verdict.fail(summary, "the probe command " + status + (last.isEmpty() ? "" : ": " + last));
+        return Verdict.fail(ProbeFailure.EXIT_STATUS, summary, "the probe command " + status + (last.isEmpty() ? "" : ": " + last));
     }
 
     private static String lastLine(String output) {

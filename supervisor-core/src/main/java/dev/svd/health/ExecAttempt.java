@@ -39,7 +39,7 @@ final class ExecAttempt implements Attempt {
                 return;
             }
             finished = true;
-            done.accept(e != null ? Verdict.fail("cannot run", "the probe command cannot be run: " + e)
+            done.accept(e != null ? Verdict.fail(ProbeFailure.CANNOT_RUN, "cannot run", "the probe command cannot be run: " + e)
                     : Diagnosis.exec(r.ok(), r.timedOut(), r.status() == null ? "" : r.status().toString(),
                     r.spawnError(), r.output(), r.took(), timeout));
         }));

@@ -323,7 +323,7 @@ final class HttpAttempt extends ConnectingAttempt {
                     Duration.ofNanos(System.nanoTime() - started)));
         } catch (HttpReply.Malformed e) {
             if (engine == null && length > 0 && (response[0] == 0x15 || response[0] == 0x16)) {
-                finish(Verdict.fail("not HTTP", address + " answered with TLS: use https://"));
+                finish(Verdict.fail(ProbeFailure.PROTOCOL, "not HTTP", address + " answered with TLS: use https://"));
             } else {
                 finish(Diagnosis.closedEarly(address, e.getMessage(), engine != null));
             }

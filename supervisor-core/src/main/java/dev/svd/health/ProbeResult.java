@@ -2,6 +2,7 @@ package dev.svd.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -15,9 +16,10 @@ import java.util.OptionalInt;
  *                   dependency behind a 502
  * @param latency    from the start of the probe to its result
  * @param at         when the result was known
+ * @param failure    for a failure, its class (for metrics); empty when ok
  */
 public record ProbeResult(boolean ok, String summary, String diagnosis, OptionalInt httpStatus, Duration latency,
-                          Instant at) {
+                          Instant at, Optional<ProbeFailure> failure) {
     /** "200 in 3ms" or "503 in 2ms: returns 503: ...", for log lines and restart reasons. */
     public String describe() {
         return diagnosis.isEmpty() ? summary : summary + ": " + diagnosis;

@@ -38,6 +38,7 @@ public final class Prober implements AutoCloseable {
 
     private final CommandRunner commands;
     private final Clock clock;
+    private final ProbeObserver observer;
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -52,13 +53,23 @@ public final class Prober implements AutoCloseable {
 
     /** @param commands runs exec probes; may be null when no exec probe will be watched */
     public Prober(CommandRunner commands) {
-        this(commands, Clock.systemUTC());
+        this(commands, ProbeObserver.NONE);
+    }
+
+    /** @param observer hears of every result, on svd-probe, before the watch's sink (metrics) */
+    public Prober(CommandRunner commands, ProbeObserver observer) {
+        this(commands, Clock.systemUTC(), observer);
     }
 
     /** @param clock the time stamped on results and used for certificate dates */
     Prober(CommandRunner commands, Clock clock) {
+        this(commands, clock, ProbeObserver.NONE);
+    }
+
+    private Prober(CommandRunner commands, Clock clock, ProbeObserver observer) {
         this.commands = commands;
         this.clock = clock;
+        this.observer = observer;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -225,7 +236,7 @@ public final class Prober implements AutoCloseable {
     /** svd failed to run a probe: logged as svd's error, and still a result, so the schedule goes on. */
     private static Verdict bug(Watch w, RuntimeException e) {
         log.error("{}: cannot run the {} probe", w.service, w.kind.key(), e);
-        return Verdict.fail("probe error", "svd could not run the probe (" + e + "); see svd's log");
+        return Verdict.fail(ProbeFailure.PROBE_ERROR, "probe error", "svd could not run the probe (" + e + "); see svd's log");
     }
 
     private Attempt attempt(Watch w, Consumer<Verdict> done) {
@@ -235,13 +246,13 @@ public final class Prober implements AutoCloseable {
         }
         if (check instanceof ProbeCheck.Http http) {
             if (w.tlsError != null) {
-                return new Failing(Verdict.fail("TLS failed", w.tlsError), done);
+                return new Failing(Verdict.fail(ProbeFailure.TLS, "TLS failed", w.tlsError), done);
             }
             return new HttpAttempt(io, w.kind, http, w.target, w.tls, done);
         }
         ProbeCheck.Exec exec = (ProbeCheck.Exec) check;
         if (commands == null) {
-            return new Failing(Verdict.fail("cannot run", "exec probes need a command runner"), done);
+            return new Failing(Verdict.fail(ProbeFailure.CANNOT_RUN, "cannot run", "exec probes need a command runner"), done);
         }
         return new ExecAttempt(io, commands, w.service, exec, w.context, w.spec.timeout(), done);
     }
@@ -255,6 +266,7 @@ public final class Prober implements AutoCloseable {
         w.deadline.cancelled = true;
         ProbeResult result = v.at(Duration.ofNanos(end - w.started), clock.instant());
         try {
+            observer.observed(w.service, w.kind, result);
             w.sink.accept(result);
         } catch (RuntimeException e) {
             log.error("{}: the {} probe's sink failed on {}", w.service, w.kind.key(), result, e);

@@ -55,12 +55,14 @@ final class Job {
     private final Context ctx;
     private Run running;
     private Optional<LastRun> last;
+    private Optional<Instant> lastSuccess;
     private boolean stopping;
 
     Job(Definition def, Context ctx, Optional<LastRun> last) {
         this.def = def;
         this.ctx = ctx;
         this.last = last;
+        this.lastSuccess = last.filter(LastRun::ok).map(LastRun::ended);
     }
 
     Definition definition() {
@@ -70,7 +72,7 @@ final class Job {
     /** The published view, without the next scheduled time (a function of the clock: {@link JobScheduler#jobs}). */
     JobSnapshot snapshot() {
         return new JobSnapshot(def.name, def.schedule, def.description, def.randomDelay, def.timeout, def.persistent,
-                Optional.empty(), Optional.ofNullable(running).map(r -> zoned(r.started)), last);
+                Optional.empty(), Optional.ofNullable(running).map(r -> zoned(r.started)), last, lastSuccess);
     }
 
     /** Its cron trigger fired: the run starts after its random delay. */
@@ -171,6 +173,9 @@ final class Job {
         LastRun recorded = new LastRun(run.started, ended, outcome.ok(), outcome.result());
         ctx.store().write(def.name, recorded);
         last = Optional.of(recorded);
+        if (outcome.ok()) {
+            lastSuccess = Optional.of(ended);
+        }
         running = null;
         if (outcome.ok()) {
             log.info("job {}: {} after {}", def.name, outcome.result(), Durations.human(took));

@@ -196,7 +196,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
             Optional<ZonedDateTime> next = p.stopping() ? Optional.empty()
                     : j.cron().nextAfter(clock.instant()).map(at -> ZonedDateTime.ofInstant(at, clock.getZone()));
             out.add(new JobSnapshot(s.name(), s.schedule(), s.description(), s.randomDelay(), s.timeout(),
-                    s.persistent(), next, s.runningSince(), s.lastRun()));
+                    s.persistent(), next, s.runningSince(), s.lastRun(), s.lastSuccess()));
         }
         return List.copyOf(out);
     }

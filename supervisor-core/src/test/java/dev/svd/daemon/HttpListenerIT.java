@@ -1,5 +1,6 @@
 package dev.svd.daemon;
 
+import dev.svd.control.SvctlProcess;
 import dev.svd.testing.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,15 @@ class HttpListenerIT {
 
     @TempDir
     Path dir;
+
+    private final List<AutoCloseable> closeLater = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeSockets() throws Exception {
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+    }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -112,6 +122,98 @@ class HttpListenerIT {
             // The check of the test above sees a listener when there is one.
             assertThat(listeningTcpSockets(svd.pid())).hasSize(1);
         }
+    }
+
+    /**
+     * Issue 15's metrics of a known scenario, against a real svd and read back through promtool and svctl: a tcp
+     * readiness probe refused until the test listens (failures by reason, one histogram count per probe run),
+     * an exec probe that fails exactly twice, a job run once, control requests by command and outcome, svd's
+     * own JVM metrics; /readyz ignores a service the operator stopped; /status is svctl status --json.
+     */
+    @Test
+    void probesJobsRequestsReadyzAndStatus() throws Exception {
+        int port = Ports.freePort();
+        int backend = Ports.freePort();
+        Path runs = dir.resolve("check.runs");
+        String checked = "  checked { command = [\"/bin/sleep\", \"1000\"], start-seconds = 0s, ready { exec { command = [\"/bin/sh\","
+                + " \"-c\", \"echo x >> " + runs + "; [ $(wc -l < " + runs + ") -ge 3 ]\"] }, interval = 1s } }\n";
+        String tcp = "  tcp { command = [\"/bin/sleep\", \"1000\"], start-seconds = 0s, ready { tcp { address = \"127.0.0.1:"
+                + backend + "\" }, interval = 100ms, start-timeout = 1h } }\n";
+        String idle = "  idle { command = [\"/bin/sleep\", \"1000\"], start-seconds = 0s }\n";
+        Path conf = config("http { listen = \"127.0.0.1:" + port + "\" }", checked + tcp + idle);
+        Files.writeString(conf, "jobs { nightly { schedule = \"0 3 * * *\", command = [\"/bin/true\"] } }\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        double before = System.currentTimeMillis() / 1000.0;
+        try (SvdProcess svd = SvdProcess.start(dir, "--config", conf.toString());
+             SvctlProcess svctl = new SvctlProcess(dir.resolve("svd.sock"))) {
+            svd.awaitLog("HTTP listener on 127.0.0.1:" + port);
+            String refused = "svd_probe_failures_total{probe=\"ready\",reason=\"refused\",service=\"tcp\"}";
+            await().atMost(BOUND).until(() -> optional(get(port, "/metrics").body(), refused) >= 2);
+            assertThat(get(port, "/readyz").body()).contains("tcp: running, waiting for its readiness probe");
+            // Open until the end: a probe that may still run between the pass and its cancelling is no failure.
+            java.net.ServerSocket listening = new java.net.ServerSocket(backend, 50, java.net.InetAddress.getByName("127.0.0.1"));
+            closeLater.add(listening);
+            await().atMost(BOUND).untilAsserted(() -> assertThat(get(port, "/readyz").statusCode()).isEqualTo(200));
+            assertThat(svctl.run("run", "nightly").exit()).isEqualTo(0);
+            SvctlProcess.Result stopped = svctl.run("stop", "idle");
+            assertThat(stopped.exit()).as(stopped.err()).isEqualTo(0);
+            assertThat(svctl.run("stop", "nosuch").exit()).isNotEqualTo(0);
+
+            HttpResponse<String> ready = get(port, "/readyz");
+            assertThat(ready.statusCode()).as("an operator-stopped service does not make svd unready: " + ready.body())
+                    .isEqualTo(200);
+            String m = get(port, "/metrics").body();
+            assertThat(promtool(m)).as("promtool check metrics").isEqualTo("");
+            assertThat(value(m, "svd_service_state{service=\"idle\",state=\"stopped\"}")).isEqualTo(1);
+            // Readiness passed: the refused probes are over (one more probe may run before the pass cancels it).
+            double tcpFailures = value(m, refused);
+            assertThat(tcpFailures).isGreaterThanOrEqualTo(2);
+            assertThat(value(m, "svd_probe_duration_seconds_count{probe=\"ready\",service=\"tcp\"}"))
+                    .as("one observation per probe run: the refused ones and at least the pass")
+                    .isGreaterThanOrEqualTo(tcpFailures + 1);
+            // The exec probe fails on its first two runs, then passes; each run adds a line to its file. Its 1s
+            // interval leaves the engine a second to cancel it after the pass: a run cancelled in flight has no
+            // result and is not observed.
+            assertThat(value(m, "svd_probe_failures_total{probe=\"ready\",reason=\"exit_status\",service=\"checked\"}"))
+                    .isEqualTo(2);
+            await().atMost(BOUND).untilAsserted(() -> {
+                String now = get(port, "/metrics").body();
+                double run = Files.readAllLines(runs).size();
+                assertThat(run).isGreaterThanOrEqualTo(3);
+                assertThat(value(now, "svd_probe_duration_seconds_count{probe=\"ready\",service=\"checked\"}"))
+                        .as("the histogram counts every probe run").isEqualTo(run);
+                assertThat(value(now, "svd_probe_duration_seconds_bucket{probe=\"ready\",service=\"checked\",le=\"+Inf\"}"))
+                        .isEqualTo(run);
+            });
+            assertThat(m).doesNotContain("svd_probe_duration_seconds_count{probe=\"ready\",service=\"idle\"}");
+            assertThat(value(m, "svd_job_last_run_success{job=\"nightly\"}")).isEqualTo(1);
+            assertThat(value(m, "svd_job_last_success_time_seconds{job=\"nightly\"}"))
+                    .isGreaterThanOrEqualTo(Math.floor(before)).isEqualTo(value(m, "svd_job_last_run_end_time_seconds{job=\"nightly\"}"));
+            assertThat(value(m, "svd_control_requests_total{command=\"run\",outcome=\"ok\"}")).isEqualTo(1);
+            assertThat(value(m, "svd_control_requests_total{command=\"stop\",outcome=\"ok\"}")).isEqualTo(1);
+            assertThat(value(m, "svd_control_requests_total{command=\"stop\",outcome=\"failed\"}")).isEqualTo(1);
+            assertThat(value(m, "process_resident_memory_bytes")).isGreaterThan(0);
+            assertThat(value(m, "jvm_threads_current")).isGreaterThan(0);
+
+            // The same document but for uptime_s, which moves on while svctl's JVM starts (seconds on a loaded CPU).
+            await().atMost(BOUND).untilAsserted(() -> {
+                String cli = svctl.run("status", "--json").out();
+                HttpResponse<String> status = get(port, "/status");
+                assertThat(status.headers().firstValue("Content-Type")).hasValue("application/json");
+                assertThat(status.body()).contains("\"name\":\"idle\",\"state\":\"stopped\"");
+                assertThat(withoutUptime(status.body())).isEqualTo(withoutUptime(cli));
+            });
+        }
+    }
+
+    private static String withoutUptime(String statusJson) {
+        return statusJson.replaceAll("\"uptime_s\":[0-9]+", "\"uptime_s\":N");
+    }
+
+    /** The value of {@code series}, or -1 while it is absent. */
+    private static double optional(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     /**

@@ -125,6 +125,27 @@ class EngineFakeRunnerTest {
         assertThat(state("other")).isEqualTo(ServiceState.RUNNING);
     }
 
+    /** What /readyz counts (docs/metrics.md): the operator's stop takes a service and its dependents out. */
+    @Test
+    void wantedServicesLeaveOutWhatTheOperatorStoppedUntilStartedAgain() throws Exception {
+        Engine e = new Engine(config(service("db"), service("app", "db"), service("other")), file::get, runner,
+                OutputRegistry.NONE, new Lifecycle(() -> 0.5), Clock.systemUTC(), null, nanos::get);
+        assertThat(e.wanted()).as("before start: all, svd is about to start them")
+                .isEqualTo(new WantedServices(java.util.Set.of("db", "app", "other"), false));
+        e.close();
+        start(service("db"), service("app", "db"), service("other"));
+        EngineEventsTest.awaitSnapshot(engine, "app", s -> s.state() == ServiceState.RUNNING);
+
+        engine.stop("db", ACTION).get(20, TimeUnit.SECONDS);
+        assertThat(engine.wanted().names()).containsExactly("other");
+        engine.start("app", ACTION).get(20, TimeUnit.SECONDS);
+        assertThat(engine.wanted().names()).containsExactlyInAnyOrder("db", "app", "other");
+
+        engine.shutdown();
+        await().atMost(EngineEventsTest.WAIT).until(() -> engine.wanted().shuttingDown());
+        assertThat(engine.wanted().names()).isEmpty();
+    }
+
     @Test
     void startWaitsUntilTheServiceIsReady() throws Exception {
         start(service("slow").withStartSeconds(Duration.ofHours(1)));

@@ -18,7 +18,8 @@ class HealthTextTest {
 
     private static ProbeResult status(int code) {
         return new ProbeResult(false, code + " in 2ms", "returns " + code + ": the upstream is not answering",
-                OptionalInt.of(code), Duration.ofMillis(2), Instant.EPOCH);
+                OptionalInt.of(code), Duration.ofMillis(2), Instant.EPOCH,
+                java.util.Optional.of(dev.svd.health.ProbeFailure.HTTP_STATUS));
     }
 
     @Test

@@ -30,14 +30,14 @@ class DiagnosisTest {
 
     @Test
     void connectionRefusedAsksAboutTheBindAddress() {
-        assertThat(Diagnosis.refused(GUNICORN)).isEqualTo(Verdict.fail("connection refused",
+        assertThat(Diagnosis.refused(GUNICORN)).isEqualTo(Verdict.fail(ProbeFailure.REFUSED, "connection refused",
                 "nothing listens on 127.0.0.1:8000: is the service bound to that address?"));
     }
 
     @Test
     void timeoutsSayHowFarTheyGot() {
         assertThat(Diagnosis.timeout(Diagnosis.Stage.WAITING, "http://127.0.0.1:8000/healthz", GUNICORN,
-                Duration.ofSeconds(2))).isEqualTo(Verdict.fail("timeout after 2s", "no answer from"
+                Duration.ofSeconds(2))).isEqualTo(Verdict.fail(ProbeFailure.TIMEOUT, "timeout after 2s", "no answer from"
                 + " http://127.0.0.1:8000/healthz within 2s (connected to 127.0.0.1:8000, request sent): the service is"
                 + " stuck or overloaded"));
         assertThat(Diagnosis.timeout(Diagnosis.Stage.CONNECTING, "127.0.0.1:8000", GUNICORN, Duration.ofMillis(500))
@@ -48,7 +48,7 @@ class DiagnosisTest {
     @Test
     void passingAnswerIsStatusAndLatency() {
         assertThat(reply(200, "{\"status\": \"ok\"}", Map.of())).isEqualTo(
-                new Verdict(true, "200 in 3ms", "", OptionalInt.of(200)));
+                new Verdict(true, "200 in 3ms", "", OptionalInt.of(200), Optional.empty()));
     }
 
     @Test
@@ -56,6 +56,7 @@ class DiagnosisTest {
         Verdict v = reply(502, "<html>502 Bad Gateway</html>", Map.of());
         assertThat(v.ok()).isFalse();
         assertThat(v.httpStatus()).hasValue(502);
+        assertThat(v.failure()).hasValue(ProbeFailure.HTTP_STATUS);
         assertThat(v.diagnosis()).isEqualTo("returns 502: the upstream is not answering (a proxy in front of a service that is down)");
         assertThat(reply(503, "", Map.of()).diagnosis()).startsWith("returns 503: the service or its upstream is unavailable");
         assertThat(reply(504, "", Map.of()).diagnosis()).isEqualTo("returns 504: the upstream did not answer the proxy in time");
@@ -93,16 +94,17 @@ class DiagnosisTest {
                 .isEqualTo("returns 200 but the body does not contain \"ok\" (it starts with \"{\"status\": \"starting\"}\")");
         assertThat(reply(200, "", Map.of()).diagnosis())
                 .isEqualTo("returns 200 but the body does not contain \"ok\" (it starts with nothing: the body is empty)");
+        assertThat(reply(200, "", Map.of()).failure()).hasValue(ProbeFailure.HTTP_BODY);
     }
 
     @Test
     void execResultsQuoteTheLastLineOfOutput() {
         assertThat(Diagnosis.exec(false, false, "exited 2", null, "checking\npg: no response\n", MS3, Duration.ofSeconds(2)))
-                .isEqualTo(Verdict.fail("exited 2 in 3ms", "the probe command exited 2: pg: no response"));
+                .isEqualTo(Verdict.fail(ProbeFailure.EXIT_STATUS, "exited 2 in 3ms", "the probe command exited 2: pg: no response"));
         assertThat(Diagnosis.exec(true, false, "exited 0", null, "", MS3, Duration.ofSeconds(2)))
                 .isEqualTo(Verdict.pass("exited 0 in 3ms"));
         assertThat(Diagnosis.exec(false, true, "killed by SIGKILL", null, "", MS3, Duration.ofSeconds(2)))
-                .isEqualTo(Verdict.fail("timeout after 2s", "the probe command did not finish within 2s and was killed"));
+                .isEqualTo(Verdict.fail(ProbeFailure.TIMEOUT, "timeout after 2s", "the probe command did not finish within 2s and was killed"));
     }
 
     @Test

@@ -5,6 +5,9 @@ import dev.svd.certs.CertificateFile;
 import dev.svd.certs.CertificateStatus;
 import dev.svd.certs.RenewalResult;
 import dev.svd.engine.ServiceControl;
+import dev.svd.health.ProbeFailure;
+import dev.svd.health.ProbeKind;
+import dev.svd.health.ProbeResult;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.schedule.JobControl;
 import dev.svd.schedule.JobRunResult;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +77,8 @@ class ServiceMetricsTest {
                 throw new AssertionError("not from a scrape");
             }
         };
-        String text = scrape(new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"))), jobs, certs));
+        String text = scrape(new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"))), jobs, certs,
+                new Observations()));
 
         long t = T.getEpochSecond();
         assertThat(text).contains("svd_job_running{job=\"backup\"} 0.0\n")
@@ -87,6 +92,52 @@ class ServiceMetricsTest {
                 .contains("svd_service_state{service=\"web\",state=\"stopped\"} 1.0\n")
                 .contains("svd_service_up{service=\"web\"} 0.0\n")
                 .doesNotContain("svd_service_start_time_seconds{")
-                .doesNotContain("svd_job_next_run_time_seconds{");
+                .doesNotContain("svd_job_next_run_time_seconds{")
+                .doesNotContain("svd_job_last_success_time_seconds{"); // its only run failed
+    }
+
+    @Test
+    void probesAndRequestsAreCountedByTheirLabelsAndForgottenWithTheirService() throws Exception {
+        Observations observed = new Observations();
+        observed.observed("web", ProbeKind.READY, result(false, 3, ProbeFailure.REFUSED));
+        observed.observed("web", ProbeKind.READY, result(false, 4, ProbeFailure.REFUSED));
+        observed.observed("web", ProbeKind.READY, result(true, 2000, null));
+        observed.observed("web", ProbeKind.HEALTH, result(false, 2, ProbeFailure.HTTP_STATUS));
+        observed.observed("gone", ProbeKind.HEALTH, result(false, 2, ProbeFailure.TIMEOUT));
+        observed.answered("status", "ok");
+        observed.answered("status", "ok");
+        observed.answered("stop", "no_such_service");
+        ServiceMetrics metrics = new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"))), noJobs(),
+                CertificateControl.NONE, observed);
+
+        String text = scrape(metrics);
+        assertThat(text).contains("svd_probe_failures_total{probe=\"ready\",reason=\"refused\",service=\"web\"} 2.0\n")
+                .contains("svd_probe_failures_total{probe=\"health\",reason=\"http_status\",service=\"web\"} 1.0\n")
+                .contains("svd_probe_duration_seconds_count{probe=\"ready\",service=\"web\"} 3\n")
+                .contains("svd_probe_duration_seconds_bucket{probe=\"ready\",service=\"web\",le=\"0.005\"} 2\n")
+                .contains("svd_probe_duration_seconds_bucket{probe=\"ready\",service=\"web\",le=\"1.0\"} 2\n")
+                .contains("svd_probe_duration_seconds_bucket{probe=\"ready\",service=\"web\",le=\"2.5\"} 3\n")
+                .contains("svd_probe_duration_seconds_sum{probe=\"ready\",service=\"web\"} 2.007\n")
+                .contains("svd_control_requests_total{command=\"status\",outcome=\"ok\"} 2.0\n")
+                .contains("svd_control_requests_total{command=\"stop\",outcome=\"no_such_service\"} 1.0\n")
+                .doesNotContain("service=\"gone\"");
+    }
+
+    private static ProbeResult result(boolean ok, long millis, ProbeFailure failure) {
+        return new ProbeResult(ok, "", "", OptionalInt.empty(), Duration.ofMillis(millis), T, Optional.ofNullable(failure));
+    }
+
+    private static JobControl noJobs() {
+        return new JobControl() {
+            @Override
+            public List<JobSnapshot> jobs() {
+                return List.of();
+            }
+
+            @Override
+            public CompletableFuture<JobRunResult> runNow(String name) {
+                throw new AssertionError("not from a scrape");
+            }
+        };
     }
 }

@@ -113,6 +113,22 @@ class JobTest {
     }
 
     @Test
+    void aFailedRunKeepsTheTimeOfTheLastSuccess() throws Exception {
+        Job job = job();
+        assertThat(job.snapshot().lastSuccess()).isEmpty();
+        job.start(JobScheduler.MANUAL);
+        clock.advance(Duration.ofSeconds(2));
+        tasks.get(0).complete(JobOutcome.success("renewed"));
+        assertThat(job.snapshot().lastSuccess()).contains(Instant.parse("2026-11-25T14:03:07Z"));
+        clock.advance(Duration.ofMinutes(1));
+        job.start(JobScheduler.MANUAL);
+        clock.advance(Duration.ofSeconds(1));
+        tasks.get(1).complete(JobOutcome.failure("no luck"));
+        assertThat(job.snapshot().lastRun().orElseThrow().ok()).isFalse();
+        assertThat(job.snapshot().lastSuccess()).contains(Instant.parse("2026-11-25T14:03:07Z"));
+    }
+
+    @Test
     void aSecondRunWhileOneRunsIsRefusedWithTheFirstOnesStartTime() throws Exception {
         Job job = job();
         job.start(JobScheduler.MANUAL);

@@ -10,20 +10,14 @@ import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonValue;
-import dev.svd.protocol.JsonWriter;
 import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.Response;
+import dev.svd.protocol.StatusJson;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code svctl status [NAME...] [--json]}: the services' state as a table or as JSON. */
 public final class StatusCommand implements Command {
-    /** The members of {@code --json}, in order. A contract (docs/svctl.md). */
-    /** The stable --json members (docs/svctl.md); later versions only add members. */
-    static final String[] JSON_MEMBERS = {"name", "state", "pid", "restarts", "uptime_s", "health", "last_exit",
-        "ready", "reason", "probe", "sockets", "status_text", "main_pid"};
-
     @Override
     public String name() {
         return "status";
@@ -82,21 +76,14 @@ public final class StatusCommand implements Command {
         return code;
     }
 
+    /** The --json document (docs/svctl.md), shared with svd.http's /status. */
     static String json(List<JsonValue> items) {
         return json(items, null);
     }
 
     /** {@code notify}: svd's notify socket and its counts (docs/notify.md), passed through when svd sends it. */
     static String json(List<JsonValue> items, JsonObject notify) {
-        List<JsonValue> out = new ArrayList<>(items.size());
-        for (JsonValue v : items) {
-            out.add(((JsonObject) v).select(JSON_MEMBERS));
-        }
-        JsonObject.Builder b = JsonObject.builder().put("services", new JsonArray(out));
-        if (notify != null) {
-            b.put("notify", notify);
-        }
-        return JsonWriter.write(b.build());
+        return StatusJson.write(items, notify);
     }
 
     static String table(List<JsonValue> services, Invocation inv) {
