@@ -124,7 +124,9 @@ class RecordsTest {
         Random random = new Random(SEED);
         for (int round = 0; round < 10; round++) {
             Path roundDir = Files.createDirectory(dir.resolve("r" + round));
-            long maxSize = 2000 + random.nextInt(8000);
+            // About 0.5 MB a round (1 MB at worst): at least 6,000 bytes a file keeps it under 300 files,
+            // and lines of 20,000 bytes are still longer than max-size.
+            long maxSize = 6000 + random.nextInt(8000);
             ByteArrayOutputStream[] written = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
             List<Long> times = new ArrayList<>();
             try (ServiceOutput output = new ServiceOutput("web", spec(maxSize, 300), roundDir, null,
