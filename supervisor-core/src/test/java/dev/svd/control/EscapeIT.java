@@ -245,8 +245,9 @@ class EscapeIT {
     }
 
     /**
-     * svd was SIGKILLed: its cgroups (named in its log) are removed once the processes killed
-     * above have left them (a cgroup with a process in it cannot be removed).
+     * svd's cgroups (named in its log), if svd left them (an svd stopped by SIGTERM removes them itself;
+     * a SIGKILLed one cannot), are removed once the processes killed above have left them (a cgroup
+     * with a process in it cannot be removed).
      */
     private static void removeCgroups(SvdProcess svd) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("own cgroup under (\\S+) ").matcher(svd.stdout());
@@ -255,6 +256,9 @@ class EscapeIT {
         }
         Path base = Path.of(m.group(1));
         await().atMost(BOUND).ignoreExceptions().until(() -> {
+            if (!Files.exists(base)) {
+                return true;
+            }
             try (Stream<Path> cgroups = Files.list(base)) {
                 for (Path cg : cgroups.filter(Files::isDirectory).toList()) {
                     Files.delete(cg);
