@@ -208,7 +208,9 @@ class SvctlTopIT {
         }
 
         static Terminal start(String command) throws java.io.IOException {
-            String shell = command + "; echo EXIT=$?; stty -a | tr ';' '\\n' | tr ' ' '\\n' | grep -x -e icanon -e -icanon "
+            // SIGINT at its default: a test run started in the background of a non-interactive shell
+            // hands it ignored, and then Ctrl-C would not reach svctl (decisions/0004 §1).
+            String shell = "env --default-signal=INT " + command + "; echo EXIT=$?; stty -a | tr ';' '\\n' | tr ' ' '\\n' | grep -x -e icanon -e -icanon "
                     + "-e echo -e -echo | sed 's/^/ /'";
             ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", shell, "/dev/null").redirectErrorStream(true);
             pb.environment().remove("NO_COLOR");

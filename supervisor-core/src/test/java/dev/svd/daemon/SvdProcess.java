@@ -55,6 +55,10 @@ public final class SvdProcess implements AutoCloseable {
             throws IOException {
         Files.createDirectories(dir.resolve("pids"));
         List<String> cmd = new ArrayList<>(wrapper);
+        // A test run started in the background of a non-interactive shell (or under nohup) hands every
+        // child SIGINT (or SIGHUP) ignored, and HotSpot keeps an ignored HUP, INT or TERM so
+        // (decisions/0004 §1): svd gets them at their defaults, as from a terminal or docker.
+        cmd.addAll(List.of("env", "--default-signal=HUP,INT,TERM"));
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-MaxFDLimit", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Svd.class.getName()));
