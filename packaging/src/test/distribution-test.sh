@@ -158,7 +158,7 @@ fi
 # (JDK 17, the oldest svd supports). This list is documented in docs/packaging.md; jdeps says
 # whether the jars still need exactly these (if not: update both). The runtime is kept in target/
 # between runs.
-jre_modules=java.base,java.desktop,java.management,java.naming,java.rmi,java.sql,jdk.net,jdk.unsupported
+jre_modules=java.base,java.desktop,java.naming,java.rmi,java.sql,jdk.management,jdk.net,jdk.unsupported
 jdk17=''
 for jdk in ${JAVA_HOME:-} /usr/lib/jvm/*; do
     if [[ -x $jdk/bin/jlink && -x $jdk/bin/jdeps && -r $jdk/release ]] && grep -q '^JAVA_VERSION="17[."]' "$jdk/release"; then
