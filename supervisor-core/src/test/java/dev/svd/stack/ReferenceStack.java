@@ -113,7 +113,7 @@ final class ReferenceStack implements AutoCloseable {
         acmeCa.ifPresent(ca -> env.put("SVD_STACK_ACME_CA", ca.toString()));
         env.put("SVD_STACK_METRICS_LISTEN", "127.0.0.1:" + metricsPort);
         onLeftover.ifPresent(policy -> env.put("SVD_STACK_ON_LEFTOVER", policy));
-        // close() SIGKILLs svd, which would leave its cgroups behind (daemon.md); EscapeIT covers them
+        // close() may have to SIGKILL svd, which would leave its cgroups behind (daemon.md); EscapeIT covers them
         env.put("SVD_CGROUP", "off");
         return env;
     }
@@ -383,13 +383,26 @@ final class ReferenceStack implements AutoCloseable {
     }
 
     /**
-     * SIGKILLs every recorded process still running (ProcessHandle checks the start time, so a
-     * reused pid is never hit), then svd. Stops the recorder first so nothing is added meanwhile.
+     * Stops svd with SIGTERM (it stops every service and restarts none; SIGKILL after 15 s), then
+     * SIGKILLs every recorded process still running (ProcessHandle checks the start time, so a reused
+     * pid is never hit). Killing the services first let svd restart one (nginx, restart = always) in
+     * the moment before svd itself died: an orphan. Stops the recorder first so nothing is added meanwhile.
      */
     @Override
     public void close() {
         recorder.shutdownNow();
         record();
+        if (svd != null && svd.isAlive()) {
+            svd.destroy();
+            try {
+                if (!svd.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    svd.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                svd.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
         for (ProcessHandle p : recorded()) {
             p.destroyForcibly();
         }
