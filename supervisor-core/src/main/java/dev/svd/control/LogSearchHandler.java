@@ -2,6 +2,7 @@ package dev.svd.control;
 
 import dev.svd.engine.ServiceControl;
 import dev.svd.engine.ServiceOutput;
+import dev.svd.logs.CriRecord;
 import dev.svd.logs.LogLine;
 import dev.svd.logs.LogSearch;
 import dev.svd.logs.LogTimes;
@@ -17,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,9 +34,6 @@ import java.util.regex.PatternSyntaxException;
 final class LogSearchHandler {
     /** The most names one request may search. */
     static final int MAX_NAMES = 64;
-    /** The time format of items, as in the files (docs/logging.md): UTC, milliseconds, {@code Z}. A contract. */
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final ServiceControl control;
     private final ServiceOutput output;
@@ -212,7 +208,7 @@ final class LogSearchHandler {
     /** The item of one line. A contract (docs/protocol.md): time (null when the file has none), service, stream, line. */
     static JsonObject item(LogLine line) {
         return JsonObject.builder()
-                .put("time", line.timed() ? new JsonString(TIME.format(Instant.ofEpochMilli(line.millis()))) : JsonNull.NULL)
+                .put("time", line.timed() ? new JsonString(CriRecord.time(line.millis())) : JsonNull.NULL)
                 .put("service", line.service())
                 .put("stream", line.stream() == null ? JsonNull.NULL
                         : new JsonString(line.stream().name().toLowerCase(java.util.Locale.ROOT)))

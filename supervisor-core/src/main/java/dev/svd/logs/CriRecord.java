@@ -16,6 +16,11 @@ import dev.svd.os.OutputKind;
  */
 public record CriRecord(long millis, OutputKind stream, boolean partial, int textFrom) {
 
+    /** The time {@code epochMillis} as a record's head writes it ({@code 2026-12-07T18:56:04.123Z}). */
+    public static String time(long epochMillis) {
+        return RecordPrefix.format(epochMillis);
+    }
+
     /** The record in {@code line[from, to)} (without its newline), or null when it is not one. */
     public static CriRecord parse(byte[] line, int from, int to) {
         // YYYY-MM-DDTHH:MM:SS
