@@ -331,24 +331,7 @@ public final class ProcFs {
      */
     public static Map<Integer, Usage> groupUsage(Set<Integer> groups) {
         Map<Integer, Usage> usage = new HashMap<>();
-        if (groups.isEmpty()) {
-            return usage;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
-            for (Path dir : dirs) {
-                String stat = stat(Integer.parseInt(dir.getFileName().toString()));
-                if (stat == null) {
-                    continue; // gone since the listing
-                }
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                int group = Integer.parseInt(f[2]);
-                if (groups.contains(group)) {
-                    usage.merge(group, Usage.of(f), Usage::plus);
-                }
-            }
-        } catch (IOException e) {
-            return usage;
-        }
+        ProcessUsage.ofGroups(groups, Map.of()).forEach((group, sample) -> usage.put(group, sample.usage()));
         return usage;
     }
 
