@@ -208,12 +208,16 @@ class SvctlTopIT {
         }
 
         static Terminal start(String command) throws java.io.IOException {
-            // SIGINT at its default: a test run started in the background of a non-interactive shell
-            // hands it ignored, and then Ctrl-C would not reach svctl (decisions/0004 §1).
-            String shell = "env --default-signal=INT " + command + "; echo EXIT=$?; stty -a | tr ';' '\\n' | tr ' ' '\\n' | grep -x -e icanon -e -icanon "
+            // The shell ignores SIGINT, as an interactive shell does while its foreground job runs: a
+            // Ctrl-C reaches the whole foreground group, and dash running -c would otherwise die of it
+            // before printing svctl's exit code (CI saw 130 from script). svctl gets SIGINT at its
+            // default: a run started in the background of a non-interactive shell hands it ignored
+            // (decisions/0004 §1).
+            String shell = "trap '' INT; env --default-signal=INT " + command + "; echo EXIT=$?; stty -a | tr ';' '\\n' | tr ' ' '\\n' | grep -x -e icanon -e -icanon "
                     + "-e echo -e -echo | sed 's/^/ /'";
             ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", shell, "/dev/null").redirectErrorStream(true);
             pb.environment().remove("NO_COLOR");
+            pb.environment().put("SHELL", "/bin/sh"); // script(1) runs $SHELL: dash, as on CI, not the caller's bash
             return new Terminal(pb.start());
         }
 
