@@ -6,6 +6,18 @@
 # The newest java 17+ among $JAVA_HOME, `java` on PATH and /usr/lib/jvm/*, or exactly
 # $SVD_JAVA_HOME when set. Sets java_bin, java_major and java_version (the full runtime version,
 # e.g. 17.0.15+6-Debian-1deb12u1, which names svctl's archive). On a tie the first found wins.
+# The JVM encodes file names and environment values (and svctl its output) in the locale's character
+# set; under the POSIX locale (no LC_ALL, LC_CTYPE or LANG, as in most containers) that is ASCII, and
+# every other character is lost or refused. With no locale set, both launchers give the JVM
+# LC_CTYPE=C.UTF-8 (Debian's libc-bin has it); svd takes it away again from what its services get
+# (SVD_LC_CTYPE_ADDED says so), so they see the environment svd was started with. docs/packaging.md.
+svd_utf8_locale() {
+    if [ -z "${LC_ALL:-}${LC_CTYPE:-}${LANG:-}" ]; then
+        LC_CTYPE=C.UTF-8 SVD_LC_CTYPE_ADDED=1
+        export LC_CTYPE SVD_LC_CTYPE_ADDED
+    fi
+}
+
 svd_find_java() {
     java_bin='' java_major=0 java_version=''
     if [ -n "${SVD_JAVA_HOME:-}" ]; then

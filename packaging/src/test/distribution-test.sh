@@ -154,6 +154,38 @@ else
     demo_run "tarball"
 fi
 
+# No locale at all (most containers): the launcher gives svd's JVM LC_CTYPE=C.UTF-8, so a non-ASCII
+# environment value reaches the service unchanged and a non-ASCII log-dir can be made; the service
+# gets the environment svd was started with (no LC_CTYPE, no marker). docs/packaging.md, "Locale".
+loc=$work/locale-é
+mkdir -p "$loc"
+cat >"$loc/svd.conf" <<EOF
+svd { state-dir = "$loc/state", socket = "$loc/svd.sock", log-dir = "$loc/journaux-é", stop-budget = 5s }
+services.env { command = ["sh", "-c", "env > '$loc/env.out'; echo ready; exec sleep 600"], restart = never }
+EOF
+env -i PATH="$PATH" HOME="$HOME" GREETING='héllo wörld' "$home/bin/svd" --config "$loc/svd.conf" >"$work/locale.log" 2>&1 &
+svd_pid=$!
+for _ in $(seq 150); do   # up to ~30 s
+    if [[ -s $loc/env.out ]] && grep -q ready "$loc/journaux-é/env.log" 2>/dev/null; then break; fi
+    kill -0 "$svd_pid" 2>/dev/null || break
+    sleep 0.2
+done
+check "no locale: the service got GREETING unchanged ($(grep -a GREETING "$loc/env.out" 2>&1 | head -c 200))" \
+    grep -qx 'GREETING=héllo wörld' "$loc/env.out"
+check "no locale: the service's environment has no LC_CTYPE or marker of svd's own" \
+    lacks "^(LC_CTYPE|SVD_LC_CTYPE_ADDED)=" "$(cat "$loc/env.out" 2>&1)"
+check "no locale: svd made and writes log-dir journaux-é" grep -q ready "$loc/journaux-é/env.log"
+check "no locale: svd warns of no character set ($(head -c 300 "$work/locale.log"))" lacks "the locale makes" "$(cat "$work/locale.log")"
+kill -TERM "$svd_pid" 2>/dev/null || :
+( sleep 20; kill -KILL "$svd_pid" 2>/dev/null ) &
+locale_watchdog=$!
+rc=0
+wait "$svd_pid" || rc=$?
+kill "$locale_watchdog" 2>/dev/null || :
+wait "$locale_watchdog" 2>/dev/null || :
+svd_pid=''
+check "no locale: SIGTERM stops svd with exit 0 (was $rc)" test "$rc" = 0
+
 # "A machine with only a JRE": a runtime made by jlink with just the modules svd and svctl need
 # (JDK 17, the oldest svd supports). This list is documented in docs/packaging.md; jdeps says
 # whether the jars still need exactly these (if not: update both). The runtime is kept in target/

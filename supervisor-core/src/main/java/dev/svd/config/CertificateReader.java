@@ -55,15 +55,15 @@ final class CertificateReader {
     CertificateSpec read(String name, ConfigReader r, Set<String> services) {
         r.rejectUnknownKeys(KEYS);
         List<String> domains = domains(r);
-        Path webroot = r.string("webroot", "\"/var/www/certbot\"").map(Path::of).orElse(Path.of("/"));
+        Path webroot = r.path("webroot", "\"/var/www/certbot\"").orElse(Path.of("/"));
         if (!r.has("webroot")) {
             r.problem("webroot", "missing: the directory nginx serves /.well-known/acme-challenge/ from, such as \"/var/www/certbot\"");
         } else {
             absolute(r, "webroot", webroot).flatMap(host::directoryProblem).ifPresent(m -> r.problem("webroot", m));
         }
         Path dir = stateDir.resolve("certs").resolve(name);
-        Path cert = r.string("cert", "\"/var/lib/svd/certs/site/fullchain.pem\"").map(Path::of).orElse(dir.resolve("fullchain.pem"));
-        Path key = r.string("key", "\"/var/lib/svd/certs/site/privkey.pem\"").map(Path::of).orElse(dir.resolve("privkey.pem"));
+        Path cert = r.path("cert", "\"/var/lib/svd/certs/site/fullchain.pem\"").orElse(dir.resolve("fullchain.pem"));
+        Path key = r.path("key", "\"/var/lib/svd/certs/site/privkey.pem\"").orElse(dir.resolve("privkey.pem"));
         absolute(r, "cert", cert);
         absolute(r, "key", key);
         if (cert.equals(key)) {
@@ -89,7 +89,7 @@ final class CertificateReader {
                         + ", which svd replaces and removes; leave it out to use " + dir);
             }
         }
-        Optional<Path> caBundle = r.string("ca-bundle", "\"/etc/ssl/pebble/ca.pem\"").map(Path::of);
+        Optional<Path> caBundle = r.path("ca-bundle", "\"/etc/ssl/pebble/ca.pem\"");
         caBundle.flatMap(p -> absolute(r, "ca-bundle", p)).filter(p -> !p.toFile().isFile())
                 .ifPresent(p -> r.problem("ca-bundle", p + " is not a readable file"));
         String schedule = r.string("schedule", "\"0 0,12 * * *\"").orElse(SCHEDULE);
@@ -173,7 +173,7 @@ final class CertificateReader {
     }
 
     private static Path dir(ConfigReader r, String key, Path fallback) {
-        Path p = r.string(key, "\"" + fallback + "\"").map(Path::of).orElse(fallback);
+        Path p = r.path(key, "\"" + fallback + "\"").orElse(fallback);
         absolute(r, key, p);
         return p;
     }

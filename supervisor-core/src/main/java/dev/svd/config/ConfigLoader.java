@@ -124,9 +124,9 @@ public final class ConfigLoader {
         DaemonSpec d = DaemonSpec.DEFAULT;
         r.rejectUnknownKeys(DAEMON_KEYS);
         return new DaemonSpec(
-                r.string("socket", "\"/run/svd/svd.sock\"").map(Path::of).orElse(d.socket()),
-                r.string("log-dir", "\"/var/log/svd\"").map(Path::of).orElse(d.logDir()),
-                r.string("state-dir", "\"/var/lib/svd\"").map(Path::of).orElse(d.stateDir()),
+                r.path("socket", "\"/run/svd/svd.sock\"").orElse(d.socket()),
+                r.path("log-dir", "\"/var/log/svd\"").orElse(d.logDir()),
+                r.path("state-dir", "\"/var/lib/svd\"").orElse(d.stateDir()),
                 r.positiveDuration("stop-budget", d.stopBudget()),
                 r.object("http").map(HttpSpec::read));
     }

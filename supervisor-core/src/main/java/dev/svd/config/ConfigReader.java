@@ -179,6 +179,20 @@ final class ConfigReader {
         })).filter(text -> withoutNul(text, () -> problem(key, NUL_PROBLEM)));
     }
 
+    /**
+     * A string that names a file: a problem at {@code key} when this system cannot make a file name
+     * of it (a character its file name encoding cannot hold, see {@link FileNames}).
+     */
+    Optional<java.nio.file.Path> path(String key, String example) {
+        return string(key, example).flatMap(text -> {
+            Optional<java.nio.file.Path> path = FileNames.path(text);
+            if (path.isEmpty()) {
+                problem(key, FileNames.unusable(text));
+            }
+            return path;
+        });
+    }
+
     private static boolean withoutNul(String text, Runnable report) {
         if (text.indexOf('\u0000') >= 0) {
             report.run();

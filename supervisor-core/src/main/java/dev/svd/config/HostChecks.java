@@ -65,6 +65,9 @@ final class HostChecks {
         if (program.isEmpty()) {
             return Optional.of("the program, command[0], must not be empty");
         }
+        if (FileNames.path(program).isEmpty()) {
+            return Optional.of("the program, command[0], " + FileNames.unusable(program));
+        }
         if (program.contains("/")) {
             Path path = Path.of(program);
             if (!path.isAbsolute() && directory.isPresent()) {
@@ -73,8 +76,8 @@ final class HostChecks {
             return fileProblem(path);
         }
         for (String dir : searchPath.split(File.pathSeparator, -1)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
-            if (fileProblem(candidate).isEmpty()) {
+            Optional<Path> candidate = FileNames.path(dir.isEmpty() ? "." : dir).map(d -> d.resolve(program));
+            if (candidate.isPresent() && fileProblem(candidate.get()).isEmpty()) {
                 return Optional.empty();
             }
         }

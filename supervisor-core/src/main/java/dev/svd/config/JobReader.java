@@ -33,7 +33,7 @@ final class JobReader {
     JobSpec read(String name, ConfigReader r) {
         r.rejectUnknownKeys(KEYS);
         String schedule = schedule(r);
-        Optional<Path> directory = r.string("directory", "\"/srv/app\"").map(Path::of);
+        Optional<Path> directory = r.path("directory", "\"/srv/app\"");
         directory.flatMap(host::directoryProblem).ifPresent(m -> r.problem("directory", m));
         List<String> command = services.command(r, directory, "job", COMMAND_EXAMPLE);
         Map<String, String> environment = r.stringMap("environment", "\"value\"");

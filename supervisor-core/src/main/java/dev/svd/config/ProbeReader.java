@@ -204,7 +204,7 @@ final class ProbeReader {
     private static ProbeCheck.Tls tls(ConfigReader r) {
         r.rejectUnknownKeys(TLS_KEYS);
         boolean verify = r.bool("verify", true);
-        Optional<Path> caFile = r.string("ca-file", "\"/etc/svd/ca.pem\"").map(Path::of);
+        Optional<Path> caFile = r.path("ca-file", "\"/etc/svd/ca.pem\"");
         caFile.ifPresent(f -> {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
                 r.problem("ca-file", f + (Files.exists(f) ? " is not a readable file" : " does not exist"));

@@ -72,8 +72,7 @@ public enum Profile {
                 file = a.substring("--pid=".length());
             }
             if (file != null) {
-                Path p = Path.of(file);
-                return Optional.of(directory.map(d -> d.resolve(p)).orElse(p));
+                return FileNames.path(file).map(p -> directory.map(d -> d.resolve(p)).orElse(p));
             }
         }
         return Optional.empty();

@@ -59,7 +59,7 @@ final class ServiceReader {
 
     ServiceSpec read(String name, ConfigReader r) {
         r.rejectUnknownKeys(KEYS);
-        Optional<Path> directory = r.string("directory", "\"/srv/app\"").map(Path::of);
+        Optional<Path> directory = r.path("directory", "\"/srv/app\"");
         directory.flatMap(host::directoryProblem).ifPresent(m -> r.problem("directory", m));
         List<String> command = command(r, directory);
         Map<String, String> environment = r.stringMap("environment", "\"baseball.settings\"");
@@ -77,7 +77,7 @@ final class ServiceReader {
                 backoff(r), startLimit(r), log(r), probes.read(r, "ready", directory), probes.read(r, "health", directory),
                 profile,
                 r.has("reopen-signal") ? Optional.of(r.signal("reopen-signal", Signal.USR1)) : profile.reopenSignal(),
-                r.string("pid-file", "\"/run/gunicorn.pid\"").map(Path::of).or(() -> profile.pidFile(command, directory)),
+                r.path("pid-file", "\"/run/gunicorn.pid\"").or(() -> profile.pidFile(command, directory)),
                 r.bool("essential", false),
                 r.choice("on-leftover", LEFTOVER, LeftoverPolicy.STOP),
                 sockets.read(r, name), sockets.announce(r, profile.socketsEnv()),
@@ -100,6 +100,10 @@ final class ServiceReader {
             if (path.isEmpty() || !path.startsWith("/") || path.contains("\0")) {
                 r.elementProblem("environment-file", i, "expected an absolute path such as \"/etc/default/app\", or"
                         + " \"-/etc/app.env\" for a file that may be missing (was \"" + entry + "\")");
+                continue;
+            }
+            if (FileNames.path(path).isEmpty()) {
+                r.elementProblem("environment-file", i, FileNames.unusable(path));
                 continue;
             }
             EnvironmentFile file = new EnvironmentFile(Path.of(path), optional);

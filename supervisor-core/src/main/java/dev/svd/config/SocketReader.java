@@ -142,6 +142,10 @@ final class SocketReader {
     }
 
     private Optional<SocketSpec> unix(ConfigReader r, String text, String name, int backlog) {
+        if (FileNames.path(text).isEmpty()) {
+            r.problem("listen", FileNames.unusable(text));
+            return Optional.empty();
+        }
         Path path = Path.of(text).normalize();
         if (!path.toString().equals(text) || text.endsWith("/")) {
             r.problem("listen", "expected a plain absolute path such as \"/run/app.sock\" (was \"" + text + "\")");

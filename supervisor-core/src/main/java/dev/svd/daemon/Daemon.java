@@ -195,6 +195,12 @@ final class Daemon {
         SignalBridge.install(engine, shutdown, engine::reopenLogs);
         log.info("svd {} (pid {}) supervising {} services from {}, control socket {}", Svd.VERSION, Kernel.pid(),
                 config.services().size(), file, socket);
+        String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (!encoding.replace("-", "").equalsIgnoreCase("UTF8")) {
+            log.warn("svd: the locale makes {} svd's character set for file names and environment values: any other"
+                    + " character in them is lost on the way to services; start svd with LC_CTYPE=C.UTF-8 (bin/svd does"
+                    + " when no locale is set)", encoding);
+        }
         adopted.forEach(l -> engine.adopt(l.service(), l.pgid(), l.startTime(), ProcFs.startInstant(l.startTime())));
         engine.start();
         certs.start();

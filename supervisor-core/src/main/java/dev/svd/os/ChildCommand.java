@@ -69,6 +69,8 @@ final class ChildCommand {
 
     /** The shell that sets LISTEN_PID, POSIX's sh (dash on Debian). */
     static final String SHELL = "/bin/sh";
+    /** Set by the launcher beside the LC_CTYPE it gave svd's JVM when no locale was set (docs/packaging.md). */
+    static final String LC_CTYPE_ADDED = "SVD_LC_CTYPE_ADDED";
     static final String LISTEN_PID_SCRIPT = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
 
     private Exec execWithoutSockets(SpawnRequest req, Map<String, String> environment) throws SpawnException {
@@ -124,6 +126,9 @@ final class ChildCommand {
     Map<String, String> environment(SpawnRequest req) throws SpawnException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("_JAVA_SR_SIGNUM"); // svd's own JVM setting (see bin/svd), not the services'
+        if (env.remove(LC_CTYPE_ADDED) != null) {
+            env.remove("LC_CTYPE"); // bin/svd set it for svd's JVM only (lib/launcher.sh, svd_utf8_locale)
+        }
         if (req.user().isPresent()) {
             UserAccount user = user(req.user().get());
             env.put("HOME", user.home());

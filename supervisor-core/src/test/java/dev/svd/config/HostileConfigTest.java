@@ -52,6 +52,30 @@ class HostileConfigTest {
                 .startsWith(dir.resolve("svd.conf") + ":2: " + dir.resolve("b.conf") + ": the configuration is too large");
     }
 
+    /**
+     * A file name the JVM cannot encode is a problem at its key, not an exception: here an unpaired
+     * surrogate (the HOCON escape \\uD800), which no encoding holds; under the POSIX locale any
+     * non-ASCII character is such a name (CI found an é escaping as InvalidPathException).
+     */
+    @Test
+    void fileNamesThatCannotBeEncodedAreProblemsAtTheirKeys() {
+        String bad = "\"/srv/a\\uD800b\"";
+        String text = "svd.log-dir = " + bad + "\n"
+                + "services.web {\n"
+                + "  command = [" + bad + "]\n"
+                + "  directory = " + bad + "\n"
+                + "  environment-file = [" + bad + "]\n"
+                + "  sockets = [{ listen = " + bad + " }]\n"
+                + "}\n";
+
+        String why = "cannot be a file name: it holds a character that svd's file name encoding";
+        assertThat(files.problems(text)).anyMatch(p -> p.startsWith(files.at(1) + "svd.log-dir: " + why))
+                .anyMatch(p -> p.startsWith(files.at(3) + "services.web.command: the program, command[0], " + why))
+                .anyMatch(p -> p.startsWith(files.at(4) + "services.web.directory: " + why))
+                .anyMatch(p -> p.startsWith(files.at(5) + "services.web.environment-file[0]: " + why))
+                .anyMatch(p -> p.startsWith(files.at(6) + "services.web.sockets[0].listen: " + why));
+    }
+
     @Test
     void hundredThousandNestedBracketsAreRefusedWithTheLine() {
         assertThat(files.problems(SERVICE + "deep = " + "[".repeat(100_000) + "\n")).containsExactly(
