@@ -1,7 +1,7 @@
 """Test fixture for svd's socket passing (docs/sockets.md): writes what it was given, then serves.
 
-Usage: listen_report.py REPORT PIDFILE. Appends one JSON line to REPORT: its pid, the LISTEN_*
-and NGINX variables, every open descriptor above 2 with the address of each socket and whether
+Usage: listen_report.py REPORT PIDFILE. Appends one JSON line to REPORT: its pid, the LISTEN_*,
+NGINX and three test variables (two of them not shell names), every open descriptor above 2 with the address of each socket and whether
 it is close-on-exec. Then answers each connection on fd 3 with its pid and a newline.
 """
 import fcntl
@@ -30,7 +30,7 @@ for name in sorted(os.listdir("/proc/self/fd"), key=int):
         entry["listening"] = bool(s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
         s.close()
     fds[str(fd)] = entry
-env = {k: os.environ.get(k) for k in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NGINX")}
+env = {k: os.environ.get(k) for k in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NGINX", "FOO-BAR", "log.level", "PLAIN")}
 with open(report, "a") as f:
     f.write(json.dumps({"pid": os.getpid(), "env": env, "fds": fds}) + "\n")
 if os.environ.get("LISTEN_FDS"):

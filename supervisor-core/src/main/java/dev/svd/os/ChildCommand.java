@@ -21,22 +21,53 @@ final class ChildCommand {
 
     private final String setpriv;
     private final String prlimit;
+    private final String env;
     private final boolean root;
 
     ChildCommand() {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         this.setpriv = find("setpriv", path + ":/usr/bin:/bin:/usr/sbin:/sbin").orElse(null);
         this.prlimit = find("prlimit", path + ":/usr/bin:/bin:/usr/sbin:/sbin").orElse(null);
+        this.env = find("env", path + ":/usr/bin:/bin").orElse(null);
         this.root = "root".equals(System.getProperty("user.name"));
     }
 
     Exec exec(SpawnRequest req, Map<String, String> environment) throws SpawnException {
         Exec exec = execWithoutSockets(req, environment);
         if (environment.containsKey("WATCHDOG_USEC")) {
-            return withWatchdogPid(exec, !req.sockets().isEmpty());
+            return withWatchdogPid(throughEnv(exec, environment), !req.sockets().isEmpty());
         }
-        return req.sockets().isEmpty() ? exec : withListenPid(exec);
+        return req.sockets().isEmpty() ? exec : withListenPid(throughEnv(exec, environment));
     }
+
+    /**
+     * The shell that sets LISTEN_PID or WATCHDOG_PID (below) is dash on Debian, and dash leaves out
+     * of the programs it execs every variable whose name is not a shell name ({@code FOO-BAR},
+     * {@code log.level}). When the environment has such names, coreutils env(1) between the shell and
+     * the program sets them again (one more exec in place, the same process): the program gets the
+     * whole environment, as without sockets. Not when the program's path holds "=", which env would
+     * take for an assignment.
+     */
+    Exec throughEnv(Exec exec, Map<String, String> environment) {
+        List<String> assignments = new ArrayList<>();
+        environment.forEach((name, value) -> {
+            if (!SHELL_NAME.matcher(name).matches()) {
+                assignments.add(name + "=" + value);
+            }
+        });
+        if (assignments.isEmpty() || env == null || exec.program().contains("=")) {
+            return exec;
+        }
+        assignments.sort(null);
+        List<String> argv = new ArrayList<>();
+        argv.add(env);
+        argv.addAll(assignments);
+        argv.addAll(withProgram(exec));
+        return new Exec(env, argv, exec.directory());
+    }
+
+    /** A name POSIX shells keep in the environment of what they exec. */
+    private static final java.util.regex.Pattern SHELL_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /**
      * A service with a watchdog (docs/notify.md) gets {@code WATCHDOG_PID}, its own pid, the same way

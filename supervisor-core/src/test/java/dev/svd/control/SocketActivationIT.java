@@ -68,7 +68,8 @@ class SocketActivationIT {
         int port = Ports.freePort();
         Path unix = dir.resolve("admin.sock");
         writeConfig(service("app", "{ listen = \"127.0.0.1:" + port + "\", name = http }, { listen = \"" + unix
-                + "\", name = admin, mode = \"0600\" }", "sockets-env = nginx\n"));
+                + "\", name = admin, mode = \"0600\" }", "sockets-env = nginx\n"
+                + "environment { \"FOO-BAR\" = \"dash drops it\", \"log.level\" = debug, PLAIN = kept }\n"));
         start();
 
         JsonObject first = awaitReports(1).get(0);
@@ -78,6 +79,10 @@ class SocketActivationIT {
         assertThat(env.string("LISTEN_FDS")).isEqualTo("2");
         assertThat(env.string("LISTEN_FDNAMES")).isEqualTo("http:admin");
         assertThat(env.string("NGINX")).isEqualTo("3;4;");
+        // the shell that sets LISTEN_PID drops names that are not shell names; they must arrive anyway
+        assertThat(env.string("FOO-BAR")).isEqualTo("dash drops it");
+        assertThat(env.string("log.level")).isEqualTo("debug");
+        assertThat(env.string("PLAIN")).isEqualTo("kept");
         JsonObject fds = first.object("fds");
         assertThat(fds.members().keySet()).as("no other descriptor of svd's reaches the service: %s", fds)
                 .containsExactly("3", "4");
