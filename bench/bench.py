@@ -587,7 +587,10 @@ def scenario_scale():
                     row["rss_mb"].append(procs.rss_kb(proc.pid) / 1024)
                     row["threads"].append(len(os.listdir(f"/proc/{proc.pid}/task")))
                     sock = os.path.join(sup.dir, "svd.sock")
-                    st = hyperfine({"status": f"{svctl} --socket {sock} status"}, status_runs, 2)
+                    # each build's own svctl: svctl and svd change together (issue 16's status table)
+                    own = os.path.join(os.path.dirname(sup.env.get("SVD_BIN", "")), "svctl")
+                    st = hyperfine({"status": f"{own if os.access(own, os.X_OK) else svctl} --socket {sock} status"},
+                                   status_runs, 2)
                     row["status_ms"].append(st["status"]["median"])
                     pids = [pid for pid, _ in rows]
                     t1 = time.time_ns()

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +71,7 @@ public final class Engine implements ServiceControl, ServiceOutput, ConfigContro
     private final CompletableFuture<StopOutcome> stopped = new CompletableFuture<>();
 
     // Engine thread only (the collaborators below run on it too and share these maps).
-    private final Map<String, ServiceSnapshot> services = new LinkedHashMap<>();
+    private final ServiceMap services = new ServiceMap();
     private final Map<Integer, String> pidOwners = new HashMap<>();
     private final Waiters waiters;
     private final ReadyWaiters readyWaiters;

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -31,6 +32,22 @@ final class PublishedSnapshots extends AbstractMap<String, ServiceSnapshot> {
         this.names = names;
         this.snapshots = snapshots;
         this.index = index;
+    }
+
+    /**
+     * A copy of {@code services} (engine thread): {@code previous} with the snapshots of the services
+     * {@link ServiceMap#takeReplaced} names replaced, when it names them; else every service read.
+     */
+    static PublishedSnapshots of(ServiceMap services, PublishedSnapshots previous) {
+        List<String> replaced = services.takeReplaced();
+        if (replaced != null && services.size() == previous.names.length) {
+            ServiceSnapshot[] snapshots = previous.snapshots.clone();
+            for (String name : replaced) {
+                snapshots[previous.index.get(name)] = services.get(name);
+            }
+            return new PublishedSnapshots(previous.names, snapshots, previous.index);
+        }
+        return of((Map<String, ServiceSnapshot>) services, previous);
     }
 
     /** A copy of {@code services} (engine thread), reusing {@code previous}'s index when the names are the same. */

@@ -50,13 +50,22 @@ final class TailBuffer {
     /** One kept line, the arrival number of the chunk that brought its end, and when that chunk was read (epoch ms). */
     record Line(long seq, long time, String text) {}
 
+    /** The first size of the line arrays, grown (doubled) to {@code capacity} as lines come. */
+    static final int FIRST_SLOTS = 8;
+
     private final int capacity;
     private final int deferLimit;
-    private final byte[][] slots;
-    private final int[] stored;
-    private final int[] lengths;
-    private final long[] seqs;
-    private final long[] times;
+    /*
+     * The kept lines, a ring of slots.length entries that grows to capacity only as lines come: a
+     * stream that never writes (most services' stderr) holds no arrays, one that wrote a line a few
+     * hundred bytes. At 2,000 services the arrays of 200 each, allocated up front, were 14 KB of
+     * heap per service, two thirds of all (docs/benchmarks.md, "Scale").
+     */
+    private byte[][] slots = new byte[0][];
+    private int[] stored = new int[0];
+    private int[] lengths = new int[0];
+    private long[] seqs = new long[0];
+    private long[] times = new long[0];
     /** The deferred bytes' chunks: chunk i ends before {@code markEnds[i]} and arrived as {@code markSeqs[i]}. */
     private int[] markEnds = new int[0];
     private long[] markSeqs = new long[0];
@@ -66,7 +75,7 @@ final class TailBuffer {
     private long current;
     /** When the chunk being added, or the last one, was read (epoch ms). */
     private long currentTime;
-    private final int[] newlines;
+    private int[] newlines = new int[0];
     private int next;
     private int count;
     private byte[] held = new byte[0];
@@ -84,12 +93,6 @@ final class TailBuffer {
     TailBuffer(int capacity, int deferLimit) {
         this.capacity = capacity;
         this.deferLimit = deferLimit;
-        this.slots = new byte[capacity][];
-        this.stored = new int[capacity];
-        this.lengths = new int[capacity];
-        this.seqs = new long[capacity];
-        this.times = new long[capacity];
-        this.newlines = new int[capacity + 1];
     }
 
     /** As {@link #add(ByteBuffer, int, int, long)} with no arrival number (a stream on its own). */
@@ -280,6 +283,9 @@ final class TailBuffer {
             if (newline < 0) {
                 break;
             }
+            if (found == newlines.length) {
+                newlines = Arrays.copyOf(newlines, Math.min(capacity + 1, Math.max(FIRST_SLOTS, 2 * found)));
+            }
             newlines[found] = newline;
             end = newline;
         }
@@ -351,7 +357,7 @@ final class TailBuffer {
         int size = Math.min(Math.max(n, 0), count);
         List<Line> lines = new ArrayList<>(size);
         for (int i = size; i > 0; i--) {
-            int index = Math.floorMod(next - i, capacity);
+            int index = Math.floorMod(next - i, slots.length);
             String line = new String(slots[index], 0, stored[index], StandardCharsets.UTF_8);
             if (stored[index] < lengths[index]) {
                 line += " [svd: line truncated, " + lengths[index] + " bytes]";
@@ -402,6 +408,9 @@ final class TailBuffer {
 
     /** The next slot, reused when it is big enough. */
     private byte[] slot(int size) {
+        if (count == slots.length && count < capacity) {
+            grow();
+        }
         byte[] slot = slots[next];
         if (slot == null || slot.length < size) {
             slot = new byte[Math.max(size, 128)];
@@ -415,7 +424,29 @@ final class TailBuffer {
         lengths[next] = length;
         seqs[next] = seq;
         times[next] = time;
-        next = (next + 1) % capacity;
-        count = Math.min(count + 1, capacity);
+        next = (next + 1) % slots.length;
+        count = Math.min(count + 1, slots.length);
+    }
+
+    /**
+     * The ring is full but may hold more: doubles it (up to {@code capacity}), its lines oldest first
+     * from index 0. Only when the ring is full: {@code next} is then its oldest line.
+     */
+    private void grow() {
+        int old = slots.length;
+        int size = Math.min(capacity, Math.max(FIRST_SLOTS, 2 * old));
+        slots = ring(slots, new byte[size][], old);
+        stored = ring(stored, new int[size], old);
+        lengths = ring(lengths, new int[size], old);
+        seqs = ring(seqs, new long[size], old);
+        times = ring(times, new long[size], old);
+        next = count;
+    }
+
+    /** Copies the full ring {@code from} of {@code length} entries (oldest at {@code next}) into the start of {@code to}. */
+    private <T> T ring(T from, T to, int length) {
+        System.arraycopy(from, next, to, 0, length - next);
+        System.arraycopy(from, 0, to, length - next, next);
+        return to;
     }
 }

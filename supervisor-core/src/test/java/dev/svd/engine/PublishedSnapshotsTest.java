@@ -51,4 +51,45 @@ class PublishedSnapshotsTest {
         assertEquals(List.of("b", "c"), List.copyOf(renamed.keySet()));
         assertEquals(2, renamed.size());
     }
+
+    /**
+     * Issue 16: a publication from the engine's {@link ServiceMap} copies the previous one and
+     * replaces only the snapshots put since; whatever the engine did in between (replaced
+     * snapshots, services added or removed, several changes or none), it equals a copy of every
+     * service, in order, with the very snapshot objects.
+     */
+    @Test
+    void aPublicationOfOnlyTheReplacedSnapshotsEqualsACopyOfEveryService() {
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        ServiceMap services = new ServiceMap();
+        PublishedSnapshots published = PublishedSnapshots.EMPTY;
+        int next = 0;
+        for (int step = 0; step < 5000; step++) {
+            int op = random.nextInt(10);
+            List<String> names = List.copyOf(services.keySet());
+            if (op == 0 || names.isEmpty()) {
+                String name = "s" + next++;
+                services.put(name, ServiceSnapshot.initial(name));
+            } else if (op == 1) {
+                services.remove(names.get(random.nextInt(names.size())));
+            } else if (op < 6) {
+                String name = names.get(random.nextInt(names.size()));
+                services.put(name, ServiceSnapshot.initial(name));
+            } else {
+                published = PublishedSnapshots.of(services, published);
+                assertEquals(List.copyOf(services.keySet()), List.copyOf(published.keySet()), "seed " + seed + ", step " + step);
+                List<ServiceSnapshot> expected = List.copyOf(services.values());
+                List<ServiceSnapshot> actual = List.copyOf(published.values());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSame(expected.get(i), actual.get(i), "seed " + seed + ", step " + step + ", service " + i);
+                    assertSame(expected.get(i), published.get(names(services).get(i)), "seed " + seed + ", step " + step);
+                }
+            }
+        }
+    }
+
+    private static List<String> names(Map<String, ServiceSnapshot> services) {
+        return List.copyOf(services.keySet());
+    }
 }

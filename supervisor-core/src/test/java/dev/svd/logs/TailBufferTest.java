@@ -164,6 +164,51 @@ class TailBufferTest {
         }
     }
 
+    /**
+     * Issue 16: the line arrays start empty and double as lines come (to hold 2,000 services' tails
+     * in little memory). Capacities below, at and across the growth steps, reads between chunks (a
+     * read cuts the deferred bytes into lines, so the ring grows while it holds lines), lines
+     * wrapping the ring before and after it grows, a tail forgotten and refilled: always the last
+     * {@code capacity} lines, oldest first, each with its chunk's arrival number.
+     */
+    @Test
+    void theLinesKeptAreTheSameWhileTheRingGrowsAsLinesCome() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 500; round++) {
+            int capacity = 1 + random.nextInt(3 * TailBuffer.FIRST_SLOTS * 4);
+            TailBuffer tail = new TailBuffer(capacity, random.nextInt(2) == 0 ? 0 : random.nextInt(400));
+            List<TailBuffer.Line> model = new ArrayList<>();
+            StringBuilder partial = new StringBuilder();
+            long seq = 0;
+            for (int chunk = random.nextInt(60); chunk >= 0; chunk--) {
+                seq++;
+                StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(random.nextInt(8) == 0 ? 4 * capacity + 5 : 12); i > 0; i--) {
+                    char c = random.nextInt(3) == 0 ? '\n' : (char) ('a' + random.nextInt(3));
+                    text.append(c);
+                    if (c == '\n') {
+                        model.add(new TailBuffer.Line(seq, seq * 10, partial.toString()));
+                        partial.setLength(0);
+                    } else {
+                        partial.append(c);
+                    }
+                }
+                byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+                tail.add(ByteBuffer.wrap(bytes), 0, bytes.length, seq, seq * 10);
+                if (random.nextInt(4) == 0) {
+                    int n = random.nextInt(capacity + 2);
+                    List<TailBuffer.Line> kept = model.subList(Math.max(0, model.size() - capacity), model.size());
+                    assertThat(tail.lastLines(n)).as("seed %d, round %d, capacity %d, chunk %d", seed, round, capacity, seq)
+                            .isEqualTo(kept.subList(Math.max(0, kept.size() - n), kept.size()));
+                }
+            }
+            List<TailBuffer.Line> expected = model.subList(Math.max(0, model.size() - capacity), model.size());
+            assertThat(tail.lastLines(capacity + 1)).as("seed %d, round %d, capacity %d", seed, round, capacity)
+                    .isEqualTo(expected);
+        }
+    }
+
     @Test
     void aStreamOfTinyChunksKeepsEachLinesArrivalNumberPastTheLimitOfRememberedChunks() {
         TailBuffer tail = new TailBuffer(5);

@@ -15,11 +15,18 @@ public final class JsonParser {
     public static final int DEFAULT_MAX_DEPTH = 32;
 
     private final String text;
+    /**
+     * {@code text}'s characters, scanned instead of {@code text.charAt}: svctl is a fresh JVM on every
+     * run, and its parse of a large reply runs mostly in the interpreter, where an array read is one
+     * bytecode and a charAt a chain of calls (docs/benchmarks.md, "Scale").
+     */
+    private final char[] chars;
     private final int maxDepth;
     private int pos;
 
     private JsonParser(String text, int maxDepth) {
         this.text = text;
+        this.chars = text.toCharArray();
         this.maxDepth = maxDepth;
     }
 
@@ -32,17 +39,17 @@ public final class JsonParser {
         p.skipWhitespace();
         JsonValue v = p.value(0);
         p.skipWhitespace();
-        if (p.pos < text.length()) {
+        if (p.pos < p.chars.length) {
             throw p.error("unexpected " + p.describe(p.pos) + " after the JSON value");
         }
         return v;
     }
 
     private JsonValue value(int depth) throws JsonSyntaxException {
-        if (pos >= text.length()) {
+        if (pos >= chars.length) {
             throw error("unexpected end of input, expected a value");
         }
-        char c = text.charAt(pos);
+        char c = chars[pos];
         switch (c) {
             case '{':
                 return object(depth + 1);
@@ -134,10 +141,10 @@ public final class JsonParser {
         StringBuilder sb = null;
         int runStart = pos;
         while (true) {
-            if (pos >= text.length()) {
+            if (pos >= chars.length) {
                 throw error("unterminated string");
             }
-            char c = text.charAt(pos);
+            char c = chars[pos];
             if (c == '"') {
                 String s = sb == null ? text.substring(runStart, pos) : sb.append(text, runStart, pos).toString();
                 pos++;
@@ -155,10 +162,10 @@ public final class JsonParser {
             }
             sb.append(text, runStart, pos);
             pos++;
-            if (pos >= text.length()) {
+            if (pos >= chars.length) {
                 throw error("unterminated escape in string");
             }
-            char e = text.charAt(pos);
+            char e = chars[pos];
             switch (e) {
                 case '"': sb.append('"'); break;
                 case '\\': sb.append('\\'); break;
@@ -199,11 +206,11 @@ public final class JsonParser {
     private char hex4() throws JsonSyntaxException {
         int v = 0;
         for (int i = 1; i <= 4; i++) {
-            if (pos + i >= text.length()) {
-                pos = text.length();
+            if (pos + i >= chars.length) {
+                pos = chars.length;
                 throw error("truncated \\u escape");
             }
-            int d = Character.digit(text.charAt(pos + i), 16);
+            int d = Character.digit(chars[pos + i], 16);
             if (d < 0) {
                 pos += i;
                 throw error("invalid hex digit " + describe(pos) + " in \\u escape");
@@ -261,9 +268,9 @@ public final class JsonParser {
 
     private void literal(String word) throws JsonSyntaxException {
         for (int i = 0; i < word.length(); i++) {
-            if (pos + i >= text.length() || text.charAt(pos + i) != word.charAt(i)) {
+            if (pos + i >= chars.length || chars[pos + i] != word.charAt(i)) {
                 pos += i;
-                throw error("invalid literal, expected '" + word + "'" + (pos < text.length() ? ", found " + describe(pos) : ""));
+                throw error("invalid literal, expected '" + word + "'" + (pos < chars.length ? ", found " + describe(pos) : ""));
             }
         }
         pos += word.length();
@@ -283,8 +290,8 @@ public final class JsonParser {
     }
 
     private void skipWhitespace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < chars.length) {
+            char c = chars[pos];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }
@@ -294,14 +301,14 @@ public final class JsonParser {
 
     /** The character at pos, or 0 at the end (0 is never valid where peek is used). */
     private char peek() {
-        return pos < text.length() ? text.charAt(pos) : 0;
+        return pos < chars.length ? chars[pos] : 0;
     }
 
     private String describe(int at) {
-        if (at >= text.length()) {
+        if (at >= chars.length) {
             return "end of input";
         }
-        char c = text.charAt(at);
+        char c = chars[at];
         if (c < 0x20 || c == 0x7f) {
             return "character U+" + String.format("%04X", (int) c);
         }
@@ -309,6 +316,6 @@ public final class JsonParser {
     }
 
     private JsonSyntaxException error(String problem) {
-        return new JsonSyntaxException(problem, Math.min(pos, text.length()));
+        return new JsonSyntaxException(problem, Math.min(pos, chars.length));
     }
 }

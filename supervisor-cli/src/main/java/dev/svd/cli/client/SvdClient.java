@@ -6,13 +6,10 @@ import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.ProtocolException;
 import dev.svd.protocol.Request;
 import dev.svd.protocol.Response;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +33,7 @@ public final class SvdClient implements AutoCloseable {
     private final SocketChannel channel;
     private final Watchdog watchdog;
     private final Timeouts timeouts;
-    private final BufferedReader in;
+    private final LineInput in;
     private int nextId = 1;
 
     private SvdClient(Path socket, SocketChannel channel, Watchdog watchdog, Timeouts timeouts) {
@@ -44,7 +41,7 @@ public final class SvdClient implements AutoCloseable {
         this.channel = channel;
         this.watchdog = watchdog;
         this.timeouts = timeouts;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.in = new LineInput(channel);
     }
 
     /** Connects with the default timeouts, trusting only sockets of root and of the caller. */

@@ -4,8 +4,7 @@ import dev.svd.cli.Args;
 import dev.svd.cli.ExitCodes;
 import dev.svd.cli.Invocation;
 import dev.svd.cli.client.UnreachableException;
-import dev.svd.cli.render.Durations;
-import dev.svd.cli.render.Table;
+import dev.svd.cli.render.Style;
 import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
@@ -13,6 +12,7 @@ import dev.svd.protocol.JsonValue;
 import dev.svd.protocol.ProtocolError;
 import dev.svd.protocol.Response;
 import dev.svd.protocol.StatusJson;
+import dev.svd.protocol.StatusTable;
 import java.io.IOException;
 import java.util.List;
 
@@ -48,10 +48,20 @@ public final class StatusCommand implements Command {
 
     @Override
     public int run(Args args, Invocation inv) throws UnreachableException, IOException {
-        JsonObject request = JsonObject.builder().putStrings("names", args.positionals()).build();
-        Response r = inv.call("status", request);
+        JsonObject.Builder request = JsonObject.builder().putStrings("names", args.positionals());
+        boolean all = args.positionals().isEmpty() && !args.flag("--json");
+        if (all) {
+            // svd lays the table out: one string to read instead of an object per service (issue 16)
+            request.put("table", true);
+        }
+        Response r = inv.call("status", request.build());
         if (!r.ok()) {
             return inv.fail(r.error());
+        }
+        String table = all ? r.result().string("table") : null;
+        if (table != null) {
+            inv.out().print(coloured(table, inv.style()));
+            return r.result().longOr("not_running", 0) > 0 ? ExitCodes.NOT_RUNNING : ExitCodes.OK;
         }
         JsonArray services = r.result().array("services");
         List<JsonValue> list = services == null ? List.of() : services.items();
@@ -87,20 +97,39 @@ public final class StatusCommand implements Command {
     }
 
     static String table(List<JsonValue> services, Invocation inv) {
-        Table t = new Table("NAME", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "LAST-EXIT");
+        StatusTable t = new StatusTable();
         for (JsonValue v : services) {
             JsonObject s = (JsonObject) v;
-            long uptime = s.longOr("uptime_s", -1);
-            long pid = s.longOr("pid", 0);
-            t.row(s.requireString("name"),
-                    inv.style().state(s.requireString("state")),
-                    pid > 0 ? Long.toString(pid) : "-",
-                    uptime >= 0 ? Durations.formatSeconds(uptime) : "-",
-                    Long.toString(s.longOr("restarts", 0)),
-                    orDash(s.string("health")),
-                    orDash(s.string("last_exit")));
+            t.add(s.requireString("name"), s.requireString("state"), s.longOr("pid", 0), s.longOr("uptime_s", -1),
+                    s.longOr("restarts", 0), s.string("health"), s.string("last_exit"));
         }
-        return t.render();
+        return coloured(t.render(), inv.style());
+    }
+
+    /**
+     * {@code table} (a {@link StatusTable}) with each state coloured when colour is on: the columns
+     * were laid out on the plain text, and colour codes take no room on a terminal.
+     */
+    static String coloured(String table, Style style) {
+        int column = StatusTable.stateColumn(table);
+        if (!style.enabled() || column < 0) {
+            return table;
+        }
+        StringBuilder b = new StringBuilder(table.length() + table.length() / 4);
+        int line = table.indexOf('\n') + 1;
+        b.append(table, 0, line);
+        while (line < table.length()) {
+            int end = table.indexOf('\n', line);
+            end = end < 0 ? table.length() : end + 1;
+            int from = Math.min(line + column, end);
+            int to = from;
+            while (to < end && table.charAt(to) != ' ' && table.charAt(to) != '\n') {
+                to++;
+            }
+            b.append(table, line, from).append(style.state(table.substring(from, to))).append(table, to, end);
+            line = end;
+        }
+        return b.toString();
     }
 
     /** For named services: why each is in its state, and its last probe result. */
@@ -134,9 +163,5 @@ public final class StatusCommand implements Command {
             }
         }
         return b.toString();
-    }
-
-    private static String orDash(String s) {
-        return s == null ? "-" : s;
     }
 }

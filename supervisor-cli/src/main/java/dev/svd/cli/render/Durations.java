@@ -32,18 +32,9 @@ public final class Durations {
         return n * factor;
     }
 
-    /** Compact uptime: {@code 42s}, {@code 3m12s}, {@code 2h05m}, {@code 3d4h}. */
+    /** Compact uptime: {@code 42s}, {@code 3m12s}, {@code 2h05m}, {@code 3d4h} (as the status table shows it). */
     public static String formatSeconds(long s) {
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return (s / 60) + "m" + two(s % 60) + "s";
-        }
-        if (s < 86400) {
-            return (s / 3600) + "h" + two((s % 3600) / 60) + "m";
-        }
-        return (s / 86400) + "d" + ((s % 86400) / 3600) + "h";
+        return dev.svd.protocol.StatusTable.uptime(s);
     }
 
     /** Milliseconds as {@code 120ms} or {@code 2.3s}. */
@@ -52,9 +43,5 @@ public final class Durations {
             return ms + "ms";
         }
         return (ms / 1000) + "." + ((ms % 1000) / 100) + "s";
-    }
-
-    private static String two(long n) {
-        return n < 10 ? "0" + n : Long.toString(n);
     }
 }

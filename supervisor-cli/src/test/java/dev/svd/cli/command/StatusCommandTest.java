@@ -60,4 +60,26 @@ class StatusCommandTest {
                 + "web   running  4242  3m12s   2         healthy  exited 1\n"
                 + "db    failed   -     -       0         unknown  killed by SIGKILL\n");
     }
+
+    @Test
+    void colourMarksOnlyTheStateCellsAndKeepsTheColumnsWhereThePlainTableHasThem() throws Exception {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        Invocation inv = new Invocation(Path.of("/x"), sink, sink, new Style(true));
+        assertThat(StatusCommand.table(services(), inv)).isEqualTo(
+                "NAME  STATE    PID   UPTIME  RESTARTS  HEALTH   LAST-EXIT\n"
+                + "web   \u001b[32mrunning\u001b[0m  4242  3m12s   2         healthy  exited 1\n"
+                + "db    \u001b[31mfailed\u001b[0m   -     -       0         unknown  killed by SIGKILL\n");
+    }
+
+    @Test
+    void aTableSvdLaidOutIsColouredAsSvctlsOwn() {
+        String table = "NAME        STATE     PID  UPTIME  RESTARTS  HEALTH   LAST-EXIT\n"
+                + "web-server  stopping  12   1s      0         unknown  -\n"
+                + "x           starting  -    -       0         unknown  exited 1\n";
+        assertThat(StatusCommand.coloured(table, new Style(false))).isSameAs(table);
+        assertThat(StatusCommand.coloured(table, new Style(true))).isEqualTo(
+                "NAME        STATE     PID  UPTIME  RESTARTS  HEALTH   LAST-EXIT\n"
+                + "web-server  \u001b[33mstopping\u001b[0m  12   1s      0         unknown  -\n"
+                + "x           \u001b[33mstarting\u001b[0m  -    -       0         unknown  exited 1\n");
+    }
 }
