@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * the bytes (what the pump itself costs), writes them with a plain {@code raw} FileChannel.write, or
  * hands them to {@code svd}'s ServiceOutput (console off, as in {@code bench/run output}) through
  * output() (the read path), as {@code records} (log.timestamps on, console off: the default's file),
- * with the {@code console} on (timestamps off, the console to /dev/null), or lets the pump
+ * with the {@code console} on (timestamps off, the console to /dev/null), with {@code both} (the
+ * container default: records and console), or lets the pump
  * {@code splice} them into its file. Run it
  * with the launcher's JIT flags, which change the answer:
  * <pre>
@@ -30,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * mvn -B -q -pl supervisor-core test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/svd-cp
  * java -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
  *     -cp supervisor-core/target/classes:supervisor-core/target/test-classes:$(cat /tmp/svd-cp) \
- *     dev.svd.os.PumpThroughput discard|raw|svd|records|console|splice /tmp/writer chunk|line DIRECTORY
+ *     dev.svd.os.PumpThroughput discard|raw|svd|records|console|both|splice /tmp/writer chunk|line DIRECTORY
  * </pre>
  * Run each mode several times, interleaved: on a shared 2-core machine single runs vary by 30%.
  */
@@ -44,8 +45,8 @@ public final class PumpThroughput {
         String mode = args[0];
         Path dir = Files.createDirectories(Path.of(args[3]));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        boolean console = mode.equals("console");
-        LogSpec spec = new LogSpec(1L << 30, 5, 200, console, mode.equals("records"), false);
+        boolean console = mode.equals("console") || mode.equals("both");
+        LogSpec spec = new LogSpec(1L << 30, 5, 200, console, mode.equals("records") || mode.equals("both"), false);
         try (java.io.FileOutputStream devNull = new java.io.FileOutputStream("/dev/null");
                 ServiceOutput svd = new ServiceOutput("writer", spec, dir, (bytes, offset, length) -> {
                     try {
