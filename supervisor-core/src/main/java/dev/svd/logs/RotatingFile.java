@@ -259,8 +259,9 @@ final class RotatingFile implements Closeable {
         byte[] scan = new byte[0];
         long[] words = new long[0];
         final int[] newlines = new int[4096];
-        final byte[] staging = new byte[STAGING_BYTES];
-        final ByteBuffer stagingBuffer = ByteBuffer.wrap(staging);
+        /** Grown as records need it, up to STAGING_BYTES: a thread that writes a few lines keeps a small one. */
+        byte[] staging = new byte[4096];
+        ByteBuffer stagingBuffer = ByteBuffer.wrap(staging);
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -314,7 +315,7 @@ final class RotatingFile implements Closeable {
                 for (int k = 0; k < found; k++) {
                     int lineEnd = newlines[k] + 1;
                     int recordBytes = RecordPrefix.BYTES + lineEnd - at;
-                    if (staged + recordBytes <= STAGING_BYTES && size + staged + recordBytes <= maxSize) {
+                    if (staged + recordBytes <= staging.length && size + staged + recordBytes <= maxSize) {
                         // The usual case, inline: a whole line that fits in the file and the staging array.
                         System.arraycopy(prefix, 0, staging, staged, RecordPrefix.BYTES);
                         System.arraycopy(scan, at, staging, staged + RecordPrefix.BYTES, lineEnd - at);
@@ -374,6 +375,9 @@ final class RotatingFile implements Closeable {
     private void emit(byte[] prefix, ByteBuffer chunk, int base, int from, int to, boolean complete) throws IOException {
         prefix[RecordPrefix.KIND_AT] = (byte) (complete ? 'F' : 'P');
         int body = to - from;
+        if (staging.length - staged < RecordPrefix.BYTES + body + 1 && staging.length < STAGING_BYTES) {
+            grow(staged + RecordPrefix.BYTES + body + 1);
+        }
         if (staging.length - staged < RecordPrefix.BYTES + body + 1) {
             if (body >= GATHER_FROM) {
                 if (staging.length - staged < RecordPrefix.BYTES) {
@@ -394,6 +398,14 @@ final class RotatingFile implements Closeable {
             staging[staged++] = '\n';
         }
         stagedTo = base + to;
+    }
+
+    /** Makes the thread's staging array hold {@code needed} bytes, at most STAGING_BYTES, keeping what is staged. */
+    private void grow(int needed) {
+        int length = Math.min(STAGING_BYTES, Math.max(needed, 2 * staging.length));
+        staging = java.util.Arrays.copyOf(staging, length);
+        scratch.staging = staging;
+        scratch.stagingBuffer = ByteBuffer.wrap(staging);
     }
 
     /** The staged records, then {@code chunk[from, to)} from where it is, then svd's newline for a partial line. */
