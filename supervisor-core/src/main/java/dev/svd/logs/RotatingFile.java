@@ -445,11 +445,31 @@ final class RotatingFile implements Closeable {
                 endUnknown = false;
             }
             if (written < staged) {
+                // A write failed: the program's bytes in the records it wrote whole are in the file,
+                // so only the rest of the staged bytes count as lost (a record cut by the failure too).
+                writtenTo += programBytes(written);
                 System.arraycopy(staging, written, staging, 0, staged - written);
             }
             staged -= written;
         }
         writtenTo = stagedTo;
+    }
+
+    /**
+     * The program's bytes in the whole records among {@code staging[0, length)}: each record is a head
+     * and a line up to its one newline, the program's for F, svd's for P (docs/logging.md, "Records").
+     */
+    private int programBytes(int length) {
+        int bytes = 0;
+        for (int at = 0; ; ) {
+            int newline = Newlines.next(staging, at, length);
+            if (newline < 0) {
+                return bytes;
+            }
+            boolean partial = staging[at + RecordPrefix.KIND_AT] == 'P';
+            bytes += newline + 1 - at - RecordPrefix.BYTES - (partial ? 1 : 0);
+            at = newline + 1;
+        }
     }
 
     private void checkPresence() {

@@ -255,6 +255,31 @@ class RecordsTest {
                 + "2026-12-07T18:56:04.123Z stdout F g\n");
     }
 
+    /** Records a failing write wrote whole are kept and not counted as lost; the one it cut and the rest are. */
+    @Test
+    void aDiskThatFillsAfterSomeRecordsOfAChunkCountsOnlyTheBytesNotWrittenWhole() throws IOException {
+        FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
+        try (ServiceOutput output = new ServiceOutput("web", spec(1 << 20, 1), dir, null, Runnable::run,
+                disk.opener(), clock::get)) {
+            // "F one\n", "P two\n", then of the next chunk "F \n" whole and "F thr" of "F three\n".
+            disk.room = (RecordPrefix.BYTES + 4) + (RecordPrefix.BYTES + 4) + (RecordPrefix.BYTES + 1) + RecordPrefix.BYTES + 3;
+            write(output, STDOUT, "one\ntwo");
+            assertThat(output.lostBytes()).isZero();
+            write(output, STDOUT, "\nthree\nfour\n");
+            assertThat(output.lostBytes()).as("\\nthree\\n cut, four\\n not written").isEqualTo(6 + 5);
+            disk.room = -1;
+            write(output, STDOUT, "five\n");
+        }
+
+        assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo(
+                "2026-12-07T18:56:04.123Z stdout F one\n"
+                + "2026-12-07T18:56:04.123Z stdout P two\n"
+                + "2026-12-07T18:56:04.123Z stdout F \n"
+                + "2026-12-07T18:56:04.123Z stdout F thr\n"
+                + "[svd: 11 bytes of output lost: No space left on device]\n"
+                + "2026-12-07T18:56:04.123Z stdout F five\n");
+    }
+
     private ServiceOutput output(LogSpec spec) throws IOException {
         return new ServiceOutput("web", spec, dir, null, Runnable::run, RotatingFile.APPEND, clock::get);
     }
