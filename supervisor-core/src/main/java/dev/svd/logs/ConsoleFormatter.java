@@ -76,7 +76,11 @@ final class ConsoleFormatter {
         length += prefix.length;
         System.arraycopy(head, 0, out, length, headLength);
         length += headLength;
-        chunk.get(from, out, length, to - from);
+        if (chunk.hasArray()) {
+            System.arraycopy(chunk.array(), chunk.arrayOffset() + from, out, length, to - from); // no calls deep into the buffer
+        } else {
+            chunk.get(from, out, length, to - from);
+        }
         length += to - from;
         out[length++] = '\n';
         if (length >= FLUSH_AT) {

@@ -28,7 +28,7 @@ final class LineSplitter {
     void split(ByteBuffer chunk, int from, int to, LineSink sink) {
         int start = from;
         while (start < to) {
-            int newline = Newlines.next(chunk, start, to);
+            int newline = next(chunk, start, to);
             int end = newline < 0 ? to : newline;
             while (heldLength + (end - start) > maxLine) {
                 int take = maxLine - heldLength;
@@ -44,6 +44,16 @@ final class LineSplitter {
             heldLength = 0;
             start = newline + 1;
         }
+    }
+
+    /** The first newline of {@code chunk[from, to)}: in its array when it has one (on C1 four times faster, see Newlines). */
+    private static int next(ByteBuffer chunk, int from, int to) {
+        if (!chunk.hasArray()) {
+            return Newlines.next(chunk, from, to);
+        }
+        int offset = chunk.arrayOffset();
+        int newline = Newlines.next(chunk.array(), offset + from, offset + to);
+        return newline < 0 ? -1 : newline - offset;
     }
 
     /** Passes on the held partial line, if any, as a line of its own (the stream ended). */

@@ -76,18 +76,17 @@ final class RotatingFile implements Closeable {
     private long lostInEpisode;
     private String lossReason;
     private volatile long lostTotal;
-    /** Records: gathered here before they are written; made at the first record. */
-    private static final int STAGING_BYTES = 64 * 1024;
+    /** Records: gathered in the thread's {@link Scratch#staging} before they are written, one call per this many bytes at most. */
+    private static final int STAGING_BYTES = 512 * 1024;
     /** A line at least this long is written from the caller's chunk, not copied. */
     private static final int GATHER_FROM = 16 * 1024;
     private static final ByteBuffer NEWLINE = ByteBuffer.allocateDirect(1).put((byte) '\n').flip();
     private final RecordPrefix prefixes = new RecordPrefix();
     private final ByteBuffer[] gather = new ByteBuffer[3];
+    /** The calling thread's scratch while a chunk is written as records (null otherwise). */
+    private Scratch scratch;
     private byte[] staging;
-    private ByteBuffer stagingBuffer;
     private int staged;
-    /** The chunk being written as records, copied to the heap to find its lines. */
-    private byte[] scan = new byte[0];
     /** Splice mode: a second descriptor of the open file for the pump (null while closed, or when it could not be opened). */
     private final SpliceOpener spliceOpener;
     private SpliceFile spliceFile;
@@ -250,18 +249,42 @@ final class RotatingFile implements Closeable {
     }
 
     /**
+     * The working space of the thread that writes records, shared by all the files it writes (a
+     * file is written by one thread at a time, and a chunk's records are all written before the
+     * call returns): the chunk copied to the heap as bytes and as little-endian words, where its
+     * newlines are, and the records gathered before they are written. Per thread rather than per
+     * file, so that 2,000 services do not each keep a large chunk's worth of arrays.
+     */
+    private static final class Scratch {
+        byte[] scan = new byte[0];
+        long[] words = new long[0];
+        final int[] newlines = new int[4096];
+        /** Grown as records need it, up to STAGING_BYTES: a thread that writes a few lines keeps a small one. */
+        byte[] staging = new byte[4096];
+        ByteBuffer stagingBuffer = ByteBuffer.wrap(staging);
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
      * Writes all of {@code chunk} (its position ends at its limit) as records of {@code stream} read at
      * {@code epochMillis} (docs/logging.md, "Records"): one per line, {@code F} when the line's newline
      * is in the chunk, {@code P} for a trailing partial line (its newline is svd's). Files are cut at
      * record boundaries; a record that alone exceeds max-size is cut into {@code P} records. The
-     * records are gathered in a reused buffer, copied once, and written with one call per 64 KiB;
-     * a line of 16 KiB or more is written from the chunk itself (gathering write). Never throws.
+     * chunk's newlines are found in one pass over a heap copy of it, each record is copied once
+     * into the thread's staging array, and the records are written with one call per 512 KiB (a
+     * 256 KiB chunk of 100-byte lines in one: fewer, larger writes cost the kernel less, see
+     * docs/benchmarks.md); a line of 16 KiB or more that does not fit is written from the chunk
+     * itself (gathering write). Never throws.
      */
     void writeRecords(OutputKind stream, ByteBuffer chunk, long epochMillis) {
         int end = chunk.limit();
         int begin = chunk.position();
         writtenTo = begin;
         stagedTo = begin;
+        scratch = SCRATCH.get();
+        staging = scratch.staging;
+        staged = 0;
         try {
             if (lostInEpisode > 0) {
                 writeLossMarker();
@@ -270,22 +293,42 @@ final class RotatingFile implements Closeable {
             if (channel == null) {
                 open();
             }
-            if (staging == null) {
-                grow(1024);
-            }
-            // Lines are found in a heap copy of the chunk: one bulk copy, then a scan that svd's C1
-            // runs about four times faster than through the direct buffer (see Newlines).
             int length = end - begin;
+            // The chunk is copied to the heap twice in bulk (each about 10 ms of CPU per 512 MiB):
+            // as bytes, the records' source, and as words, where one loop finds its newlines.
+            byte[] scan = scratch.scan;
+            long[] words = scratch.words;
             if (scan.length < length) {
-                scan = new byte[Math.max(length, Math.min(2 * scan.length, 256 << 10))];
+                int grown = Math.max(length, Math.min(2 * scan.length, 256 << 10));
+                scratch.scan = scan = new byte[grown];
+                scratch.words = words = new long[(grown + 7) >>> 3];
             }
             chunk.get(begin, scan, 0, length);
+            Newlines.words(chunk, begin, length, words);
             byte[] prefix = prefixes.at(epochMillis, stream);
-            for (int at = 0; at < length; ) {
-                int newline = Newlines.next(scan, at, length);
-                int lineEnd = newline < 0 ? length : newline + 1;
-                record(prefix, chunk, begin, at, lineEnd, newline >= 0);
-                at = lineEnd;
+            prefix[RecordPrefix.KIND_AT] = 'F';
+            int[] newlines = scratch.newlines;
+            int at = 0;
+            int found;
+            do {
+                found = Newlines.all(words, at, length, newlines);
+                for (int k = 0; k < found; k++) {
+                    int lineEnd = newlines[k] + 1;
+                    int recordBytes = RecordPrefix.BYTES + lineEnd - at;
+                    if (staged + recordBytes <= staging.length && size + staged + recordBytes <= maxSize) {
+                        // The usual case, inline: a whole line that fits in the file and the staging array.
+                        System.arraycopy(prefix, 0, staging, staged, RecordPrefix.BYTES);
+                        System.arraycopy(scan, at, staging, staged + RecordPrefix.BYTES, lineEnd - at);
+                        staged += recordBytes;
+                        stagedTo = begin + lineEnd;
+                    } else {
+                        record(prefix, chunk, begin, at, lineEnd, true);
+                    }
+                    at = lineEnd;
+                }
+            } while (found == newlines.length);
+            if (at < length) {
+                record(prefix, chunk, begin, at, length, false);
             }
             flushStaging();
         } catch (IOException e) {
@@ -295,6 +338,8 @@ final class RotatingFile implements Closeable {
                 channel = null;
             }
         } finally {
+            scratch = null;
+            staging = null;
             chunk.limit(end);
             chunk.position(end);
         }
@@ -347,7 +392,7 @@ final class RotatingFile implements Closeable {
         }
         System.arraycopy(prefix, 0, staging, staged, RecordPrefix.BYTES);
         staged += RecordPrefix.BYTES;
-        System.arraycopy(scan, from, staging, staged, body);
+        System.arraycopy(scratch.scan, from, staging, staged, body);
         staged += body;
         if (!complete) {
             staging[staged++] = '\n';
@@ -355,16 +400,17 @@ final class RotatingFile implements Closeable {
         stagedTo = base + to;
     }
 
-    /** Makes the staging array hold {@code needed} bytes, at most STAGING_BYTES: a quiet service keeps a small one. */
+    /** Makes the thread's staging array hold {@code needed} bytes, at most STAGING_BYTES, keeping what is staged. */
     private void grow(int needed) {
-        int length = Math.min(STAGING_BYTES, Math.max(needed, staging == null ? 0 : 2 * staging.length));
-        staging = staging == null ? new byte[length] : java.util.Arrays.copyOf(staging, length);
-        stagingBuffer = ByteBuffer.wrap(staging);
+        int length = Math.min(STAGING_BYTES, Math.max(needed, 2 * staging.length));
+        staging = java.util.Arrays.copyOf(staging, length);
+        scratch.staging = staging;
+        scratch.stagingBuffer = ByteBuffer.wrap(staging);
     }
 
     /** The staged records, then {@code chunk[from, to)} from where it is, then svd's newline for a partial line. */
     private void writeGathered(ByteBuffer chunk, int from, int to, boolean complete) throws IOException {
-        stagingBuffer.clear().limit(staged);
+        ByteBuffer stagingBuffer = scratch.stagingBuffer.clear().limit(staged);
         int limit = chunk.limit();
         chunk.limit(to).position(from);
         gather[0] = stagingBuffer;
@@ -387,7 +433,7 @@ final class RotatingFile implements Closeable {
     }
 
     private void flushStaging() throws IOException {
-        stagingBuffer.clear().limit(staged);
+        ByteBuffer stagingBuffer = scratch.stagingBuffer.clear().limit(staged);
         try {
             while (stagingBuffer.hasRemaining()) {
                 size += channel.write(stagingBuffer);
@@ -399,11 +445,31 @@ final class RotatingFile implements Closeable {
                 endUnknown = false;
             }
             if (written < staged) {
+                // A write failed: the program's bytes in the records it wrote whole are in the file,
+                // so only the rest of the staged bytes count as lost (a record cut by the failure too).
+                writtenTo += programBytes(written);
                 System.arraycopy(staging, written, staging, 0, staged - written);
             }
             staged -= written;
         }
         writtenTo = stagedTo;
+    }
+
+    /**
+     * The program's bytes in the whole records among {@code staging[0, length)}: each record is a head
+     * and a line up to its one newline, the program's for F, svd's for P (docs/logging.md, "Records").
+     */
+    private int programBytes(int length) {
+        int bytes = 0;
+        for (int at = 0; ; ) {
+            int newline = Newlines.next(staging, at, length);
+            if (newline < 0) {
+                return bytes;
+            }
+            boolean partial = staging[at + RecordPrefix.KIND_AT] == 'P';
+            bytes += newline + 1 - at - RecordPrefix.BYTES - (partial ? 1 : 0);
+            at = newline + 1;
+        }
     }
 
     private void checkPresence() {

@@ -51,6 +51,11 @@ final class StreamLines {
         tail.gap();
     }
 
+    /** Whether {@link #accept} cuts chunks into lines now (console or followers), or only keeps the tail. */
+    boolean linesWanted() {
+        return lineSink() != null;
+    }
+
     /** Someone follows this stream: its bytes must come through {@link #accept}. */
     boolean followed() {
         return followers.active();

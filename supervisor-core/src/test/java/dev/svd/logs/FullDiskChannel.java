@@ -8,11 +8,16 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** A FileChannel over a real one whose writes fail with ENOSPC once {@code room} bytes are used up. */
+/**
+ * A FileChannel over a real one whose writes fail with ENOSPC once {@code room} bytes are used up,
+ * and write at most {@code perCall} bytes each (short writes, which the caller must resume).
+ */
 final class FullDiskChannel extends FileChannel {
     /** Bytes that may still be written across all channels sharing this budget; negative: no limit. */
     static final class Disk {
         long room = -1;
+        /** The most bytes one write takes: fewer than asked is a short write, as write(2) may do. */
+        int perCall = Integer.MAX_VALUE;
 
         /** Opens files for appending, as RotatingFile.APPEND does, on this disk. */
         RotatingFile.ChannelOpener opener() {
@@ -33,16 +38,18 @@ final class FullDiskChannel extends FileChannel {
         if (disk.room == 0) {
             throw new IOException("No space left on device");
         }
-        if (disk.room < 0 || src.remaining() <= disk.room) {
+        if (src.remaining() <= disk.perCall && (disk.room < 0 || src.remaining() <= disk.room)) {
             int written = delegate.write(src);
             disk.room = disk.room < 0 ? -1 : disk.room - written;
             return written;
         }
         int limit = src.limit();
-        src.limit(src.position() + (int) disk.room);
+        src.limit(src.position() + (int) Math.min(disk.perCall, disk.room < 0 ? Long.MAX_VALUE : disk.room));
         try {
             int written = delegate.write(src);
-            disk.room -= written;
+            if (disk.room > 0) {
+                disk.room -= written;
+            }
             return written;
         } finally {
             src.limit(limit);
@@ -71,13 +78,15 @@ final class FullDiskChannel extends FileChannel {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        // One buffer after the other through write(ByteBuffer), so a gathering write meets the same full disk.
+        // One buffer after the other through write(ByteBuffer), so a gathering write meets the same
+        // full disk; a short write of one ends the call short, as writev(2) does.
         long written = 0;
         for (int i = offset; i < offset + length; i++) {
             while (srcs[i].hasRemaining()) {
+                int asked = srcs[i].remaining();
                 int n = write(srcs[i]);
                 written += n;
-                if (n == 0) {
+                if (n < asked) {
                     return written;
                 }
             }

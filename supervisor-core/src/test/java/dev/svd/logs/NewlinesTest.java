@@ -31,6 +31,46 @@ class NewlinesTest {
         }
     }
 
+    /**
+     * all() over words() gives every newline of the range, in order, also when {@code into} fills
+     * (resumed after the last one found) and when the chunk starts or ends in the middle of a word.
+     */
+    @Test
+    void allFindsEveryNewlineOfARangeInWordsCopiedFromAChunk() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 3_000; round++) {
+            byte[] bytes = new byte[random.nextInt(100)];
+            for (int i = 0; i < bytes.length; i++) {
+                int pick = random.nextInt(6);
+                bytes[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x09 : pick == 2 ? 0x0B : pick == 3 ? 0x8A : random.nextInt(256));
+            }
+            int offset = random.nextInt(9);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(offset + bytes.length + random.nextInt(9));
+            chunk.put(offset, bytes);
+            long[] words = new long[(bytes.length + 7) / 8 + 1];
+            java.util.Arrays.fill(words, 0x0A0A0A0A0A0A0A0AL); // what a longer earlier chunk left: must not count
+            Newlines.words(chunk, offset, bytes.length, words);
+            int from = random.nextInt(bytes.length + 1);
+            int[] into = new int[1 + random.nextInt(4)];
+            java.util.List<Integer> found = new java.util.ArrayList<>();
+            for (int at = from, n = into.length; n == into.length; ) {
+                n = Newlines.all(words, at, bytes.length, into);
+                for (int i = 0; i < n; i++) {
+                    found.add(into[i]);
+                    at = into[i] + 1;
+                }
+            }
+            java.util.List<Integer> expected = new java.util.ArrayList<>();
+            for (int i = from; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    expected.add(i);
+                }
+            }
+            assertThat(found).as("seed %d, round %d, from %d of %d", seed, round, from, bytes.length).isEqualTo(expected);
+        }
+    }
+
     private static int naiveNext(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
             if (bytes[i] == '\n') {

@@ -157,6 +157,66 @@ class RecordsTest {
         }
     }
 
+    /**
+     * Chunks of up to 256 KiB (the pump's reads) full of short lines, now and then a line longer
+     * than 16 KiB or than max-size, a partial line at a chunk's end, both streams; in half the
+     * rounds every write is cut short at a random size (resumed by svd): every file is at most
+     * max-size and holds only records, and they give back exactly the bytes of each stream.
+     */
+    @Test
+    void recordsOfLargeChunksOfShortLinesGiveBackEveryByteThroughRotationAndShortWrites() throws IOException {
+        Random random = new Random(SEED);
+        for (int round = 0; round < 6; round++) {
+            Path roundDir = Files.createDirectory(dir.resolve("s" + round));
+            long maxSize = (20 << 10) + random.nextInt(1 << 20);
+            FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
+            boolean shortWrites = round % 2 == 1;
+            if (shortWrites) {
+                disk.perCall = 1 + random.nextInt(100_000);
+            }
+            ByteArrayOutputStream[] written = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            try (ServiceOutput output = new ServiceOutput("web", spec(maxSize, 2000), roundDir, null,
+                    Runnable::run, disk.opener(), clock::get)) {
+                Chunks chunks = new Chunks(256 << 10);
+                for (int chunk = 0; chunk < 6; chunk++) {
+                    OutputKind stream = random.nextBoolean() ? STDOUT : STDERR;
+                    byte[] bytes = shortLines(random, 1 + random.nextInt(256 << 10));
+                    written[stream.ordinal()].writeBytes(bytes);
+                    clock.addAndGet(random.nextInt(3));
+                    chunks.feed(bytes, c -> output.accept(stream, c));
+                }
+                assertThat(output.lostBytes()).isZero();
+            }
+            String where = "seed " + SEED + ", round " + round + ", max-size " + maxSize
+                    + (shortWrites ? ", writes of at most " + disk.perCall : "");
+            ByteArrayOutputStream[] decoded = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+            List<Path> files = files(roundDir, 2000);
+            assertThat(roundDir.resolve("web.log.2000")).as(where + ": keep was large enough").doesNotExist();
+            for (Path file : files) {
+                byte[] content = Files.readAllBytes(file);
+                assertThat((long) content.length).as(where + ": size of " + file.getFileName()).isLessThanOrEqualTo(maxSize);
+                decode(content, decoded, null, where + ", " + file.getFileName());
+            }
+            assertThat(decoded[0].toByteArray()).as(where + ": stdout").isEqualTo(written[0].toByteArray());
+            assertThat(decoded[1].toByteArray()).as(where + ": stderr").isEqualTo(written[1].toByteArray());
+        }
+    }
+
+    /** About {@code size} bytes of lines: most of 0 to 30 bytes, some of hundreds, a few longer than 16 KiB; maybe no newline at the end. */
+    private static byte[] shortLines(Random random, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 70_000);
+        while (out.size() < size) {
+            int kind = random.nextInt(1000);
+            int length = kind < 990 ? random.nextInt(31) : kind < 998 ? 100 + random.nextInt(500) : 17_000 + random.nextInt(50_000);
+            for (int i = 0; i < length; i++) {
+                out.write('a' + random.nextInt(26));
+            }
+            out.write('\n');
+        }
+        byte[] bytes = out.toByteArray();
+        return random.nextInt(3) == 0 ? Arrays.copyOf(bytes, bytes.length - 1 - random.nextInt(Math.min(bytes.length, 20))) : bytes;
+    }
+
     @Test
     void aFullDiskDropsAndCountsTheProgramsBytesAndTheMarkerIsALineOfItsOwn() throws IOException {
         FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
@@ -195,6 +255,31 @@ class RecordsTest {
                 + "2026-12-07T18:56:04.123Z stdout F g\n");
     }
 
+    /** Records a failing write wrote whole are kept and not counted as lost; the one it cut and the rest are. */
+    @Test
+    void aDiskThatFillsAfterSomeRecordsOfAChunkCountsOnlyTheBytesNotWrittenWhole() throws IOException {
+        FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
+        try (ServiceOutput output = new ServiceOutput("web", spec(1 << 20, 1), dir, null, Runnable::run,
+                disk.opener(), clock::get)) {
+            // "F one\n", "P two\n", then of the next chunk "F \n" whole and "F thr" of "F three\n".
+            disk.room = (RecordPrefix.BYTES + 4) + (RecordPrefix.BYTES + 4) + (RecordPrefix.BYTES + 1) + RecordPrefix.BYTES + 3;
+            write(output, STDOUT, "one\ntwo");
+            assertThat(output.lostBytes()).isZero();
+            write(output, STDOUT, "\nthree\nfour\n");
+            assertThat(output.lostBytes()).as("\\nthree\\n cut, four\\n not written").isEqualTo(6 + 5);
+            disk.room = -1;
+            write(output, STDOUT, "five\n");
+        }
+
+        assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo(
+                "2026-12-07T18:56:04.123Z stdout F one\n"
+                + "2026-12-07T18:56:04.123Z stdout P two\n"
+                + "2026-12-07T18:56:04.123Z stdout F \n"
+                + "2026-12-07T18:56:04.123Z stdout F thr\n"
+                + "[svd: 11 bytes of output lost: No space left on device]\n"
+                + "2026-12-07T18:56:04.123Z stdout F five\n");
+    }
+
     private ServiceOutput output(LogSpec spec) throws IOException {
         return new ServiceOutput("web", spec, dir, null, Runnable::run, RotatingFile.APPEND, clock::get);
     }
@@ -225,8 +310,12 @@ class RecordsTest {
 
     /** web.log.N .. web.log.1, web.log: oldest first. */
     private static List<Path> files(Path dir) {
+        return files(dir, 300);
+    }
+
+    private static List<Path> files(Path dir, int keep) {
         List<Path> files = new ArrayList<>();
-        for (int i = 300; i >= 1; i--) {
+        for (int i = keep; i >= 1; i--) {
             Path numbered = dir.resolve("web.log." + i);
             if (Files.exists(numbered)) {
                 files.add(numbered);

@@ -185,6 +185,25 @@ class ServiceOutputTest {
         }
     }
 
+    /** The console and followers cut lines from a heap copy of the chunk: from its position, not from the buffer's start. */
+    @Test
+    void aChunkThatStartsInsideItsBufferReachesConsoleFollowersFileAndTailFromItsPosition() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (ServiceOutput output = new ServiceOutput("web", SPEC, dir, console);
+             AutoCloseable following = output.follow(STDOUT, seen::add)) {
+            ByteBuffer chunk = ByteBuffer.allocateDirect(64);
+            chunk.put("stale\nlines\none\ntwo\nthr".getBytes(StandardCharsets.US_ASCII)).flip().position(12);
+            output.accept(STDOUT, chunk);
+            assertThat(chunk.hasRemaining()).isFalse();
+            write(output, STDOUT, "ee\n");
+            assertThat(output.tail(STDOUT, 10)).containsExactly("one", "two", "three");
+        }
+
+        assertThat(seen).containsExactly("one", "two", "three");
+        assertThat(console.text()).isEqualTo("web | one\nweb | two\nweb | three\n");
+        assertThat(dir.resolve("web.log")).hasContent("one\ntwo\nthree");
+    }
+
     @Test
     void followSeesNewCompleteLinesOfItsStreamUntilClosed() throws Exception {
         List<String> seen = new ArrayList<>();

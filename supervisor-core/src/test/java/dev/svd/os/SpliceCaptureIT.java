@@ -243,6 +243,70 @@ class SpliceCaptureIT {
                 .as(where + ": everything after the marker").isTrue();
     }
 
+    /**
+     * The same with records (log.timestamps, through the JVM): a real full file system drops and
+     * counts the program's bytes without blocking the writer, the records before the marker give
+     * back exactly what was not counted as lost (a record the failure cut may stand just before the
+     * marker as a piece), and every record after it is there.
+     */
+    @Test
+    void aFullDiskDropsAndCountsRecordsWithoutBlockingAndMarksTheLossOnceThereIsRoomAgain() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m,mode=0750", "tmpfs", logs.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes());
+        assumeThat(mount.waitFor()).as("mount -t tmpfs (needs root and CAP_SYS_ADMIN): " + said).isZero();
+        mounted = logs;
+        Path filler = logs.resolve("filler");
+        try (FileChannel ch = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(1 << 20));
+        }
+        Random random = new Random(SEED);
+        ServiceOutput out = new ServiceOutput("web", new LogSpec(100 << 20, 5, 20, false, true, false), logs, null);
+        Adapter adapter = new Adapter(out);
+        int[][] fds = capture(adapter);
+        byte[] before = lines(random, 4 << 20);
+        write(fds[0][1], before, random); // returns: capture never blocks the writer, even with the disk full
+        await().atMost(WAIT).until(() -> out.bytes(OutputKind.STDOUT) == before.length);
+        long lost = out.lostBytes();
+        String where = "seed " + SEED + ", " + lost + " bytes lost";
+        assertThat(lost).as(where + ": lost to the full disk").isPositive();
+
+        Files.delete(filler);
+        byte[] after = lines(random, 512 << 10);
+        write(fds[0][1], after, random);
+        endOfFile(adapter);
+        out.close();
+
+        String file = new String(Files.readAllBytes(logs.resolve("web.log")), StandardCharsets.ISO_8859_1);
+        String marker = "\n[svd: " + lost + " bytes of output lost: No space left on device]\n";
+        int at = file.indexOf(marker);
+        assertThat(at).as(where + ": the marker").isPositive();
+        assertThat(file.indexOf(marker, at + 1)).as(where + ": one marker").isNegative();
+        List<String> kept = new ArrayList<>(file.substring(0, at + 1).lines().toList());
+        int keptBytes = (int) (before.length - lost);
+        byte[] expected = Arrays.copyOf(before, keptBytes);
+        if (!Arrays.equals(decode(kept), expected)) {
+            kept.remove(kept.size() - 1); // the piece of the record that the failing write cut
+            assertThat(decode(kept)).as(where + ": the records before the marker").isEqualTo(expected);
+        }
+        List<String> later = file.substring(at + marker.length()).lines().toList();
+        assertThat(decode(later)).as(where + ": the records after the marker").isEqualTo(after);
+    }
+
+    /** The program's bytes in CRI records (docs/logging.md, "Records"); fails on a line that is not one. */
+    private static byte[] decode(List<String> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (String record : records) {
+            assertThat(record).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z stdout [FP] .*");
+            bytes.writeBytes(record.substring(34).getBytes(StandardCharsets.ISO_8859_1));
+            if (record.charAt(32) == 'F') {
+                bytes.write('\n');
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     /** Lines of 1 to 400 random letters, about {@code size} bytes. */
     private static byte[] lines(Random random, int size) {
         byte[] bytes = new byte[size];
