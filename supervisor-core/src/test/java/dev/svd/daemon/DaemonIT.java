@@ -293,7 +293,10 @@ class DaemonIT {
 
     @Test
     void smokeTestStartsEverythingStopsItAndSaysWhetherAllCameUp() throws Exception {
-        Path good = config(service("web", "") + service("db", ""));
+        // Ready once its pid is written: with start-seconds 0s alone, a loaded machine could see the
+        // smoke test stop a shell before it wrote its pid file.
+        Path good = config(service("web", "").replace("start-seconds = 0s", readyOnPidFile("web"))
+                + service("db", "").replace("start-seconds = 0s", readyOnPidFile("db")));
         try (SvdProcess svd = SvdProcess.start(dir, "--smoke-test", "--config", good.toString())) {
             assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
             assertThat(svd.recordedPids()).hasSize(2).noneMatch(SvdProcess::alive);
@@ -304,6 +307,10 @@ class DaemonIT {
             assertThat(svd.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(svd.stdout()).contains("not every service came up");
         }
+    }
+
+    private String readyOnPidFile(String name) {
+        return "ready { exec { command = [\"test\", \"-s\", \"" + dir + "/pids/" + name + ".pid\"] }, interval = 100ms }";
     }
 
     /** The parent pid from /proc/PID/stat (fields after the command's closing parenthesis), or -1. */
