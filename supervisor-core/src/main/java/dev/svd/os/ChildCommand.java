@@ -1,7 +1,6 @@
 package dev.svd.os;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,7 +109,7 @@ final class ChildCommand {
         }
         String program = req.command().get(0);
         Path dir = req.directory().orElse(Path.of("").toAbsolutePath()).toAbsolutePath();
-        if (!Files.isDirectory(dir)) {
+        if (!dir.toFile().isDirectory()) {
             throw new SpawnException("directory " + dir + " does not exist");
         }
         String resolved = resolve(program, environment.getOrDefault("PATH", ""), dir);
@@ -201,10 +200,10 @@ final class ChildCommand {
     static String resolve(String program, String path, Path dir) throws SpawnException {
         if (program.contains("/")) {
             Path p = dir.resolve(program).toAbsolutePath();
-            if (!Files.exists(p)) {
+            if (!p.toFile().exists()) {
                 throw new SpawnException(program + ": no such file");
             }
-            if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+            if (!executableFile(p)) {
                 throw new SpawnException(program + ": not an executable file");
             }
             return p.toString();
@@ -213,13 +212,24 @@ final class ChildCommand {
                 () -> new SpawnException("command not found: " + program + " (searched PATH=" + path + ")"));
     }
 
+    /**
+     * A regular file (links followed) that svd may execute: java.io.File's checks, one native stat or
+     * access(2) each, in place of NIO's (a provider and attribute objects per check), since every
+     * start and restart asks them while the JIT has compiled none of it (docs/benchmarks.md,
+     * "Restart after SIGKILL: the path").
+     */
+    private static boolean executableFile(Path p) {
+        File f = p.toFile();
+        return f.isFile() && f.canExecute();
+    }
+
     private static Optional<String> find(String program, String path) {
         for (String d : path.split(File.pathSeparator)) {
             if (d.isEmpty()) {
                 continue;
             }
             Path p = Path.of(d, program).toAbsolutePath();
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+            if (executableFile(p)) {
                 return Optional.of(p.toString());
             }
         }

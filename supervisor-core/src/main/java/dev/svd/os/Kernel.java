@@ -1,6 +1,6 @@
 package dev.svd.os;
 
-import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import dev.svd.config.Signal;
 
 /**
@@ -29,8 +29,13 @@ public final class Kernel {
         return probe(pid);
     }
 
+    /** svd's own pid, asked once: read after every exit of a service (its children are looked through). */
     public static int pid() {
-        return LibC.C.getpid();
+        return Self.PID;
+    }
+
+    private static final class Self {
+        static final int PID = LibC.C.getpid();
     }
 
     /**
@@ -46,26 +51,22 @@ public final class Kernel {
         if (target == 0 || target == -1 || target == 1 && sig != 0) {
             throw new IllegalArgumentException("refusing kill(" + target + ", " + sig + ")"); // never signal everyone
         }
-        try {
-            LibC.C.kill(target, sig);
+        if (ReapCalls.kill(target, sig) == 0) {
             return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.ESRCH) {
-                return false;
-            }
-            throw new IllegalStateException("kill(" + target + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
         }
+        int errno = Native.getLastError();
+        if (errno == LibC.ESRCH) {
+            return false;
+        }
+        throw new IllegalStateException("kill(" + target + ", " + sig + ") failed: errno " + errno);
     }
 
+    /** Through {@link ReapCalls}: asked after every exit, and ESRCH is the usual answer, not an error. */
     private static boolean probe(int target) {
         if (target == 0 || target == -1) {
             throw new IllegalArgumentException("refusing kill(" + target + ", 0)");
         }
-        try {
-            LibC.C.kill(target, 0);
-            return true;
-        } catch (LastErrorException e) {
-            return e.getErrorCode() != LibC.ESRCH; // EPERM: it exists, it is just not ours to signal
-        }
+        return ReapCalls.kill(target, 0) == 0
+                || Native.getLastError() != LibC.ESRCH; // EPERM: it exists, it is just not ours to signal
     }
 }

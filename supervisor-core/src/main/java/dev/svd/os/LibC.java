@@ -5,8 +5,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 
 /**
- * The few libc calls svd needs and the JDK does not offer: kill(2) for any signal and process
- * groups, waitid(2) with the exact status, prctl(2) for the child subreaper, pthread_sigmask(3),
+ * The few libc calls svd needs and the JDK does not offer (kill(2) and waitid(2) are in
+ * {@link ReapCalls}, with their constants here): prctl(2) for the child subreaper, pthread_sigmask(3),
  * mkfifo(3) and open(2) for the named pipes of adoptable services, pidfd_open(2) to watch them,
  * getrlimit(2) and setrlimit(2) for svd's descriptor limit.
  * Package-private: only {@code dev.svd.os} talks to the kernel.
@@ -34,14 +34,9 @@ interface LibC extends Library {
     int SIG_UNBLOCK = 1;
     int SIG_SETMASK = 2;
 
-    int kill(int pid, int sig) throws LastErrorException;
-
     int getpid();
 
     int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
-
-    /** siginfo_t is 128 bytes; on Linux si_code is at offset 8, si_pid at 16, si_status at 24. */
-    int waitid(int idtype, int id, byte[] siginfo, int options) throws LastErrorException;
 
     /** For SO_PEERCRED: {@code optlen} is in and out (one int). */
     int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen) throws LastErrorException;

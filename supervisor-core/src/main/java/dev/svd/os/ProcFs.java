@@ -1,5 +1,6 @@
 package dev.svd.os;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -41,41 +42,67 @@ public final class ProcFs {
      * process's children hang on the thread that forked them, orphans on any thread of a
      * subreaper). Zombies included. On a kernel without CONFIG_PROC_CHILDREN, the whole of /proc
      * is scanned for the parent instead. Empty when the process is gone.
+     * Read after every exit of a service's main process, so with few system calls and little Java:
+     * the directory listed by one native call, each file opened, read and closed through
+     * {@link ReapCalls} into one buffer (NIO's way was open, fstat, read, read, close per file and a
+     * dozen calls for the listing; docs/benchmarks.md, "Restart after SIGKILL: the path").
      */
     public static List<Integer> childrenOfAllThreads(int pid) {
-        Path tasks = PROC.resolve(Integer.toString(pid)).resolve("task");
+        String tasks = "/proc/" + pid + "/task/";
         List<Integer> out = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks)) {
-            for (Path task : dirs) {
-                byte[] list;
-                try {
-                    list = Files.readAllBytes(task.resolve("children"));
-                } catch (java.nio.file.NoSuchFileException e) {
-                    if (!Files.exists(task)) {
-                        continue; // the thread ended meanwhile
-                    }
-                    return childrenOf(pid); // no CONFIG_PROC_CHILDREN
+        String[] tids = new java.io.File(tasks).list();
+        if (tids == null) {
+            return out; // the process is gone
+        }
+        byte[] chunk = new byte[4096];
+        // "/proc/PID/task/" TID "/children" NUL, built in place: a thread id is at most 10 digits
+        byte[] path = java.util.Arrays.copyOf(tasks.getBytes(StandardCharsets.US_ASCII), tasks.length() + 10 + CHILDREN.length);
+        for (String tid : tids) {
+            int end = tasks.length();
+            for (int i = 0; i < tid.length() && i < 10; i++) {
+                path[end++] = (byte) tid.charAt(i);
+            }
+            System.arraycopy(CHILDREN, 0, path, end, CHILDREN.length);
+            int fd = ReapCalls.openRead(path);
+            if (fd < 0) {
+                if (Native.getLastError() != ReapCalls.ENOENT) {
+                    return out;
                 }
+                if (!new java.io.File(tasks + tid).exists()) {
+                    continue; // the thread ended meanwhile
+                }
+                return childrenOf(pid); // no CONFIG_PROC_CHILDREN
+            }
+            try {
                 // Pids separated by spaces, parsed in place: svd's own list holds every service's
                 // main process and is read at each stop and exit (no String or split per pid).
                 int n = -1;
-                for (byte b : list) {
-                    if (b >= '0' && b <= '9') {
-                        n = (n < 0 ? 0 : n * 10) + (b - '0');
-                    } else if (n >= 0) {
-                        out.add(n);
-                        n = -1;
+                long r;
+                while ((r = ReapCalls.read(fd, chunk, chunk.length)) > 0) {
+                    for (int i = 0; i < r; i++) {
+                        byte b = chunk[i];
+                        if (b >= '0' && b <= '9') {
+                            n = (n < 0 ? 0 : n * 10) + (b - '0');
+                        } else if (n >= 0) {
+                            out.add(n);
+                            n = -1;
+                        }
                     }
                 }
                 if (n >= 0) {
                     out.add(n);
                 }
+                if (r < 0) {
+                    return out;
+                }
+            } finally {
+                ReapCalls.close(fd);
             }
-        } catch (IOException e) {
-            return out;
         }
         return out;
     }
+
+    private static final byte[] CHILDREN = "/children\0".getBytes(StandardCharsets.US_ASCII);
 
     /** Field 5 of /proc/PID/stat: the process group, or -1 when the process is gone. */
     public static int processGroup(int pid) {

@@ -128,6 +128,7 @@ public final class Processes implements AutoCloseable {
         try {
             Class.forName(SpawnCalls.class.getName(), true, Processes.class.getClassLoader());
             Class.forName(PumpCalls.class.getName(), true, Processes.class.getClassLoader());
+            Class.forName(ReapCalls.class.getName(), true, Processes.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
@@ -281,6 +282,11 @@ public final class Processes implements AutoCloseable {
      * is not reaped yet, so its descendants can be walked.
      */
     private Set<Integer> escapes(Child child, boolean mainAlive) {
+        return escapes(child, mainAlive, true);
+    }
+
+    /** @param inCgroup whether the service's cgroup may hold processes; when not, its member list is not read */
+    private Set<Integer> escapes(Child child, boolean mainAlive, boolean inCgroup) {
         // Asked per child of svd rather than copied: with 2,000 services a copy of every registered
         // pid at each stop and exit made a stop of all quadratic (docs/benchmarks.md, "Scale").
         Set<Integer> found = Escapes.find(child.service(), mainAlive ? child.pid() : 0, child.pid(), pid -> {
@@ -288,7 +294,7 @@ public final class Processes implements AutoCloseable {
                 return children.containsKey(pid);
             }
         }, svdChildren());
-        if (cgroups.isPresent()) {
+        if (cgroups.isPresent() && inCgroup) {
             for (int pid : cgroups.get().members(child.service())) {
                 if (ProcFs.processGroup(pid) != child.pid() && ProcFs.liveProcess(pid)) {
                     found.add(pid);
@@ -310,22 +316,35 @@ public final class Processes implements AutoCloseable {
      * just before is found by the next look).
      */
     private boolean leftBehind(Child child) {
-        boolean group = Kernel.groupAlive(child.pid());
+        return leftBehind(child, Kernel.groupAlive(child.pid()));
+    }
+
+    /**
+     * Like {@link #leftBehind(Child)}, with {@code group} (whether the process group is alive) known.
+     * The cgroup's cgroup.events first: when nothing is in the cgroup ("populated 0", the usual
+     * answer after an exit), its member list is not read.
+     */
+    private boolean leftBehind(Child child, boolean group) {
         if (!child.tracked()) {
             return group;
         }
-        Set<Integer> escaped = escapes(child, false);
+        boolean inCgroup = cgroups.isPresent() && cgroups.get().populated(child.service());
+        Set<Integer> escaped = escapes(child, false, inCgroup);
         for (int pid : escaped) {
             Kernel.signalProcess(pid, Signal.KILL);
         }
-        boolean inCgroup = cgroups.isPresent() && cgroups.get().populated(child.service());
         if (inCgroup) {
             cgroups.get().kill(child.service());
         }
         return group || !escaped.isEmpty() || inCgroup;
     }
 
-    /** The main process is reported gone: its cgroup, empty now, is removed. */
+    /**
+     * The main process was reported gone: its cgroup, empty now, is removed. After the report, so
+     * that a restart does not wait for the rmdir ({@link ServiceCgroups#remove} and
+     * {@link ServiceCgroups#place} tell how a removal that comes late cannot lose the next start's
+     * placement).
+     */
     private void released(Child child) {
         if (child.tracked() && cgroups.isPresent()) {
             cgroups.get().remove(child.service());
@@ -382,8 +401,8 @@ public final class Processes implements AutoCloseable {
             if (!leftBehind(c.getValue().child())) {
                 Exited done = clearing.remove(c.getKey());
                 if (done != null) {
-                    released(done.child());
                     done.report();
+                    released(done.child());
                 }
             }
         }
@@ -392,15 +411,16 @@ public final class Processes implements AutoCloseable {
     /** A main process ended: report it once its group is empty, killing what is left of the group. */
     private void mainExited(Child child, ExitStatus status) {
         int pid = child.pid();
-        if (Kernel.groupAlive(pid) || leftBehind(child)) {
+        boolean group = Kernel.groupAlive(pid);
+        if (group || leftBehind(child, false)) {
             log.debug("{}: pid {} {}; killing the rest of its process group", child.service(), pid, status);
             clearing.put(pid, new Exited(child, status));
             Kernel.signalGroup(pid, Signal.KILL);
             if (!leftBehind(child)) {
                 // gone before it was put in clearing: no later reap may come to report it
                 if (clearing.remove(pid) != null) {
-                    released(child);
                     child.report(status);
+                    released(child);
                 }
                 return;
             }
@@ -410,8 +430,8 @@ public final class Processes implements AutoCloseable {
                 giveUpClearing(pid); // closing: report the exit now rather than never
             }
         } else {
-            released(child);
             child.report(status);
+            released(child);
         }
     }
 

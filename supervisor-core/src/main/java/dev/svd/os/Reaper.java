@@ -1,6 +1,6 @@
 package dev.svd.os;
 
-import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import dev.svd.lifecycle.ExitStatus;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -86,24 +86,25 @@ final class Reaper implements Runnable {
             }
             int n = 0;
             try {
+                // ReapCalls, not LibC's proxy: no exception for the ECHILD that ends every batch
                 java.util.Arrays.fill(siginfo, (byte) 0);
-                LibC.C.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED);
-                n = take(siginfo, pids, exits, 0);
-                while (n < BATCH) {
-                    java.util.Arrays.fill(siginfo, (byte) 0);
-                    LibC.C.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED | LibC.WNOHANG);
-                    if (ByteBuffer.wrap(siginfo).order(ByteOrder.nativeOrder()).getInt(16) == 0) {
-                        break; // none other has ended
+                int errno = ReapCalls.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED) == 0 ? 0 : Native.getLastError();
+                if (errno == 0) {
+                    n = take(siginfo, pids, exits, 0);
+                    while (n < BATCH) {
+                        java.util.Arrays.fill(siginfo, (byte) 0);
+                        if (ReapCalls.waitid(LibC.P_ALL, 0, siginfo, LibC.WEXITED | LibC.WNOHANG) != 0
+                                || ByteBuffer.wrap(siginfo).order(ByteOrder.nativeOrder()).getInt(16) == 0) {
+                            break; // none other has ended (0 and no pid), or none is left (ECHILD)
+                        }
+                        n = take(siginfo, pids, exits, n);
                     }
-                    n = take(siginfo, pids, exits, n);
                 }
                 tell(pids, exits, n);
-            } catch (LastErrorException e) {
-                tell(pids, exits, n); // ECHILD after a batch: tell what was reaped
-                if (e.getErrorCode() == LibC.ECHILD) {
+                if (errno == LibC.ECHILD) {
                     awaitChild(seen);
-                } else if (e.getErrorCode() != LibC.EINTR) {
-                    log.error("waitid failed with errno {}; reaping stops", e.getErrorCode(), e);
+                } else if (errno != 0 && errno != LibC.EINTR) {
+                    log.error("waitid failed with errno {}; reaping stops", errno);
                     return;
                 }
             } catch (RuntimeException e) {

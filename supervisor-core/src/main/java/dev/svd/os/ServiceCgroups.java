@@ -1,5 +1,6 @@
 package dev.svd.os;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -39,6 +40,9 @@ public final class ServiceCgroups implements AutoCloseable {
     private final Path base;
     private final boolean hasKill;
     private final IntConsumer sigkill;
+    private final java.util.function.Consumer<Path> beforeWrite;
+    /** Each service's cgroup.events as {@link ReapCalls} opens it, made once: read after every exit. */
+    private final java.util.Map<String, byte[]> eventsPaths = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param base    the directory svd nests its services' cgroups in (made if missing)
@@ -46,9 +50,15 @@ public final class ServiceCgroups implements AutoCloseable {
      * @param sigkill sends SIGKILL to one pid
      */
     ServiceCgroups(Path base, boolean hasKill, IntConsumer sigkill) {
+        this(base, hasKill, sigkill, dir -> { });
+    }
+
+    /** @param beforeWrite told the cgroup {@link #place} made, before it writes the pid: what may happen in between */
+    ServiceCgroups(Path base, boolean hasKill, IntConsumer sigkill, java.util.function.Consumer<Path> beforeWrite) {
         this.base = base;
         this.hasKill = hasKill;
         this.sigkill = sigkill;
+        this.beforeWrite = beforeWrite;
     }
 
     /**
@@ -171,8 +181,22 @@ public final class ServiceCgroups implements AutoCloseable {
     boolean place(String service, int pid) {
         Path dir = dir(service);
         try {
-            Files.createDirectories(dir);
-            write(dir.resolve("cgroup.procs"), Integer.toString(pid));
+            // The exit of the service's previous process removes its cgroup after reporting the exit
+            // (remove): an rmdir between this mkdir and the write makes the write fail with ENOENT,
+            // and the cgroup is made again. Once the pid is in, the cgroup is not empty and no rmdir
+            // can succeed; one exit removes at most once, so the second try is the last.
+            for (int attempt = 1; ; attempt++) {
+                Files.createDirectories(dir);
+                beforeWrite.accept(dir);
+                try {
+                    write(dir.resolve("cgroup.procs"), Integer.toString(pid));
+                    break;
+                } catch (NoSuchFileException e) {
+                    if (attempt == PLACE_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
         } catch (IOException e) {
             if (!Kernel.processAlive(pid)) {
                 return true; // it ended already: nothing to place
@@ -193,6 +217,9 @@ public final class ServiceCgroups implements AutoCloseable {
         }
         return true;
     }
+
+    /** How often {@link #place} makes the cgroup and writes the pid when a removal races it. */
+    static final int PLACE_ATTEMPTS = 3;
 
     /** The pids in the service's cgroup (cgroup.procs); empty when it has none or does not exist. */
     List<Integer> members(String service) {
@@ -244,18 +271,29 @@ public final class ServiceCgroups implements AutoCloseable {
         return out;
     }
 
-    /** Whether a live process is in the service's cgroup ("populated 1" in cgroup.events). */
+    /**
+     * Whether a live process is in the service's cgroup ("populated 1" in cgroup.events). Asked after
+     * every exit of the service's main process, before the exit is reported: one open, read and
+     * close through {@link ReapCalls} (docs/benchmarks.md, "Restart after SIGKILL: the path").
+     */
     boolean populated(String service) {
+        int fd = ReapCalls.openRead(eventsPaths.computeIfAbsent(service,
+                s -> ReapCalls.path(dir(s).resolve("cgroup.events").toString())));
+        if (fd < 0) {
+            return Native.getLastError() != ReapCalls.ENOENT && !members(service).isEmpty(); // no such cgroup: empty
+        }
+        byte[] buffer = new byte[256];
+        long n;
         try {
-            for (String line : Files.readAllLines(dir(service).resolve("cgroup.events"))) {
-                if (line.startsWith("populated ")) {
-                    return !line.equals("populated 0");
-                }
+            n = ReapCalls.read(fd, buffer, buffer.length);
+        } finally {
+            ReapCalls.close(fd);
+        }
+        String events = n > 0 ? new String(buffer, 0, (int) n, StandardCharsets.US_ASCII) : "";
+        for (String line : events.split("\n")) {
+            if (line.startsWith("populated ")) {
+                return !line.equals("populated 0");
             }
-        } catch (NoSuchFileException e) {
-            return false;
-        } catch (IOException e) {
-            return !members(service).isEmpty();
         }
         return !members(service).isEmpty();
     }
@@ -279,12 +317,18 @@ public final class ServiceCgroups implements AutoCloseable {
         }
     }
 
-    /** Removes the service's cgroup once it is empty; one that is not is left for the next start to reuse. */
+    /**
+     * Removes the service's cgroup once it is empty; one that is not is left for the next start to
+     * reuse. Called after the exit is reported, so that the restart does not wait for it; {@link
+     * #place} makes the cgroup again if this removal comes between its mkdir and its write.
+     */
     void remove(String service) {
-        try {
-            Files.deleteIfExists(dir(service));
-        } catch (IOException e) {
-            log.debug("{}: cgroup {} not removed: {}", service, dir(service), e.getMessage());
+        Path dir = dir(service);
+        if (ReapCalls.rmdir(ReapCalls.path(dir.toString())) != 0) {
+            int errno = Native.getLastError();
+            if (errno != ReapCalls.ENOENT) {
+                log.debug("{}: cgroup {} not removed: errno {}", service, dir, errno);
+            }
         }
     }
 
@@ -313,9 +357,20 @@ public final class ServiceCgroups implements AutoCloseable {
         }
     }
 
-    /** Removes svd's cgroup directory when no service cgroup is left in it. */
+    /**
+     * Removes svd's cgroup directory when no service cgroup is left in it; first every empty service
+     * cgroup, since the last exits' removals ({@link #remove}, after their report) may not have run yet.
+     */
     @Override
     public void close() {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, p -> p.getFileName().toString().endsWith(SUFFIX))) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                remove(name.substring(0, name.length() - SUFFIX.length()));
+            }
+        } catch (IOException e) {
+            log.debug("cannot list {}: {}", base, e.getMessage());
+        }
         try {
             Files.deleteIfExists(base);
         } catch (IOException e) {

@@ -46,7 +46,24 @@ final class Spawner {
     private static final Map<Map<String, String>, StringArray> ENVIRONMENTS = new ConcurrentHashMap<>();
     private static final int MAX_ENVIRONMENTS = 256;
 
+    /**
+     * The child's signal mask (none blocked) and the signals it resets to their default (all), made
+     * once: posix_spawnattr_setsigmask and setsigdefault copy them into the attributes.
+     */
+    private static final Memory NO_SIGNALS = signals(false);
+    private static final Memory ALL_SIGNALS = signals(true);
+
     private Spawner() {}
+
+    private static Memory signals(boolean all) {
+        Memory set = new Memory(SpawnCalls.SIGSET_BYTES);
+        if (all) {
+            SpawnCalls.sigfillset(set);
+        } else {
+            SpawnCalls.sigemptyset(set);
+        }
+        return set;
+    }
 
     /**
      * Spawns {@code argv} with the executable {@code program} (an absolute path), the environment
@@ -77,8 +94,6 @@ final class Spawner {
         }
         Memory actions = new Memory(SpawnCalls.FILE_ACTIONS_BYTES);
         Memory attr = new Memory(SpawnCalls.ATTR_BYTES);
-        Memory noSignals = new Memory(SpawnCalls.SIGSET_BYTES);
-        Memory allSignals = new Memory(SpawnCalls.SIGSET_BYTES);
         IntByReference pid = new IntByReference();
         int rc;
         SpawnCalls.posix_spawn_file_actions_init(actions);
@@ -92,10 +107,8 @@ final class Spawner {
                 SpawnCalls.posix_spawn_file_actions_adddup2(actions, passed.get(i), 3 + i);
             }
             SpawnCalls.posix_spawn_file_actions_addclosefrom_np(actions, 3 + passed.size());
-            SpawnCalls.sigemptyset(noSignals);
-            SpawnCalls.sigfillset(allSignals);
-            SpawnCalls.posix_spawnattr_setsigmask(attr, noSignals);
-            SpawnCalls.posix_spawnattr_setsigdefault(attr, allSignals);
+            SpawnCalls.posix_spawnattr_setsigmask(attr, NO_SIGNALS);
+            SpawnCalls.posix_spawnattr_setsigdefault(attr, ALL_SIGNALS);
             SpawnCalls.posix_spawnattr_setflags(attr, (short) (SpawnCalls.POSIX_SPAWN_SETSID
                     | SpawnCalls.POSIX_SPAWN_SETSIGMASK | SpawnCalls.POSIX_SPAWN_SETSIGDEF));
             rc = SpawnCalls.posix_spawn(pid, program, actions, attr, strings(argv), environment(env));

@@ -44,6 +44,45 @@ class ProcFsIT {
         holdsUntilClosed(dir.resolve("s.sock").toString());
     }
 
+    /**
+     * svd reads its own children after every exit; with 2,000 services the list is longer than the
+     * 4 KiB it reads at a time, so a pid may be split between two reads.
+     */
+    @Test
+    void childrenOfAllThreadsReadsAListLongerThanOneRead() throws IOException {
+        String forker = """
+                import os, signal, sys
+                os.setpgid(0, 0)
+                for i in range(int(sys.argv[1])):
+                    if os.fork() == 0:
+                        signal.pause()
+                        os._exit(0)
+                print("forked", flush=True)
+                signal.pause()
+                """;
+        Process p = new ProcessBuilder("python3", "-c", forker, "1000").redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        int pid = (int) p.pid();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("forked");
+            String listed = java.nio.file.Files.readString(Path.of("/proc", Integer.toString(pid), "task",
+                    Integer.toString(pid), "children"));
+            assertThat(listed.length()).as("the list is longer than one read").isGreaterThan(4096);
+            List<Integer> expected = java.util.Arrays.stream(listed.trim().split(" ")).map(Integer::valueOf).toList();
+
+            assertThat(ProcFs.childrenOfAllThreads(pid)).hasSize(1000).containsExactlyInAnyOrderElementsOf(expected);
+        } finally {
+            Kernel.signalGroup(pid, dev.svd.config.Signal.KILL); // the python's own group: it and its children
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void childrenOfAllThreadsOfAProcessThatIsGoneIsEmpty() {
+        assertThat(ProcFs.childrenOfAllThreads(Integer.MAX_VALUE - 7)).isEmpty();
+    }
+
     @Test
     void aProcessThatIsGoneHoldsNothing() {
         int self = (int) ProcessHandle.current().pid();

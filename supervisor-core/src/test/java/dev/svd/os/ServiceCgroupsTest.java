@@ -90,6 +90,59 @@ class ServiceCgroupsTest {
         assertThat(Files.readString(procs)).isEqualTo(Integer.toString(gone));
     }
 
+    /**
+     * The exit of a service's previous process removes its cgroup after reporting the exit, so the
+     * removal may come between the restart's mkdir and its write of the pid: the cgroup is made again.
+     */
+    @Test
+    void placeMakesTheCgroupAgainWhenItIsRemovedBeforeThePidIsWritten() throws IOException {
+        Path cg = dir.resolve("web.service");
+        int[] made = {0};
+        ServiceCgroups cgroups = new ServiceCgroups(dir, true, killed::add, d -> {
+            try {
+                if (++made[0] == 1) {
+                    Files.delete(d.resolve("cgroup.procs")); // the previous exit's rmdir, just now
+                    Files.delete(d.resolve("cgroup.events"));
+                    Files.delete(d);
+                } else {
+                    Files.writeString(d.resolve("cgroup.procs"), ""); // what the kernel makes on mkdir
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        fakeCgroup("web", "", "populated 0\n");
+        int gone = Integer.MAX_VALUE - 7; // no such process: nothing of it to walk
+
+        assertThat(cgroups.place("web", gone)).isTrue();
+
+        assertThat(made[0]).isEqualTo(2);
+        assertThat(Files.readString(cg.resolve("cgroup.procs"))).isEqualTo(Integer.toString(gone));
+    }
+
+    @Test
+    void closeRemovesEmptyServiceCgroupsLeftByLateRemovalsThenItsOwn() throws IOException {
+        Path base = Files.createDirectories(dir.resolve("svd.0000"));
+        Files.createDirectories(base.resolve("a.service"));
+        Files.createDirectories(base.resolve("b.service"));
+
+        new ServiceCgroups(base, true, killed::add).close();
+
+        assertThat(base).doesNotExist();
+    }
+
+    @Test
+    void closeLeavesAServiceCgroupThatStillHoldsProcesses() throws IOException {
+        Path base = Files.createDirectories(dir.resolve("svd.0000"));
+        Files.createDirectories(base.resolve("empty.service"));
+        Files.writeString(Files.createDirectories(base.resolve("busy.service")).resolve("cgroup.procs"), "12\n");
+
+        new ServiceCgroups(base, true, killed::add).close();
+
+        assertThat(base.resolve("empty.service")).doesNotExist();
+        assertThat(base.resolve("busy.service")).exists();
+    }
+
     @Test
     void placeThatCannotMakeTheCgroupFallsBackToProc() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "");
