@@ -194,8 +194,9 @@ public final class Prober implements AutoCloseable {
                 }
             }
         }
-        w.anchor = System.nanoTime() + w.spec.initialDelay().toNanos();
-        schedule(w.anchor, () -> fire(w, w.anchor));
+        long first = System.nanoTime() + w.spec.initialDelay().toNanos();
+        w.anchor = Slots.grid(first, w.spec.interval().toNanos());
+        schedule(first, () -> fire(w, w.anchor));
     }
 
     private void end(Watch w) {
