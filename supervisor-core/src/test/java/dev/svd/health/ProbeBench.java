@@ -66,7 +66,8 @@ public final class ProbeBench {
                                 java.util.Optional.of(new ProbeCheck.HostPort("127.0.0.1", port)));
                         default -> Probes.http("http://127.0.0.1:" + port + "/healthz");
                     };
-                    // spread over the second, as services started one after another would be
+                    // first probes spread over the second, as services started one after another would be;
+                    // later ones share the slots of the interval (docs/health.md, "Timing")
                     ProbeSpec spec = new ProbeSpec(check, Duration.ofSeconds(1), Duration.ofSeconds(2),
                             Duration.ofMillis(i * 1000L / services), 3, 1, Duration.ZERO, Duration.ZERO, Origin.UNKNOWN);
                     handles.add(prober.watch("s" + i, ProbeKind.HEALTH, spec, ProbeContext.NONE, r -> {
