@@ -21,16 +21,35 @@ abstract class ConnectingAttempt implements Attempt, ProbeIo.Ready {
 
     protected final ProbeIo io;
     protected final HostPort address;
+    private final InetAddress literal;
     private final Consumer<Verdict> done;
     protected Diagnosis.Stage stage = Diagnosis.Stage.CONNECTING;
     protected SocketChannel channel;
     protected SelectionKey key;
     private boolean finished;
 
-    ConnectingAttempt(ProbeIo io, HostPort address, Consumer<Verdict> done) {
+    /** @param literal {@code address}'s host as an address ({@link #literal(HostPort)}), null for a name */
+    ConnectingAttempt(ProbeIo io, HostPort address, InetAddress literal, Consumer<Verdict> done) {
         this.io = io;
         this.address = address;
+        this.literal = literal;
         this.done = done;
+    }
+
+    /**
+     * The host of {@code address} when it is an IP address, else null (a name, looked up off the
+     * thread on every probe). Made once per watch, not per probe: parsing it each time was a
+     * measurable part of an idle svd's probe (docs/benchmarks.md, "Probes at idle").
+     */
+    static InetAddress literal(HostPort address) {
+        if (!LITERAL.matcher(address.host()).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(address.host());
+        } catch (IOException e) {
+            return null; // shaped like an address but not one ("999.1.1.1"): start() says it cannot be resolved
+        }
     }
 
     /** The socket is connected; go on. */
@@ -44,12 +63,12 @@ abstract class ConnectingAttempt implements Attempt, ProbeIo.Ready {
 
     @Override
     public void start() {
+        if (literal != null) {
+            connect(literal);
+            return;
+        }
         if (LITERAL.matcher(address.host()).matches()) {
-            try {
-                connect(InetAddress.getByName(address.host()));
-            } catch (IOException e) {
-                finish(Diagnosis.unresolved(address.host()));
-            }
+            finish(Diagnosis.unresolved(address.host()));
             return;
         }
         stage = Diagnosis.Stage.RESOLVING;

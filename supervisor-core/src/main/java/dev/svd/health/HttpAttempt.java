@@ -63,20 +63,28 @@ final class HttpAttempt extends ConnectingAttempt {
         }
     }
 
-    /** {@code tls} is null for http://. */
-    HttpAttempt(ProbeIo io, ProbeKind kind, ProbeCheck.Http check, Target target, TlsTrust.Client tls,
-                Consumer<Verdict> done) {
-        super(io, target.connectTo(), done);
+    /**
+     * {@code tls} is null for http://; {@code request} is {@link #request(Target)}'s, made once per
+     * watch; {@code literal} is {@link ConnectingAttempt#literal}'s for the target's address.
+     */
+    HttpAttempt(ProbeIo io, ProbeKind kind, ProbeCheck.Http check, Target target, byte[] request,
+                java.net.InetAddress literal, TlsTrust.Client tls, Consumer<Verdict> done) {
+        super(io, target.connectTo(), literal, done);
         this.kind = kind;
         this.check = check;
         this.target = target;
         this.tls = tls;
         this.started = System.nanoTime();
-        this.request = ByteBuffer.wrap(("GET " + target.requestTarget() + " HTTP/1.1\r\n"
+        this.request = ByteBuffer.wrap(request);
+    }
+
+    /** The bytes of the one request a probe of {@code target} sends. */
+    static byte[] request(Target target) {
+        return ("GET " + target.requestTarget() + " HTTP/1.1\r\n"
                 + "Host: " + target.hostHeader() + "\r\n"
                 + "User-Agent: svd-probe\r\n"
                 + "Accept: */*\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Override

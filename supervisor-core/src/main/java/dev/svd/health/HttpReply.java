@@ -2,14 +2,14 @@ package dev.svd.health;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The parts of an HTTP/1.x response a probe looks at, parsed from the bytes read so far. Pure.
  *
- * @param headers names in lower case; a repeated header keeps its last value
+ * @param headers only those a probe looks at ({@code content-length}, {@code transfer-encoding},
+ *                {@code location}), names in lower case; a repeated header keeps its last value
  * @param body    decoded as UTF-8 (chunked transfer coding removed), possibly cut at the read limit
  */
 record HttpReply(int status, String reason, Map<String, String> headers, String body) {
@@ -25,8 +25,11 @@ record HttpReply(int status, String reason, Map<String, String> headers, String 
      * more will come (the peer closed, or the read limit was reached), so whatever is there is taken.
      */
     static Optional<HttpReply> parse(byte[] bytes, int length, boolean end) throws Malformed {
-        int head = indexOf(bytes, length, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
-        if (length >= 5 && !new String(bytes, 0, 5, StandardCharsets.ISO_8859_1).equals("HTTP/")) {
+        // By hand, without regular expressions or String.split("\r\n") (a regex): an idle svd runs
+        // this a few times a minute, interpreted, and a pattern compiled per call was most of its cost
+        // (docs/benchmarks.md, "Probes at idle").
+        int head = indexOf(bytes, length, CRLFCRLF, 0);
+        if (length >= 5 && !startsWithHttp(bytes)) {
             throw new Malformed("the answer is not HTTP (it starts with " + printable(bytes, Math.min(length, 16)) + ")");
         }
         if (head < 0) {
@@ -36,17 +39,29 @@ record HttpReply(int status, String reason, Map<String, String> headers, String 
             throw new Malformed(length == 0 ? "the connection was closed without an answer"
                     : "the answer ended inside its headers (" + length + " bytes)");
         }
-        String[] lines = new String(bytes, 0, head, StandardCharsets.ISO_8859_1).split("\r\n");
-        String[] statusLine = lines[0].split(" ", 3);
-        if (statusLine.length < 2 || !statusLine[1].matches("[1-5][0-9][0-9]")) {
-            throw new Malformed("the status line is not HTTP: \"" + lines[0] + "\"");
+        int statusEnd = indexOf(bytes, head, CRLF, 0);
+        if (statusEnd < 0) {
+            statusEnd = head;
+        }
+        String statusLine = new String(bytes, 0, statusEnd, StandardCharsets.ISO_8859_1);
+        int firstSpace = statusLine.indexOf(' ');
+        int secondSpace = firstSpace < 0 ? -1 : statusLine.indexOf(' ', firstSpace + 1);
+        String code = firstSpace < 0 ? "" : statusLine.substring(firstSpace + 1, secondSpace < 0 ? statusLine.length() : secondSpace);
+        if (firstSpace < 0 || !isStatusCode(code)) {
+            throw new Malformed("the status line is not HTTP: \"" + statusLine + "\"");
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        for (int at = statusEnd + 2; at < head; ) {
+            int lineEnd = indexOf(bytes, head, CRLF, at);
+            if (lineEnd < 0) {
+                lineEnd = head;
             }
+            int colon = indexOf(bytes, lineEnd, COLON, at);
+            String name = colon > at ? kept(bytes, at, colon) : null;
+            if (name != null) {
+                headers.put(name, new String(bytes, colon + 1, lineEnd - colon - 1, StandardCharsets.ISO_8859_1).trim());
+            }
+            at = lineEnd + 2;
         }
         int bodyStart = head + 4;
         int bodyLength = length - bodyStart;
@@ -59,7 +74,7 @@ record HttpReply(int status, String reason, Map<String, String> headers, String 
             body = decoded.orElseGet(() -> java.util.Arrays.copyOfRange(bytes, bodyStart, length));
         } else {
             String contentLength = headers.get("content-length");
-            if (contentLength != null && contentLength.matches("[0-9]{1,9}")) {
+            if (contentLength != null && isNumber(contentLength, 10, 9)) {
                 int expected = Integer.parseInt(contentLength);
                 if (bodyLength < expected && !end) {
                     return Optional.empty();
@@ -70,8 +85,68 @@ record HttpReply(int status, String reason, Map<String, String> headers, String 
             }
             body = java.util.Arrays.copyOfRange(bytes, bodyStart, bodyStart + bodyLength);
         }
-        return Optional.of(new HttpReply(Integer.parseInt(statusLine[1]), statusLine.length > 2 ? statusLine[2] : "",
+        return Optional.of(new HttpReply(Integer.parseInt(code), secondSpace < 0 ? "" : statusLine.substring(secondSpace + 1),
                 headers, new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /** The headers a probe looks at (framing, and a redirect's target for the diagnosis); others are skipped unread. */
+    private static final String[] KEPT = {"content-length", "transfer-encoding", "location"};
+
+    /**
+     * The name of the header in {@code bytes[from..to)} when it is one of {@link #KEPT} (compared
+     * without case, around spaces), else null. No String per header: a server sends a dozen.
+     */
+    private static String kept(byte[] bytes, int from, int to) {
+        while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+            from++;
+        }
+        while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+            to--;
+        }
+        for (String name : KEPT) {
+            if (name.length() == to - from && matches(bytes, from, name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(byte[] bytes, int from, String lowerCase) {
+        for (int i = 0; i < lowerCase.length(); i++) {
+            int b = bytes[from + i];
+            if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCase.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] COLON = {':'};
+
+    private static boolean startsWithHttp(byte[] bytes) {
+        return bytes[0] == 'H' && bytes[1] == 'T' && bytes[2] == 'T' && bytes[3] == 'P' && bytes[4] == '/';
+    }
+
+    /** Three digits, the first 1-5 (RFC 9110 15: the status classes). */
+    private static boolean isStatusCode(String s) {
+        return s.length() == 3 && s.charAt(0) >= '1' && s.charAt(0) <= '5' && s.charAt(1) >= '0' && s.charAt(1) <= '9'
+                && s.charAt(2) >= '0' && s.charAt(2) <= '9';
+    }
+
+    /** 1 to {@code maxDigits} digits of {@code radix} (10 or 16), ASCII only. */
+    private static boolean isNumber(String s, int radix, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || Character.digit(c, radix) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The body of a complete chunked message (RFC 9112 7.1), or empty when its last chunk has not come. */
@@ -79,12 +154,12 @@ record HttpReply(int status, String reason, Map<String, String> headers, String 
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int at = from;
         while (true) {
-            int lineEnd = indexOf(bytes, to, new byte[] {'\r', '\n'}, at);
+            int lineEnd = indexOf(bytes, to, CRLF, at);
             if (lineEnd < 0) {
                 return Optional.empty();
             }
             String sizeText = new String(bytes, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";", 2)[0].trim();
-            if (!sizeText.matches("[0-9A-Fa-f]{1,7}")) {
+            if (!isNumber(sizeText, 16, 7)) {
                 return Optional.empty();
             }
             int size = Integer.parseInt(sizeText, 16);

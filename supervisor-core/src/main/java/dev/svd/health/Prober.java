@@ -179,8 +179,13 @@ public final class Prober implements AutoCloseable {
         if (old != null) {
             end(old);
         }
+        if (w.spec.check() instanceof ProbeCheck.Tcp tcp) {
+            w.literal = ConnectingAttempt.literal(tcp.address());
+        }
         if (w.spec.check() instanceof ProbeCheck.Http http) {
             w.target = HttpAttempt.Target.of(http);
+            w.request = HttpAttempt.request(w.target);
+            w.literal = ConnectingAttempt.literal(w.target.connectTo());
             if (http.url().getScheme().equalsIgnoreCase("https")) {
                 try {
                     w.tls = TlsTrust.client(http.tls(), w.target.tlsName(), w.kind.key(), clock);
@@ -189,8 +194,9 @@ public final class Prober implements AutoCloseable {
                 }
             }
         }
-        w.anchor = System.nanoTime() + w.spec.initialDelay().toNanos();
-        schedule(w.anchor, () -> fire(w, w.anchor));
+        long first = System.nanoTime() + w.spec.initialDelay().toNanos();
+        w.anchor = Slots.grid(first, w.spec.interval().toNanos());
+        schedule(first, () -> fire(w, w.anchor));
     }
 
     private void end(Watch w) {
@@ -201,8 +207,17 @@ public final class Prober implements AutoCloseable {
             w.attempt = null;
         }
         if (w.deadline != null) {
-            w.deadline.cancelled = true;
+            cancel(w.deadline);
         }
+    }
+
+    /**
+     * Takes a timer out of the queue, not only marks it: a probe's timeout timer is cancelled by
+     * almost every result, and left in the queue it woke the thread for nothing once per probe.
+     */
+    private void cancel(Timer t) {
+        t.cancelled = true;
+        timers.remove(t);
     }
 
     private void fire(Watch w, long slot) {
@@ -242,13 +257,13 @@ public final class Prober implements AutoCloseable {
     private Attempt attempt(Watch w, Consumer<Verdict> done) {
         ProbeCheck check = w.spec.check();
         if (check instanceof ProbeCheck.Tcp tcp) {
-            return new TcpAttempt(io, tcp, done);
+            return new TcpAttempt(io, tcp, w.literal, done);
         }
         if (check instanceof ProbeCheck.Http http) {
             if (w.tlsError != null) {
                 return new Failing(Verdict.fail(ProbeFailure.TLS, "TLS failed", w.tlsError), done);
             }
-            return new HttpAttempt(io, w.kind, http, w.target, w.tls, done);
+            return new HttpAttempt(io, w.kind, http, w.target, w.request, w.literal, w.tls, done);
         }
         ProbeCheck.Exec exec = (ProbeCheck.Exec) check;
         if (commands == null) {
@@ -263,7 +278,7 @@ public final class Prober implements AutoCloseable {
         }
         long end = System.nanoTime();
         w.attempt = null;
-        w.deadline.cancelled = true;
+        cancel(w.deadline);
         ProbeResult result = v.at(Duration.ofNanos(end - w.started), clock.instant());
         try {
             observer.observed(w.service, w.kind, result);
@@ -348,6 +363,9 @@ public final class Prober implements AutoCloseable {
         final Consumer<ProbeResult> sink;
         volatile boolean cancelled;
         HttpAttempt.Target target;
+        byte[] request;
+        /** The address connected to when the check names one by IP, made once (ConnectingAttempt.literal). */
+        java.net.InetAddress literal;
         TlsTrust.Client tls;
         String tlsError;
         long anchor;

@@ -9,6 +9,17 @@ final class Slots {
     private Slots() {
     }
 
+    /**
+     * The slot of the shared grid (multiples of {@code interval} on the monotonic clock) at or before
+     * {@code at}: the anchor of a probe whose first run is at {@code at}. Every probe with the same
+     * interval (and those whose interval divides it) then runs on the same slots, so that svd wakes
+     * once for all of them instead of once each (docs/health.md, "Timing"); the first run stays at
+     * {@code at}, the second comes on the next slot of the grid.
+     */
+    static long grid(long at, long interval) {
+        return at - Math.floorMod(at, interval);
+    }
+
     /** All values are nanoseconds on one monotonic clock; {@code interval > 0}. */
     static long next(long anchor, long interval, long startedSlot, long endedAt) {
         long after = startedSlot + interval;

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 final class TcpAttempt extends ConnectingAttempt {
     private final long started;
 
-    TcpAttempt(ProbeIo io, ProbeCheck.Tcp check, Consumer<Verdict> done) {
-        super(io, check.address(), done);
+    TcpAttempt(ProbeIo io, ProbeCheck.Tcp check, java.net.InetAddress literal, Consumer<Verdict> done) {
+        super(io, check.address(), literal, done);
         this.started = System.nanoTime();
     }
 

@@ -1,22 +1,31 @@
 package dev.svd.schedule;
 
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.core.QuartzScheduler;
+import org.quartz.core.QuartzSchedulerResources;
+import org.quartz.impl.DefaultThreadExecutor;
+import org.quartz.impl.StdJobRunShellFactory;
+import org.quartz.impl.StdScheduler;
+import org.quartz.simpl.CascadingClassLoadHelper;
+import org.quartz.simpl.RAMJobStore;
 
 /**
- * Builds svd's Quartz scheduler from explicit properties: no classpath {@code quartz.properties}, no
+ * Builds svd's Quartz scheduler from explicit parts: no classpath {@code quartz.properties}, no
  * default-scheduler singleton (docs/decisions/0004 §3), RAMJobStore, and one worker thread that exists
  * only while triggers fire ({@link OnDemandThreadPool}): a fired trigger only starts a run and returns.
+ * The parts are put together by hand, as Quartz's {@code DirectSchedulerFactory} does, not through
+ * {@code StdSchedulerFactory}: that one sets its properties by JavaBeans introspection, which loaded
+ * java.beans and ~40 classes of java.desktop into every svd with a job (docs/benchmarks.md, "Idle,
+ * the reference deployment"), and it has no way to name the scheduler thread without it.
  * Stateless; any thread.
  */
 final class QuartzFactory {
-    /** Quartz keeps schedulers in a static repository by name: each instance needs its own (tests make several). */
+    /** Each scheduler's name, for Quartz's own log lines (tests make several in one JVM). */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** The one Quartz job class; instances come from our JobFactory, never from reflection. */
@@ -37,18 +46,32 @@ final class QuartzFactory {
 
     /** @param target called on Quartz's worker with the fired job's name */
     static Scheduler create(Consumer<String> target) {
-        Properties p = new Properties();
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "svd-" + INSTANCES.incrementAndGet());
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, "svd");
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_THREAD_NAME, "svd-quartz");
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
-        p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, OnDemandThreadPool.class.getName());
-        p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
-        // A trigger more than a minute late (svd suspended) follows its misfire instruction: cron
-        // triggers skip to the next time (QuartzTriggers).
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         try {
-            Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
+            OnDemandThreadPool pool = new OnDemandThreadPool();
+            pool.initialize();
+            RAMJobStore store = new RAMJobStore();
+            // A trigger more than a minute late (svd suspended) follows its misfire instruction: cron
+            // triggers skip to the next time (QuartzTriggers).
+            store.setMisfireThreshold(60_000);
+            QuartzSchedulerResources resources = new QuartzSchedulerResources();
+            resources.setName("svd-" + INSTANCES.incrementAndGet());
+            resources.setInstanceId("svd");
+            resources.setThreadName("svd-quartz");
+            resources.setMakeSchedulerThreadDaemon(true);
+            resources.setThreadPool(pool);
+            resources.setThreadExecutor(new DefaultThreadExecutor());
+            resources.setJobStore(store);
+            StdJobRunShellFactory shells = new StdJobRunShellFactory();
+            resources.setJobRunShellFactory(shells);
+            // -1, -1: Quartz's defaults for the idle wait (up to 30 s between looks) and the
+            // database retry (no database here), as StdSchedulerFactory passes them when unset.
+            QuartzScheduler quartz = new QuartzScheduler(resources, -1, -1);
+            CascadingClassLoadHelper classes = new CascadingClassLoadHelper();
+            classes.initialize();
+            store.initialize(classes, quartz.getSchedulerSignaler());
+            Scheduler scheduler = new StdScheduler(quartz);
+            shells.initialize(scheduler);
+            quartz.initialize();
             Fire fire = new Fire(target);
             scheduler.setJobFactory((bundle, s) -> fire);
             return scheduler;

@@ -98,10 +98,12 @@ class HttpProbeIT {
         assertThat(failuresAtUnhealthy).as("failures (all after the file was deleted) when it turned unhealthy")
                 .containsExactly(3);
 
-        // Each probe starts on its own slot (watch + k x interval, k = 0, 1, ...) and a result comes
-        // after its start: n results need n slots. A delay only makes fewer.
+        // The first probe starts at the watch, each later one on its own slot of the shared grid
+        // (multiples of the interval) after it, and a result comes after its start: n results need
+        // the first and n - 1 grid slots. A delay only makes fewer.
         List<Long> seen = List.copyOf(times);
-        long slotsUntilLast = (seen.get(seen.size() - 1) - watched) / interval.toNanos() + 1;
+        long slotsUntilLast = Math.floorDiv(seen.get(seen.size() - 1), interval.toNanos())
+                - Math.floorDiv(watched, interval.toNanos()) + 1;
         assertThat((long) seen.size()).as("results, against the slots from the watch to the last result")
                 .isLessThanOrEqualTo(slotsUntilLast);
     }

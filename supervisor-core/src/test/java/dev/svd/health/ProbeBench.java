@@ -46,6 +46,10 @@ public final class ProbeBench {
                 startup(port, dir);
                 return;
             }
+            if (mode.equals("cold")) {
+                cold(port, services, seconds);
+                return;
+            }
             AtomicLong ok = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -62,7 +66,8 @@ public final class ProbeBench {
                                 java.util.Optional.of(new ProbeCheck.HostPort("127.0.0.1", port)));
                         default -> Probes.http("http://127.0.0.1:" + port + "/healthz");
                     };
-                    // spread over the second, as services started one after another would be
+                    // first probes spread over the second, as services started one after another would be;
+                    // later ones share the slots of the interval (docs/health.md, "Timing")
                     ProbeSpec spec = new ProbeSpec(check, Duration.ofSeconds(1), Duration.ofSeconds(2),
                             Duration.ofMillis(i * 1000L / services), 3, 1, Duration.ZERO, Duration.ZERO, Origin.UNKNOWN);
                     handles.add(prober.watch("s" + i, ProbeKind.HEALTH, spec, ProbeContext.NONE, r -> {
@@ -101,6 +106,49 @@ public final class ProbeBench {
                 handles.forEach(ProbeHandle::cancel);
             }
         }
+    }
+
+    /**
+     * The CPU of svd-probe per probe while the probe's code is still interpreted, as in an idle svd
+     * whose few probes a minute never make it hot: {@code services} http probes every
+     * {@code intervalMs}, the probe thread's CPU time (ThreadMXBean, read in the sink on that thread)
+     * per result, printed in rounds of 20 results each, after the first round (class loading).
+     */
+    private static void cold(int port, int services, int intervalMs) throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = Integer.getInteger("rounds", 12);
+        long[] cpu = new long[rounds + 1];
+        AtomicLong results = new AtomicLong();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Prober prober = new Prober(null)) {
+            List<ProbeHandle> handles = new ArrayList<>();
+            for (int i = 0; i < services; i++) {
+                ProbeSpec spec = new ProbeSpec(Probes.http("http://127.0.0.1:" + port + "/healthz"),
+                        Duration.ofMillis(intervalMs), Duration.ofSeconds(2), Duration.ofMillis(i * intervalMs / services),
+                        3, 1, Duration.ZERO, Duration.ZERO, Origin.UNKNOWN);
+                handles.add(prober.watch("s" + i, ProbeKind.HEALTH, spec, ProbeContext.NONE, r -> {
+                    if (!r.ok() && failures.size() < 5) {
+                        failures.add(r.describe());
+                    }
+                    long n = results.incrementAndGet();
+                    if (n % 20 == 0 && n / 20 <= rounds) {
+                        cpu[(int) (n / 20)] = mx.getCurrentThreadCpuTime();
+                        if (n / 20 == rounds) {
+                            done.countDown();
+                        }
+                    }
+                }));
+            }
+            done.await();
+            handles.forEach(ProbeHandle::cancel);
+        }
+        StringBuilder line = new StringBuilder("cold http, us of svd-probe CPU per probe, rounds of 20:");
+        for (int i = 2; i <= rounds; i++) {
+            line.append(' ').append((cpu[i] - cpu[i - 1]) / 20_000);
+        }
+        System.out.println(line);
+        failures.forEach(f -> System.out.println("  failure: " + f));
     }
 
     /** Time to a first result in a cold JVM: making the prober, then a first http and a first https probe. */
