@@ -302,9 +302,16 @@ public final class Processes implements AutoCloseable {
             }
         }
         for (int pid : found) {
-            if (warned.add(pid)) {
+            if (warned.contains(pid)) {
+                continue;
+            }
+            // The name first, and the warning only with it: the engine (a stop) and the reaper (an
+            // exit) look at the same time, and the reaper kills and reaps what it finds. A process
+            // already reaped has no name left; the thread that killed it read it first and warned.
+            String command = ProcFs.command(pid);
+            if (!command.equals("?") && warned.add(pid)) {
                 log.warn("{}: pid {} ({}) left the service's process group; svd stops it with the service",
-                        child.service(), pid, ProcFs.command(pid));
+                        child.service(), pid, command);
             }
         }
         return found;
