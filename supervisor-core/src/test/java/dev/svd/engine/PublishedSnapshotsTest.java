@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.svd.lifecycle.ServiceSnapshot;
 import java.util.LinkedHashMap;
@@ -73,6 +74,13 @@ class PublishedSnapshotsTest {
                 services.put(name, ServiceSnapshot.initial(name));
             } else if (op == 1) {
                 services.remove(names.get(random.nextInt(names.size())));
+            } else if (op == 2) {
+                // Map's defaults go through put and remove, so they are noted too
+                String name = names.get(random.nextInt(names.size()));
+                services.compute(name, (k, old) -> ServiceSnapshot.initial(k));
+            } else if (op == 3) {
+                String name = "s" + next++;
+                services.putIfAbsent(name, ServiceSnapshot.initial(name));
             } else if (op < 6) {
                 String name = names.get(random.nextInt(names.size()));
                 services.put(name, ServiceSnapshot.initial(name));
@@ -87,6 +95,19 @@ class PublishedSnapshotsTest {
                 }
             }
         }
+    }
+
+    /** A change past put/remove/clear would not be noted, so the views refuse it. */
+    @Test
+    void theServiceMapsViewsCannotChangeIt() {
+        ServiceMap services = new ServiceMap();
+        services.put("a", ServiceSnapshot.initial("a"));
+        services.put("b", ServiceSnapshot.initial("b"));
+        Map.Entry<String, ServiceSnapshot> first = services.entrySet().iterator().next();
+        assertThrows(UnsupportedOperationException.class, () -> first.setValue(ServiceSnapshot.initial("a")));
+        assertThrows(UnsupportedOperationException.class, () -> services.keySet().remove("a"));
+        assertThrows(UnsupportedOperationException.class, () -> services.replaceAll((k, v) -> v));
+        assertEquals(List.of("a", "b"), List.copyOf(services.keySet()));
     }
 
     private static List<String> names(Map<String, ServiceSnapshot> services) {
