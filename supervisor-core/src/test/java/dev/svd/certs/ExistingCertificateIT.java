@@ -90,6 +90,12 @@ class ExistingCertificateIT {
                         .contains("existing files, not issued by svd (subject CN=" + DOMAIN + ",O=Operator Test): valid for")
                         .contains("not installed");
 
+                // a name that is no certificate: exit 4, and the hint names the list of certificates
+                SvctlProcess.Result unknown = svctl.run("certs", "renew", "sit");
+                assertThat(unknown.exit()).as(unknown.out() + unknown.err()).isEqualTo(4);
+                assertThat(unknown.err()).isEqualTo("svctl: no certificate \"sit\" (configured: site)\n"
+                        + "svctl: hint: svctl certs lists the configured certificates\n");
+
                 // a forced renewal renews certbot's lineage, and still installs nothing
                 SvctlProcess.Result renewed = svctl.run("certs", "renew", "site", "--force");
                 assertThat(renewed.exit()).as(renewed.out() + renewed.err()).isZero();

@@ -6,6 +6,7 @@ import dev.svd.cli.Invocation;
 import dev.svd.cli.UsageException;
 import dev.svd.cli.client.UnreachableException;
 import dev.svd.cli.render.Table;
+import dev.svd.protocol.ErrorCode;
 import dev.svd.protocol.JsonArray;
 import dev.svd.protocol.JsonObject;
 import dev.svd.protocol.JsonString;
@@ -62,6 +63,11 @@ public final class CertsCommand implements Command {
             }
             Response r = inv.call("renew", JsonObject.builder().put("name", positionals.get(1))
                     .put("force", args.flag("--force")).build());
+            if (!r.ok() && r.error().code() == ErrorCode.NO_SUCH_SERVICE) {
+                inv.diagnostic(r.error().message());
+                inv.diagnostic("hint: svctl certs lists the configured certificates");
+                return ExitCodes.UNKNOWN_SERVICE;
+            }
             if (!r.ok()) {
                 return inv.fail(r.error());
             }
