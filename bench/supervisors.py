@@ -26,7 +26,8 @@ class Svd:
         self.dir = workdir
         self.java_opts = java_opts
         self.env = env
-        self.java_home = java_home or env.get("JAVA17_HOME")
+        # BENCH_SVD_JAVA_HOME (bench/run: the JDK the launcher picks here) unless a scenario names one
+        self.java_home = java_home or env.get("BENCH_SVD_JAVA_HOME") or env.get("JAVA17_HOME")
         self.label = label
         os.makedirs(workdir, exist_ok=True)
         self.logdir = os.path.join(workdir, "logs")
