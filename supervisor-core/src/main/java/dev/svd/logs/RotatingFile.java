@@ -75,19 +75,9 @@ final class RotatingFile implements Closeable {
     private boolean atLineStart = true;
     private long lostInEpisode;
     private String lossReason;
-    private final java.util.concurrent.atomic.AtomicLong lostTotal = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lostTotal;
     /** Records: gathered in the thread's {@link Scratch#staging} before they are written, one call per this many bytes at most. */
     private static final int STAGING_BYTES = 512 * 1024;
-    /** A chunk's records of at least this many bytes are written by {@link WriteBehind} (while the pump goes on). */
-    static final int BEHIND_FROM = 64 * 1024;
-    /** How many writes of records one thread may have handed to {@link WriteBehind} and not seen done. */
-    static final int BEHIND_DEPTH = 3;
-    /** The last write of records handed to {@link WriteBehind} and not yet folded into this file's state; null when none. */
-    private volatile Behind behind;
-    /** The writes handed over since the last {@link #settle}, oldest first (the owner's). */
-    private final java.util.ArrayList<Behind> unsettled = new java.util.ArrayList<>();
-    /** The writer thread's: a write behind failed, so the later ones of this file write nothing (until settled). */
-    private IOException behindFailure;
     /** A line at least this long is written from the caller's chunk, not copied. */
     private static final int GATHER_FROM = 16 * 1024;
     private static final ByteBuffer NEWLINE = ByteBuffer.allocateDirect(1).put((byte) '\n').flip();
@@ -148,7 +138,6 @@ final class RotatingFile implements Closeable {
 
     /** Writes all of {@code chunk} (its position ends at its limit), rotating as needed; never throws. */
     void write(ByteBuffer chunk) {
-        settle();
         try {
             if (lostInEpisode > 0) {
                 writeLossMarker();
@@ -171,7 +160,6 @@ final class RotatingFile implements Closeable {
      * exactly after a newline; with max-size 10 MiB and reads of 256 KiB, at most one read in 40).
      */
     SpliceFile spliceTarget(long max) {
-        settle();
         if (spliceOpener == null || lostInEpisode > 0) {
             return null;
         }
@@ -223,7 +211,6 @@ final class RotatingFile implements Closeable {
      * moved it away, new output goes to a new file (svd's SIGUSR1).
      */
     void reopen() {
-        settle();
         closeSpliceFile();
         generation++;
         reachableFrom = generation;
@@ -237,31 +224,13 @@ final class RotatingFile implements Closeable {
         }
     }
 
-    /**
-     * Bytes of output lost to write errors since this file was opened; any thread. Waits for the
-     * records being written behind, so a write that failed is counted.
-     */
+    /** Bytes of output lost to write errors since this file was opened; any thread (one writer, volatile). */
     long lostBytes() {
-        Behind job = behind;
-        if (job != null) {
-            job.await();
-        }
-        return lostTotal.get();
-    }
-
-    /**
-     * Waits until the records handed to the writer thread are in the file (or their loss counted)
-     * and takes over what that write found; nothing to do when none are. Whoever holds the file (the
-     * pump, or a thread under the service output's lock) calls it before anything but the next
-     * chunk's records touches the file: at the end of a stream, a reopen, close.
-     */
-    void flush() {
-        settle();
+        return lostTotal;
     }
 
     @Override
     public void close() throws IOException {
-        settle();
         if (lostInEpisode > 0) {
             log.warn("{}: closing {} with {} bytes of output lost ({})", service, path, lostInEpisode, lossReason);
         }
@@ -293,26 +262,6 @@ final class RotatingFile implements Closeable {
         /** Grown as records need it, up to STAGING_BYTES: a thread that writes a few lines keeps a small one. */
         byte[] staging = new byte[4096];
         ByteBuffer stagingBuffer = ByteBuffer.wrap(staging);
-        /** The writes this thread handed over and has not taken its array back from, of any file, oldest first. */
-        final java.util.ArrayDeque<Behind> inFlight = new java.util.ArrayDeque<>();
-        /** Arrays that writes behind are done with. */
-        final java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
-
-        /** An array for the next chunk's records: one the writer thread is done with, waiting for the oldest when all are in use. */
-        byte[] nextStaging(int length) {
-            while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
-                free.add(inFlight.pollFirst().bytes);
-            }
-            if (!free.isEmpty()) {
-                return free.poll();
-            }
-            if (inFlight.size() < BEHIND_DEPTH) {
-                return new byte[length];
-            }
-            Behind oldest = inFlight.pollFirst();
-            oldest.await();
-            return oldest.bytes;
-        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -331,33 +280,6 @@ final class RotatingFile implements Closeable {
     void writeRecords(OutputKind stream, ByteBuffer chunk, long epochMillis) {
         int end = chunk.limit();
         int begin = chunk.position();
-        Behind job = behind;
-        if (job != null && (job.isDone() || System.nanoTime() - presenceCheckedAt >= presenceCheckNanos)) {
-            settle(); // what that write found (a loss: the marker goes first) is known before this chunk is built
-        }
-        try {
-            writeRecords(stream, chunk, begin, end, epochMillis, true);
-        } catch (Redo redo) {
-            // The write behind failed: nothing of this chunk was written, its records were built on a
-            // size that the file does not have. Built again, after the marker, and written here.
-            writeRecords(stream, chunk, begin, end, epochMillis, false);
-        }
-    }
-
-    /**
-     * Thrown (before anything of the chunk was written) where the chunk being built waits for the
-     * write behind and finds that it failed.
-     */
-    private static final class Redo extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Redo() {
-            super(null, null, false, false);
-        }
-    }
-
-    private void writeRecords(OutputKind stream, ByteBuffer chunk, int begin, int end, long epochMillis,
-            boolean mayHandOver) {
         writtenTo = begin;
         stagedTo = begin;
         scratch = SCRATCH.get();
@@ -408,11 +330,7 @@ final class RotatingFile implements Closeable {
             if (at < length) {
                 record(prefix, chunk, begin, at, length, false);
             }
-            if (mayHandOver && staged >= BEHIND_FROM && lostInEpisode == 0) {
-                handOver();
-            } else {
-                flushStaging();
-            }
+            flushStaging();
         } catch (IOException e) {
             staged = 0;
             lose(end - writtenTo, e);
@@ -492,7 +410,6 @@ final class RotatingFile implements Closeable {
 
     /** The staged records, then {@code chunk[from, to)} from where it is, then svd's newline for a partial line. */
     private void writeGathered(ByteBuffer chunk, int from, int to, boolean complete) throws IOException {
-        settleOrRedo();
         ByteBuffer stagingBuffer = scratch.stagingBuffer.clear().limit(staged);
         int limit = chunk.limit();
         chunk.limit(to).position(from);
@@ -516,7 +433,6 @@ final class RotatingFile implements Closeable {
     }
 
     private void flushStaging() throws IOException {
-        settleOrRedo();
         ByteBuffer stagingBuffer = scratch.stagingBuffer.clear().limit(staged);
         try {
             while (stagingBuffer.hasRemaining()) {
@@ -544,10 +460,6 @@ final class RotatingFile implements Closeable {
      * and a line up to its one newline, the program's for F, svd's for P (docs/logging.md, "Records").
      */
     private int programBytes(int length) {
-        return programBytes(staging, length);
-    }
-
-    private static int programBytes(byte[] staging, int length) {
         int bytes = 0;
         for (int at = 0; ; ) {
             int newline = Newlines.next(staging, at, length);
@@ -626,7 +538,6 @@ final class RotatingFile implements Closeable {
      * moved (and in the end dropped) as a link.
      */
     private void rotate() throws IOException {
-        settleOrRedo();
         closeSpliceFile();
         FileChannel old = channel;
         channel = null;
@@ -721,154 +632,6 @@ final class RotatingFile implements Closeable {
             log.warn("{}: cannot write {} ({}); dropping output until writing works again", service, path, cause.toString());
         }
         lostInEpisode += bytes;
-        lostTotal.addAndGet(bytes);
-    }
-
-    /**
-     * Hands the staged records (at least {@link #BEHIND_FROM} bytes, a chunk's last) to the writer
-     * thread and takes the thread's other staging array for the next chunk: the pump reads and builds
-     * the next chunk while the kernel copies this one into the file (docs/logging.md, "Threads and
-     * cost"). The file's size counts them from now on; what the write finds is taken over by
-     * {@link #settle} before the file is touched otherwise.
-     */
-    private void handOver() {
-        Behind job = new Behind(channel, staging, staged, stagedTo - writtenTo);
-        byte[] next = scratch.nextStaging(staging.length);
-        scratch.staging = staging = next;
-        scratch.stagingBuffer = ByteBuffer.wrap(next);
-        scratch.inFlight.addLast(job);
-        unsettled.add(job);
-        behind = job;
-        size += staged;
-        atLineStart = true; // a record ends with a newline
-        endUnknown = false;
-        staged = 0;
-        writtenTo = stagedTo;
-        WriteBehind.execute(job);
-    }
-
-    /** Settles the write behind; when it failed, the chunk being built must be built again ({@link Redo}). */
-    private void settleOrRedo() {
-        if (!settle()) {
-            throw new Redo();
-        }
-    }
-
-    /**
-     * Waits for the write behind, if any, and takes over what it found: when it failed, the file is
-     * smaller than its size said, the bytes it did not write are lost (counted by the writer thread
-     * already) and the next write starts with the marker. Returns false when it failed.
-     */
-    private boolean settle() {
-        Behind last = behind;
-        if (last == null) {
-            return true;
-        }
-        last.await(); // the writer thread runs them in order: the earlier ones are done too
-        behind = null;
-        boolean ok = true;
-        for (Behind job : unsettled) {
-            if (job.failure == null) {
-                continue;
-            }
-            ok = false;
-            size -= job.length - job.written;
-            if (job.written > 0) {
-                atLineStart = job.endsLine;
-            }
-            if (lostInEpisode == 0) {
-                lossReason = reason(job.failure);
-            }
-            lostInEpisode += job.lost;
-        }
-        unsettled.clear();
-        behindFailure = null;
-        if (!ok && channel != null && !channel.isOpen()) {
-            channel = null;
-        }
-        return ok;
-    }
-
-    private static String reason(IOException cause) {
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    }
-
-    /**
-     * One chunk's records written on the writer thread. Its results are published by {@link #done}.
-     * A failure is counted (lostBytes) and logged there at once; the file's owner takes over the
-     * rest when it settles.
-     */
-    private final class Behind implements Runnable {
-        final FileChannel channel;
-        final byte[] bytes;
-        final int length;
-        /** The program's bytes in these records. */
-        final int programBytes;
-        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        int written;
-        boolean endsLine;
-        long lost;
-        IOException failure;
-
-        Behind(FileChannel channel, byte[] bytes, int length, int programBytes) {
-            this.channel = channel;
-            this.bytes = bytes;
-            this.length = length;
-            this.programBytes = programBytes;
-        }
-
-        @Override
-        public void run() {
-            ByteBuffer records = ByteBuffer.wrap(bytes, 0, length);
-            boolean first = behindFailure == null;
-            try {
-                if (!first) {
-                    // An earlier write of this file failed: writing these after the gap would put
-                    // them before the marker. Dropped and counted; the owner writes the marker next.
-                    failure = behindFailure;
-                } else {
-                    while (records.hasRemaining()) {
-                        channel.write(records);
-                    }
-                }
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException | Error e) {
-                failure = new IOException(e.toString(), e);
-            } finally {
-                written = records.position();
-                endsLine = written > 0 && bytes[written - 1] == '\n';
-                if (failure != null) {
-                    behindFailure = failure;
-                    // Records it wrote whole are in the file; the one it cut and the rest are lost.
-                    lost = programBytes - programBytes(bytes, written);
-                    if (first) {
-                        log.warn("{}: cannot write {} ({}); dropping output until writing works again", service, path,
-                                failure.toString());
-                    }
-                    lostTotal.addAndGet(lost);
-                }
-                done.countDown();
-            }
-        }
-
-        boolean isDone() {
-            return done.getCount() == 0;
-        }
-
-        void await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lostTotal += bytes;
     }
 }

@@ -176,12 +176,8 @@ public final class ServiceOutput implements AutoCloseable {
         return heap;
     }
 
-    /**
-     * The stream reached end of file (the process closed it): a pending partial line is emitted, and
-     * the records still being written behind are in the file (or their loss counted) when it returns.
-     */
+    /** The stream reached end of file (the process closed it): a pending partial line is emitted. */
     public void endOfStream(OutputKind stream) {
-        file.flush();
         if (pending > 0) {
             readBack();
         }

@@ -18,8 +18,6 @@ final class FullDiskChannel extends FileChannel {
         long room = -1;
         /** The most bytes one write takes: fewer than asked is a short write, as write(2) may do. */
         int perCall = Integer.MAX_VALUE;
-        /** The names of the threads that wrote (or tried to). */
-        final java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         /** Opens files for appending, as RotatingFile.APPEND does, on this disk. */
         RotatingFile.ChannelOpener opener() {
@@ -37,7 +35,6 @@ final class FullDiskChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        disk.writers.add(Thread.currentThread().getName());
         if (disk.room == 0) {
             throw new IOException("No space left on device");
         }
