@@ -154,6 +154,19 @@ final class Newlines {
                 mask &= mask - 1;
             }
             w++;
+            // Two words at a time while neither holds a newline (before the last word, which is
+            // masked below): one test and one loop step per 16 bytes. With 100-byte lines most
+            // words hold none; on C1, which does not unroll, this takes the scan of 512 MiB from
+            // about 78 to 66 ms of CPU (docs/benchmarks.md, "Records: where the pump's time goes").
+            // A byte is a newline where (x & LOW7) + LOW7 | x has its high bit clear, as in mask().
+            while (w + 1 < last) {
+                long a = words[w] ^ NEWLINES;
+                long b = words[w + 1] ^ NEWLINES;
+                if ((((a & LOW7) + LOW7 | a) & ((b & LOW7) + LOW7 | b) | LOW7) != -1L) {
+                    break;
+                }
+                w += 2;
+            }
             long x = words[w] ^ NEWLINES;
             mask = ~(((x & LOW7) + LOW7) | x | LOW7);
         }
