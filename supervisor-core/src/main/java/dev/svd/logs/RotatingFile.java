@@ -417,10 +417,16 @@ final class RotatingFile implements Closeable {
         gather[1] = chunk;
         gather[2] = NEWLINE.duplicate();
         int parts = complete ? 2 : 3;
+        long before = size;
         try {
             while (gather[parts - 1].hasRemaining()) {
                 size += channel.write(gather, 0, parts);
             }
+        } catch (IOException e) {
+            // The records staged before this line's head may be in the file whole; this line is not.
+            long written = size - before;
+            keepWholeRecords((int) Math.min(written, staged), Math.max(0, written - staged));
+            throw e;
         } finally {
             chunk.limit(limit);
             gather[1] = null;
@@ -445,14 +451,40 @@ final class RotatingFile implements Closeable {
                 endUnknown = false;
             }
             if (written < staged) {
-                // A write failed: the program's bytes in the records it wrote whole are in the file,
-                // so only the rest of the staged bytes count as lost (a record cut by the failure too).
-                writtenTo += programBytes(written);
+                written = keepWholeRecords(written, 0);
                 System.arraycopy(staging, written, staging, 0, staged - written);
             }
             staged -= written;
         }
         writtenTo = stagedTo;
+    }
+
+    /**
+     * A write failed after {@code written} bytes of {@code staging}: the program's bytes in the records
+     * it wrote whole are in the file, so only the rest counts as lost, and the piece of the record the
+     * failure cut is cut from the file again, so that the file holds whole records before the loss
+     * marker (docs/logging.md, "Disk full and other write errors"); {@code writtenBeyond}: bytes of a line written
+     * from the chunk after the staged ones. Returns the staged bytes counted as in the file.
+     */
+    private int keepWholeRecords(int written, long writtenBeyond) {
+        int whole = written;
+        while (whole > 0 && staging[whole - 1] != '\n') {
+            whole--;
+        }
+        long piece = written - whole + writtenBeyond;
+        if (piece > 0) {
+            try {
+                channel.truncate(size - piece);
+                size -= piece;
+                atLineStart = true;
+            } catch (IOException | RuntimeException e) {
+                // the piece stays: readers show it as a line that is not a record
+                atLineStart = false;
+                endUnknown = false;
+            }
+        }
+        writtenTo += programBytes(whole);
+        return whole;
     }
 
     /**
@@ -610,7 +642,24 @@ final class RotatingFile implements Closeable {
         }
         String marker = (atLineStart ? "" : "\n")
                 + "[svd: " + lostInEpisode + " bytes of output lost: " + lossReason + "]\n";
-        writeRotating(ByteBuffer.wrap(marker.getBytes(StandardCharsets.UTF_8)));
+        FileChannel markedIn = channel;
+        long before = size;
+        boolean lineStartBefore = atLineStart;
+        try {
+            writeRotating(ByteBuffer.wrap(marker.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            // Still no room for all of it: a piece of the marker would read as a line of output
+            if (channel == markedIn && channel != null && size > before) {
+                try {
+                    channel.truncate(before);
+                    size = before;
+                    atLineStart = lineStartBefore;
+                } catch (IOException | RuntimeException cut) {
+                    atLineStart = false;
+                }
+            }
+            throw e;
+        }
         log.info("{}: writing {} again; {} bytes of output were lost ({})", service, path, lostInEpisode, lossReason);
         lostInEpisode = 0;
         lossReason = null;

@@ -104,9 +104,15 @@ final class FullDiskChannel extends FileChannel {
         throw new UnsupportedOperationException();
     }
 
+    /** As on a full file system, cutting a file works and gives its blocks back. */
     @Override
-    public FileChannel truncate(long size) {
-        throw new UnsupportedOperationException();
+    public FileChannel truncate(long size) throws IOException {
+        long freed = Math.max(0, delegate.size() - size);
+        delegate.truncate(size);
+        if (disk.room >= 0) {
+            disk.room += freed;
+        }
+        return this;
     }
 
     @Override

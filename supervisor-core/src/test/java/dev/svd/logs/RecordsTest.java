@@ -205,8 +205,8 @@ class RecordsTest {
     /**
      * Large chunks of short lines (the pump's 256 KiB reads, their records written in one call), the
      * disk filling in the middle of a chunk's write and freeing again a chunk or two later, files
-     * rotating: the files hold the bytes before and after one lost stretch, whose length is what
-     * lostBytes() and the marker say, and every file is at most max-size.
+     * rotating: the files hold the bytes but for the lost stretches, each named by its marker, whose
+     * lengths add up to what lostBytes() says, and every file is at most max-size.
      */
     @Test
     void largeChunksKeepEveryByteOrCountItWhenTheDiskFillsAndFreesAgain() throws IOException {
@@ -244,45 +244,40 @@ class RecordsTest {
                 assertThat((long) content.length).as(where + ": size of " + file.getFileName()).isLessThanOrEqualTo(maxSize);
                 all.writeBytes(content);
             }
-            assertThat(oneStretchLost(all.toByteArray(), written.toByteArray(), lost))
-                    .as(where + ": the files hold what was written but for one stretch of " + lost + " bytes, named by the marker")
+            assertThat(stretchesLost(all.toByteArray(), written.toByteArray(), lost))
+                    .as(where + ": the files hold what was written but for " + lost + " bytes, each stretch named by a marker")
                     .isTrue();
         }
     }
 
     /**
      * Whether {@code files} (the concatenated files of one stream's records) give back {@code written}
-     * but for one stretch of {@code lost} bytes, with one marker naming it; the line just before the
-     * marker may be the piece of a record that the failing write cut (not a record then).
+     * but for stretches of {@code lost} bytes in all, each named by the marker that follows the records
+     * before it, and hold only whole records and whole markers (svd cuts the piece of a record, or of a
+     * marker, that a failing write cut; the room that frees may end an episode early and start another).
      */
-    private static boolean oneStretchLost(byte[] files, byte[] written, long lost) {
+    private static boolean stretchesLost(byte[] files, byte[] written, long lost) {
         String text = new String(files, StandardCharsets.ISO_8859_1);
-        String marker = "[svd: " + lost + " bytes of output lost: No space left on device]\n";
-        int at = text.indexOf(marker);
-        if (lost == 0) {
-            return at < 0 && Arrays.equals(decodeAll(text), written);
-        }
-        if (at < 0 || text.indexOf("[svd: ", at + 1) >= 0 || (at > 0 && text.charAt(at - 1) != '\n')) {
-            return false;
-        }
-        String before = text.substring(0, at);
-        String after = text.substring(at + marker.length());
-        int lastLine = before.lastIndexOf('\n', before.length() - 2) + 1;
-        byte[] tail = decodeAll(after);
-        for (String head : new String[] {before, before.substring(0, lastLine)}) {
-            byte[] front;
-            try {
-                front = decodeAll(head);
-            } catch (AssertionError e) {
-                continue; // the line before the marker is a piece, not a record
+        java.util.regex.Matcher marker = java.util.regex.Pattern
+                .compile("(?m)^\\[svd: (\\d+) bytes of output lost: No space left on device]\n").matcher(text);
+        int at = 0;
+        int from = 0;
+        long named = 0;
+        while (true) {
+            boolean more = marker.find();
+            byte[] records = decodeAll(text.substring(from, more ? marker.start() : text.length())); // fails on a piece
+            if (!Arrays.equals(records, 0, records.length, written, at, Math.min(written.length, at + records.length))) {
+                return false;
             }
-            if (front.length + lost + tail.length == written.length
-                    && Arrays.equals(front, Arrays.copyOfRange(written, 0, front.length))
-                    && Arrays.equals(tail, Arrays.copyOfRange(written, written.length - tail.length, written.length))) {
-                return true;
+            at += records.length;
+            if (!more) {
+                return at == written.length && named == lost;
             }
+            long stretch = Long.parseLong(marker.group(1));
+            named += stretch;
+            at += (int) stretch;
+            from = marker.end();
         }
-        return false;
     }
 
     private static byte[] decodeAll(String records) {
@@ -327,8 +322,9 @@ class RecordsTest {
                 + "2026-12-07T18:56:04.123Z stdout F four\n");
     }
 
+    /** The piece of a record that a failing write cut would read as a record of its own ("F ab"): svd cuts it from the file. */
     @Test
-    void aDiskThatFillsInTheMiddleOfARecordEndsThePieceBeforeTheMarker() throws IOException {
+    void aDiskThatFillsInTheMiddleOfARecordLeavesNoPieceOfIt() throws IOException {
         FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
         try (ServiceOutput output = new ServiceOutput("web", spec(1 << 20, 1), dir, null, Runnable::run,
                 disk.opener(), clock::get)) {
@@ -339,9 +335,31 @@ class RecordsTest {
         }
 
         assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo(
-                "2026-12-07T18:56:04.123Z stdout F ab\n"
-                + "[svd: 7 bytes of output lost: No space left on device]\n"
+                "[svd: 7 bytes of output lost: No space left on device]\n"
                 + "2026-12-07T18:56:04.123Z stdout F g\n");
+    }
+
+    /** Room for only a piece of the loss marker: the piece is cut again, and the whole marker comes once there is room. */
+    @Test
+    void aMarkerThatDoesNotFitLeavesNoPieceOfIt() throws IOException {
+        FullDiskChannel.Disk disk = new FullDiskChannel.Disk();
+        try (ServiceOutput output = new ServiceOutput("web", spec(1 << 20, 1), dir, null, Runnable::run,
+                disk.opener(), clock::get)) {
+            write(output, STDOUT, "one\n");
+            disk.room = 0;
+            write(output, STDOUT, "two\n");
+            disk.room = 10;
+            write(output, STDOUT, "three\n");
+            assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo("2026-12-07T18:56:04.123Z stdout F one\n");
+            disk.room = -1;
+            write(output, STDOUT, "four\n");
+            assertThat(output.lostBytes()).isEqualTo(4 + 6);
+        }
+
+        assertThat(Files.readString(dir.resolve("web.log"))).isEqualTo(
+                "2026-12-07T18:56:04.123Z stdout F one\n"
+                + "[svd: 10 bytes of output lost: No space left on device]\n"
+                + "2026-12-07T18:56:04.123Z stdout F four\n");
     }
 
     /** Records a failing write wrote whole are kept and not counted as lost; the one it cut and the rest are. */
@@ -364,7 +382,6 @@ class RecordsTest {
                 "2026-12-07T18:56:04.123Z stdout F one\n"
                 + "2026-12-07T18:56:04.123Z stdout P two\n"
                 + "2026-12-07T18:56:04.123Z stdout F \n"
-                + "2026-12-07T18:56:04.123Z stdout F thr\n"
                 + "[svd: 11 bytes of output lost: No space left on device]\n"
                 + "2026-12-07T18:56:04.123Z stdout F five\n");
     }
