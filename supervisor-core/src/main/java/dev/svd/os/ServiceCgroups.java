@@ -180,42 +180,78 @@ public final class ServiceCgroups implements AutoCloseable {
      */
     boolean place(String service, int pid) {
         Path dir = dir(service);
-        try {
-            // The exit of the service's previous process removes its cgroup after reporting the exit
-            // (remove): an rmdir between this mkdir and the write makes the write fail with ENOENT,
-            // and the cgroup is made again. Once the pid is in, the cgroup is not empty and no rmdir
-            // can succeed; one exit removes at most once, so the second try is the last.
-            for (int attempt = 1; ; attempt++) {
-                Files.createDirectories(dir);
-                beforeWrite.accept(dir);
-                try {
-                    write(dir.resolve("cgroup.procs"), Integer.toString(pid));
-                    break;
-                } catch (NoSuchFileException e) {
-                    if (attempt == PLACE_ATTEMPTS) {
-                        throw e;
+        Paths paths = placePaths.computeIfAbsent(service, s -> new Paths(ReapCalls.path(dir.toString()),
+                ReapCalls.path(dir.resolve("cgroup.procs").toString())));
+        byte[] value = Integer.toString(pid).getBytes(StandardCharsets.US_ASCII);
+        // mkdir(2), open(2) and write(2) by direct calls: a start of 2,000 services places 2,000
+        // pids, and java.nio's createDirectories and write run far more (cold) Java per call.
+        // The exit of the service's previous process removes its cgroup after reporting the exit
+        // (remove): an rmdir between this mkdir and the write makes the open fail with ENOENT, and
+        // the cgroup is made again. Once the pid is in, the cgroup is not empty and no rmdir can
+        // succeed; one exit removes at most once, so the second try is the last.
+        String failure = null;
+        for (int attempt = 1; ; attempt++) {
+            if (SpawnCalls.mkdir(paths.dir(), 0755) != 0) {
+                int errno = Native.getLastError();
+                if (errno == ReapCalls.ENOENT) {
+                    try {
+                        Files.createDirectories(dir); // svd's own cgroup directory is gone too
+                    } catch (IOException e) {
+                        failure = e.getMessage();
+                        break;
                     }
+                } else if (errno != SpawnCalls.EEXIST) {
+                    failure = "cannot make " + dir + ": " + SpawnCalls.strerror(errno);
+                    break;
                 }
             }
-        } catch (IOException e) {
+            beforeWrite.accept(dir);
+            int errno = writeOnce(paths.procs(), value);
+            if (errno == 0) {
+                break;
+            }
+            if (errno != ReapCalls.ENOENT || attempt == PLACE_ATTEMPTS) {
+                failure = "cannot write " + dir.resolve("cgroup.procs") + ": " + SpawnCalls.strerror(errno);
+                break;
+            }
+        }
+        if (failure != null) {
             if (!Kernel.processAlive(pid)) {
                 return true; // it ended already: nothing to place
             }
             log.warn("{}: cannot move pid {} into cgroup {}: {}; its processes are found through /proc only",
-                    service, pid, dir, e.getMessage());
+                    service, pid, dir, failure);
             return false;
         }
         List<Integer> todo = new ArrayList<>(ProcFs.childrenOfAllThreads(pid));
         while (!todo.isEmpty()) {
             int child = todo.remove(todo.size() - 1);
-            try {
-                write(dir.resolve("cgroup.procs"), Integer.toString(child));
-            } catch (IOException e) {
+            if (writeOnce(paths.procs(), Integer.toString(child).getBytes(StandardCharsets.US_ASCII)) != 0) {
                 continue; // ended meanwhile
             }
             todo.addAll(ProcFs.childrenOfAllThreads(child));
         }
         return true;
+    }
+
+    /** A service's cgroup directory and its cgroup.procs, NUL-terminated for the direct calls. */
+    private record Paths(byte[] dir, byte[] procs) {}
+
+    private static final int EIO = 5;
+    private final java.util.Map<String, Paths> placePaths = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One open, write(2) and close of {@code file} (NUL-terminated): 0, or the errno that failed it. */
+    private static int writeOnce(byte[] file, byte[] value) {
+        int fd = SpawnCalls.open(file, SpawnCalls.O_WRONLY | SpawnCalls.O_CLOEXEC);
+        if (fd < 0) {
+            return Native.getLastError();
+        }
+        try {
+            long n = SpawnCalls.write(fd, value, value.length);
+            return n == value.length ? 0 : n < 0 ? Native.getLastError() : EIO; // cgroup.procs takes a pid whole or not
+        } finally {
+            SpawnCalls.close(fd);
+        }
     }
 
     /** How often {@link #place} makes the cgroup and writes the pid when a removal races it. */

@@ -2,8 +2,6 @@ package dev.svd.os;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 
 /**
  * glibc's posix_spawn(3) family, pipe2(2) and fcntl(2), for {@link Spawner}. posix_spawn returns an
@@ -35,8 +33,8 @@ final class SpawnCalls {
     static final int F_SETPIPE_SZ = 1031;
     static final int F_GETPIPE_SZ = 1032;
 
-    static native int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, StringArray argv,
-                    StringArray envp);
+    /** argv and envp: NULL-terminated vectors of NUL-terminated strings ({@link Spawner#nativeBlock}). */
+    static native int posix_spawn(int[] pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
 
     static native int posix_spawn_file_actions_init(Pointer fileActions);
 
@@ -69,6 +67,16 @@ final class SpawnCalls {
     static native int fcntl(int fd, int cmd, int arg);
 
     static native int close(int fd);
+
+    static final int O_WRONLY = 1;
+    static final int EEXIST = 17;
+
+    /** For {@link ServiceCgroups#place}: {@code path} NUL-terminated ({@link ReapCalls#path}); -1 and errno on failure. */
+    static native int mkdir(byte[] path, int mode);
+
+    static native int open(byte[] path, int flags);
+
+    static native long write(int fd, byte[] buffer, long count);
 
     static native String strerror(int errno);
 

@@ -2,13 +2,11 @@ package dev.svd.os;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts a program with posix_spawn(3), so that it begins exactly as a service should, with no
@@ -37,14 +35,6 @@ final class Spawner {
             }
         }
     }
-
-    /**
-     * Environments in native memory, by content: most services share svd's environment, and
-     * building one costs a native string per variable. Bounded: past the limit it starts over
-     * (an array still in use by a spawn stays reachable through that spawn).
-     */
-    private static final Map<Map<String, String>, StringArray> ENVIRONMENTS = new ConcurrentHashMap<>();
-    private static final int MAX_ENVIRONMENTS = 256;
 
     /**
      * The child's signal mask (none blocked) and the signals it resets to their default (all), made
@@ -92,9 +82,15 @@ final class Spawner {
                 throw new SpawnException("internal error: socket descriptor " + fd + " is below " + (3 + passed.size()));
             }
         }
-        Memory actions = new Memory(SpawnCalls.FILE_ACTIONS_BYTES);
-        Memory attr = new Memory(SpawnCalls.ATTR_BYTES);
-        IntByReference pid = new IntByReference();
+        // One native block per spawn, freed as soon as posix_spawn returns (the child has exec'd or
+        // failed by then): JNA frees a Memory it was not told to close only after a collection finds
+        // it, and a start of 2,000 services left ~23,000 such objects (file actions, attributes,
+        // one native string per argument and variable) waiting for one (docs/benchmarks.md, "Scale").
+        Memory block = nativeBlock(argv, env);
+        Pointer actions = block.share(0, SpawnCalls.FILE_ACTIONS_BYTES);
+        Pointer attr = block.share(SpawnCalls.FILE_ACTIONS_BYTES, SpawnCalls.ATTR_BYTES);
+        long vectors = SpawnCalls.FILE_ACTIONS_BYTES + SpawnCalls.ATTR_BYTES;
+        int[] pid = new int[1];
         int rc;
         SpawnCalls.posix_spawn_file_actions_init(actions);
         SpawnCalls.posix_spawnattr_init(attr);
@@ -111,10 +107,12 @@ final class Spawner {
             SpawnCalls.posix_spawnattr_setsigdefault(attr, ALL_SIGNALS);
             SpawnCalls.posix_spawnattr_setflags(attr, (short) (SpawnCalls.POSIX_SPAWN_SETSID
                     | SpawnCalls.POSIX_SPAWN_SETSIGMASK | SpawnCalls.POSIX_SPAWN_SETSIGDEF));
-            rc = SpawnCalls.posix_spawn(pid, program, actions, attr, strings(argv), environment(env));
+            rc = SpawnCalls.posix_spawn(pid, program, actions, attr, block.share(vectors),
+                    block.share(vectors + (long) Native.POINTER_SIZE * (argv.size() + 1)));
         } finally {
             SpawnCalls.posix_spawn_file_actions_destroy(actions);
             SpawnCalls.posix_spawnattr_destroy(attr);
+            block.close();
             closeAll(stdio.stdoutWrite(), stdio.stderrWrite());
         }
         if (rc != 0) {
@@ -124,7 +122,7 @@ final class Spawner {
         }
         SpawnCalls.fcntl(stdio.stdoutRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
         SpawnCalls.fcntl(stdio.stderrRead(), SpawnCalls.F_SETFL, SpawnCalls.O_NONBLOCK);
-        return new Started(pid.getValue(), stdio.stdoutRead(), stdio.stderrRead());
+        return new Started(pid[0], stdio.stdoutRead(), stdio.stderrRead());
     }
 
     private static int[] pipe() throws SpawnException {
@@ -145,29 +143,54 @@ final class Spawner {
         }
     }
 
-    private static StringArray environment(Map<String, String> env) {
-        StringArray known = ENVIRONMENTS.get(env);
-        if (known != null) {
-            return known;
-        }
-        String[] entries = new String[env.size()];
+    /**
+     * The file actions and attributes (uninitialised), then argv and envp as NULL-terminated
+     * pointer vectors, then their strings (UTF-8, each NUL-terminated) that the vectors point to:
+     * all of a spawn's native memory in one allocation.
+     */
+    static Memory nativeBlock(List<String> argv, Map<String, String> env) {
+        int count = argv.size() + env.size();
+        byte[][] strings = new byte[count][];
         int i = 0;
+        long bytes = 0;
+        for (String arg : argv) {
+            strings[i] = arg.getBytes(StandardCharsets.UTF_8);
+            bytes += strings[i++].length + 1;
+        }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            entries[i++] = e.getKey() + "=" + e.getValue();
+            strings[i] = (e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8);
+            bytes += strings[i++].length + 1;
         }
-        if (ENVIRONMENTS.size() >= MAX_ENVIRONMENTS) {
-            ENVIRONMENTS.clear();
+        long vectors = SpawnCalls.FILE_ACTIONS_BYTES + SpawnCalls.ATTR_BYTES;
+        long text = vectors + (long) Native.POINTER_SIZE * (count + 2);
+        Memory block = new Memory(text + bytes);
+        long base = Pointer.nativeValue(block);
+        long slot = vectors;
+        long at = text;
+        for (int k = 0; k < count; k++) {
+            if (k == argv.size()) {
+                setAddress(block, slot, 0); // argv's end; envp follows
+                slot += Native.POINTER_SIZE;
+            }
+            block.write(at, strings[k], 0, strings[k].length);
+            block.setByte(at + strings[k].length, (byte) 0);
+            setAddress(block, slot, base + at);
+            slot += Native.POINTER_SIZE;
+            at += strings[k].length + 1;
         }
-        StringArray made = strings(entries);
-        ENVIRONMENTS.put(Map.copyOf(env), made);
-        return made;
+        if (env.isEmpty()) {
+            setAddress(block, slot, 0); // argv's end
+            slot += Native.POINTER_SIZE;
+        }
+        setAddress(block, slot, 0); // envp's end
+        return block;
     }
 
-    private static StringArray strings(List<String> argv) {
-        return strings(argv.toArray(String[]::new));
-    }
-
-    private static StringArray strings(String[] values) {
-        return new StringArray(values, StandardCharsets.UTF_8.name());
+    private static void setAddress(Memory block, long offset, long address) {
+        if (Native.POINTER_SIZE == 8) {
+            block.setLong(offset, address);
+        } else {
+            block.setInt(offset, (int) address);
+        }
     }
 }

@@ -120,6 +120,26 @@ class ServiceCgroupsTest {
         assertThat(Files.readString(cg.resolve("cgroup.procs"))).isEqualTo(Integer.toString(gone));
     }
 
+    /** place makes only the service's directory; when svd's own is gone too, it makes both. */
+    @Test
+    void placeMakesSvdsOwnCgroupAgainWhenItIsGone() throws IOException {
+        Path base = dir.resolve("svd.0000");
+        ServiceCgroups cgroups = new ServiceCgroups(base, true, killed::add, d -> {
+            try {
+                if (!Files.exists(d.resolve("cgroup.procs"))) {
+                    Files.writeString(d.resolve("cgroup.procs"), ""); // what the kernel makes on mkdir
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        int gone = Integer.MAX_VALUE - 7;
+
+        assertThat(cgroups.place("web", gone)).isTrue();
+
+        assertThat(Files.readString(base.resolve("web.service/cgroup.procs"))).isEqualTo(Integer.toString(gone));
+    }
+
     @Test
     void closeRemovesEmptyServiceCgroupsLeftByLateRemovalsThenItsOwn() throws IOException {
         Path base = Files.createDirectories(dir.resolve("svd.0000"));

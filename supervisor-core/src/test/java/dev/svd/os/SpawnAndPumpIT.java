@@ -71,6 +71,42 @@ class SpawnAndPumpIT {
         assertThat(Integer.parseInt(f[3])).as("session").isEqualTo(pid);
     }
 
+    /**
+     * argv and the environment reach the program byte for byte (UTF-8, empty strings, many
+     * variables), and a second spawn gets its own: the spawn builds them in one native block it
+     * frees as soon as posix_spawn returns, so a block freed too early or shared would show here.
+     */
+    @Test
+    void argvAndEnvironmentArriveExactlyForEachSpawn() throws Exception {
+        List<String> pids = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            Map<String, String> env = new java.util.TreeMap<>();
+            for (int i = 0; i < 300; i++) {
+                env.put("SVD_TEST_" + round + "_" + i, "value " + i + " \u00e9\u4e2d " + "x".repeat(i));
+            }
+            env.put("SVD_TEST_EMPTY", "");
+            // the shell stays (a command follows sleep), with its argv as given; "" and the rest are $0, $1
+            List<String> command = List.of("/bin/sh", "-c", "sleep 1000; exit 0", "", "r\u00e9sum\u00e9 " + round);
+            int pid = processes.spawn(new SpawnRequest("t", command, Optional.of(dir), env, Optional.empty()),
+                    new CountingListener());
+            spawned.add(pid);
+            pids.add(Integer.toString(pid));
+            // posix_spawn returns once the exec has begun; the new program's argv is in place a moment later
+            Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllBytes(cmdline).length > 0);
+            assertThat(new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(String.join("\0", command) + "\0");
+            List<String> environ = List.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                assertThat(environ).as("round %d", round).contains(e.getKey() + "=" + e.getValue());
+            }
+            String other = "SVD_TEST_" + (1 - round) + "_";
+            assertThat(environ).as("round %d: nothing of the other round", round).noneMatch(v -> v.startsWith(other));
+        }
+        assertThat(pids).doesNotHaveDuplicates();
+    }
+
     @Test
     void everyByteArrivesWhenTheChildEnlargesItsPipeAndExits() throws Exception {
         // 8 MiB through a pipe the child made 1 MiB large, then exit at once: the pump must read
