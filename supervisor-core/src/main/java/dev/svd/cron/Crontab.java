@@ -33,12 +33,14 @@ public final class Crontab {
 
     private final String text;
     private final String quartz;
-    private final String description;
+    private final Cron cron;
+    /** Made on the first {@link #description()}: see there. */
+    private volatile String description;
 
-    private Crontab(String text, String quartz, String description) {
+    private Crontab(String text, String quartz, Cron cron) {
         this.text = text;
         this.quartz = quartz;
-        this.description = description;
+        this.cron = cron;
     }
 
     /**
@@ -71,7 +73,7 @@ public final class Crontab {
             throw new IllegalArgumentException("day of month and day of week are both restricted: crontab runs on"
                     + " either day, which Quartz cannot express; use two jobs, or * in one of the fields");
         }
-        return new Crontab(trimmed, quartz, CronDescriptor.instance(Locale.UK).describe(cron));
+        return new Crontab(trimmed, quartz, cron);
     }
 
     /** cron-utils' messages, minus the parts that repeat what the operator wrote. */
@@ -94,9 +96,19 @@ public final class Crontab {
         return quartz;
     }
 
-    /** In words, such as "at 3 and 15 hours" (cron-utils' CronDescriptor, English). */
+    /**
+     * In words, such as "at 3 and 15 hours" (cron-utils' CronDescriptor, English). Described on the first
+     * call, not when parsed: the descriptor loads ~140 classes and locale data, ~0.5 MB of RSS in an svd
+     * whose jobs nobody lists (docs/benchmarks.md, "Probes at idle, session 7"). Two threads that ask at
+     * once may both describe it, to the same text.
+     */
     public String description() {
-        return description;
+        String d = description;
+        if (d == null) {
+            d = CronDescriptor.instance(Locale.UK).describe(cron);
+            description = d;
+        }
+        return d;
     }
 
     @Override

@@ -8,6 +8,9 @@ import dev.svd.lifecycle.Event;
 import dev.svd.lifecycle.Health;
 import dev.svd.lifecycle.ServiceSnapshot;
 import dev.svd.lifecycle.ServiceState;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -23,8 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ProbeRouting {
     private static final Logger log = LoggerFactory.getLogger(Engine.class); // the engine's log lines, as before
-    private static final java.time.format.DateTimeFormatter PROBE_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+    /**
+     * The zone of the "at HH:mm:ss" of each result, svd's as DateTimeFormatter's withZone(systemDefault())
+     * took it once. The time is written by {@link #clock} rather than by a DateTimeFormatter: it runs on
+     * every result, interpreted in an idle svd (docs/benchmarks.md, "Probes at idle").
+     */
+    private static final ZoneRules ZONE = ZoneId.systemDefault().getRules();
 
     /** Adds a service event (with the engine's next sequence number and the time now). */
     interface Announce {
@@ -68,9 +75,9 @@ final class ProbeRouting {
             health = changed.get();
         }
         // the snapshot's last result carries its time too (svctl status NAME); reasons do not
-        ServiceSnapshot next = s.withProbe(health, detail + " at " + PROBE_TIME.format(result.at()));
-        if (!next.equals(s)) {
-            services.put(name, next);
+        String probe = detail + " at " + clock(result.at(), ZONE);
+        if (health != s.health() || !probe.equals(s.probe())) { // the only fields withProbe sets
+            services.put(name, s.withProbe(health, probe));
             dirty.run();
         }
         boolean nowReady = kind == ProbeKind.READY && changed.orElse(null) == Health.HEALTHY;
@@ -88,5 +95,20 @@ final class ProbeRouting {
         } else if (kind == ProbeKind.HEALTH && changed.orElse(null) == Health.UNHEALTHY) {
             apply.accept(name, new Event.HealthFailed(pid, detail));
         }
+    }
+
+    /** {@code at} in {@code zone} as "HH:mm:ss" (DateTimeFormatter's pattern "HH:mm:ss"). */
+    static String clock(Instant at, ZoneRules zone) {
+        int second = (int) Math.floorMod(at.getEpochSecond() + zone.getOffset(at).getTotalSeconds(), 86_400L);
+        char[] c = {'0', '0', ':', '0', '0', ':', '0', '0'};
+        two(c, 0, second / 3600);
+        two(c, 3, second / 60 % 60);
+        two(c, 6, second % 60);
+        return new String(c);
+    }
+
+    private static void two(char[] c, int at, int value) {
+        c[at] = (char) ('0' + value / 10);
+        c[at + 1] = (char) ('0' + value % 10);
     }
 }

@@ -98,6 +98,14 @@ final class TlsTrust extends ServerTrustManager {
      */
     static Client client(ProbeCheck.Tls tls, String name, String key, Clock clock)
             throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        if (!tls.verify()) {
+            // Nothing is checked, so no CA is read: the JDK's 140-odd CAs stayed in svd's heap for
+            // nothing, with the key store and PKIX classes they load (docs/benchmarks.md, "Probes at idle").
+            context.init(null, new TrustManager[] {new TrustingEverything()}, null);
+            context.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
+            return new Client(context, null);
+        }
         List<X509TrustManager> anchors = new ArrayList<>();
         if (tls.caFile().isPresent()) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -112,9 +120,8 @@ final class TlsTrust extends ServerTrustManager {
         }
         // The JDK's CAs last: a failed PKIX check against them costs more than the handshake.
         anchors.add(jdkCas());
-        SSLContext context = SSLContext.getInstance("TLS");
-        TlsTrust trust = tls.verify() ? new TlsTrust(anchors, name, key, clock) : null;
-        context.init(null, new TrustManager[] {trust != null ? trust : new TrustingEverything()}, null);
+        TlsTrust trust = new TlsTrust(anchors, name, key, clock);
+        context.init(null, new TrustManager[] {trust}, null);
         context.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
         return new Client(context, trust);
     }

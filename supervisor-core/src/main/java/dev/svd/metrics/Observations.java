@@ -35,8 +35,6 @@ public final class Observations implements ProbeObserver, RequestCounter {
     static final double[] PROBE_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
         Double.POSITIVE_INFINITY};
 
-    private record ProbeKey(String service, ProbeKind kind) {}
-
     private record FailureKey(String service, ProbeKind kind, ProbeFailure reason) {}
 
     private record RequestKey(String command, String outcome) {}
@@ -60,18 +58,43 @@ public final class Observations implements ProbeObserver, RequestCounter {
             buckets[i].increment();
             sum.add(seconds);
         }
+
+        /** Observations so far; 0 for a kind the service has no probe of (no series then). */
+        long count() {
+            long n = 0;
+            for (LongAdder b : buckets) {
+                n += b.sum();
+            }
+            return n;
+        }
     }
 
-    private final Map<ProbeKey, Durations> durations = new ConcurrentHashMap<>();
+    /**
+     * Each service's histograms, indexed by {@link ProbeKind#ordinal()}: looked up by the service's name on
+     * every probe, not by a record of name and kind, whose hashCode and equals (ObjectMethods, method handles)
+     * run interpreted in an idle svd (docs/benchmarks.md, "Probes at idle").
+     */
+    private final Map<String, Durations[]> durations = new ConcurrentHashMap<>();
     private final Map<FailureKey, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
 
     @Override
     public void observed(String service, ProbeKind kind, ProbeResult result) {
-        durations.computeIfAbsent(new ProbeKey(service, kind), k -> new Durations())
-                .observe(result.latency().toNanos() / 1e9);
+        Durations[] kinds = durations.get(service);
+        if (kinds == null) {
+            kinds = durations.computeIfAbsent(service, k -> newKinds());
+        }
+        kinds[kind.ordinal()].observe(result.latency().toNanos() / 1e9);
         result.failure().ifPresent(reason -> failures.computeIfAbsent(new FailureKey(service, kind, reason),
                 k -> new LongAdder()).increment());
+    }
+
+    private static Durations[] newKinds() {
+        Durations[] kinds = new Durations[ProbeKind.values().length];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = new Durations();
+        }
+        return kinds;
     }
 
     @Override
@@ -84,19 +107,17 @@ public final class Observations implements ProbeObserver, RequestCounter {
      * update leaves the scrape (its series are forgotten, so a service of that name added later starts at 0).
      */
     List<MetricSnapshot> collect(Set<String> services) {
-        durations.keySet().removeIf(k -> !services.contains(k.service()));
+        durations.keySet().removeIf(k -> !services.contains(k));
         failures.keySet().removeIf(k -> !services.contains(k.service()));
         HistogramSnapshot.Builder histogram = HistogramSnapshot.builder().name("svd_probe_duration_seconds")
                 .help("how long each readiness (probe=\"ready\") and liveness (probe=\"health\") probe took, to its result");
-        durations.forEach((k, d) -> {
-            long[] counts = new long[PROBE_BUCKETS.length];
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = d.buckets[i].sum();
+        durations.forEach((service, kinds) -> {
+            for (ProbeKind kind : ProbeKind.values()) {
+                Durations d = kinds[kind.ordinal()];
+                if (d.count() > 0) {
+                    histogram.dataPoint(point(service, kind, d));
+                }
             }
-            histogram.dataPoint(HistogramDataPointSnapshot.builder()
-                    .labels(Labels.of("service", k.service(), "probe", k.kind().key()))
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(PROBE_BUCKETS, counts))
-                    .sum(d.sum.sum()).build());
         });
         Family failed = Family.counter("svd_probe_failures",
                 "failed probes by the class of their diagnosis (docs/health.md, docs/metrics.md)");
@@ -110,5 +131,16 @@ public final class Observations implements ProbeObserver, RequestCounter {
         out.add(failed.build());
         out.add(answered.build());
         return out;
+    }
+
+    private static HistogramDataPointSnapshot point(String service, ProbeKind kind, Durations d) {
+        long[] counts = new long[PROBE_BUCKETS.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = d.buckets[i].sum();
+        }
+        return HistogramDataPointSnapshot.builder()
+                .labels(Labels.of("service", service, "probe", kind.key()))
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(PROBE_BUCKETS, counts))
+                .sum(d.sum.sum()).build();
     }
 }

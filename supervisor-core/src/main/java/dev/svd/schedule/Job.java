@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,9 @@ final class Job {
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
     /** A job as scheduled. Immutable. */
-    record Definition(String name, String schedule, String description, CronSchedule cron, Duration randomDelay,
-                      Duration timeout, boolean persistent, JobTask task) {}
+    /** @param description the schedule in words, made when first read ({@link dev.svd.cron.Crontab#description}) */
+    record Definition(String name, String schedule, Supplier<String> description, CronSchedule cron,
+                      Duration randomDelay, Duration timeout, boolean persistent, JobTask task) {}
 
     /**
      * What every job's runs share, all of it the job thread's: {@code owner} runs work on the job
@@ -69,9 +71,12 @@ final class Job {
         return def;
     }
 
-    /** The published view, without the next scheduled time (a function of the clock: {@link JobScheduler#jobs}). */
+    /**
+     * The published view, without the next scheduled time (a function of the clock) and with an empty
+     * description (made when first read): {@link JobScheduler#jobs} adds both.
+     */
     JobSnapshot snapshot() {
-        return new JobSnapshot(def.name, def.schedule, def.description, def.randomDelay, def.timeout, def.persistent,
+        return new JobSnapshot(def.name, def.schedule, "", def.randomDelay, def.timeout, def.persistent,
                 Optional.empty(), Optional.ofNullable(running).map(r -> zoned(r.started)), last, lastSuccess);
     }
 

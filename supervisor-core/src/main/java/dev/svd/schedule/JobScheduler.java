@@ -77,7 +77,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
     private Duration stopGrace = Duration.ZERO;
 
     /** One job as published: its view and its schedule, from which readers compute the next time. */
-    private record PublishedJob(JobSnapshot snapshot, CronSchedule cron) {}
+    private record PublishedJob(JobSnapshot snapshot, CronSchedule cron, Supplier<String> description) {}
 
     private record Published(List<PublishedJob> jobs, boolean stopping) {
         Published {
@@ -133,12 +133,17 @@ public final class JobScheduler implements JobControl, AutoCloseable {
     public void schedule(String name, String crontab, Duration randomDelay, Duration timeout, boolean persistent,
                          JobTask task) {
         Crontab parsed = Crontab.parse(crontab);
-        scheduleQuartz(name, parsed.quartz(), parsed.text(), parsed.description(), randomDelay, timeout, persistent, task);
+        scheduleQuartz(name, parsed.quartz(), parsed.text(), parsed::description, randomDelay, timeout, persistent, task);
     }
 
     /** The seam for a seconds-level Quartz cron expression in tests; {@code schedule} is what operators see. */
     void scheduleQuartz(String name, String quartzCron, String schedule, String description, Duration randomDelay,
                         Duration timeout, boolean persistent, JobTask task) {
+        scheduleQuartz(name, quartzCron, schedule, () -> description, randomDelay, timeout, persistent, task);
+    }
+
+    private void scheduleQuartz(String name, String quartzCron, String schedule, Supplier<String> description,
+                                Duration randomDelay, Duration timeout, boolean persistent, JobTask task) {
         CronSchedule cron;
         try {
             cron = new CronSchedule(quartzCron, clock.getZone());
@@ -195,7 +200,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
             JobSnapshot s = j.snapshot();
             Optional<ZonedDateTime> next = p.stopping() ? Optional.empty()
                     : j.cron().nextAfter(clock.instant()).map(at -> ZonedDateTime.ofInstant(at, clock.getZone()));
-            out.add(new JobSnapshot(s.name(), s.schedule(), s.description(), s.randomDelay(), s.timeout(),
+            out.add(new JobSnapshot(s.name(), s.schedule(), j.description().get(), s.randomDelay(), s.timeout(),
                     s.persistent(), next, s.runningSince(), s.lastRun(), s.lastSuccess()));
         }
         return List.copyOf(out);
@@ -377,7 +382,7 @@ public final class JobScheduler implements JobControl, AutoCloseable {
     private void publish() {
         List<PublishedJob> view = new ArrayList<>(jobs.size());
         for (Job j : jobs.values()) {
-            view.add(new PublishedJob(j.snapshot(), j.definition().cron()));
+            view.add(new PublishedJob(j.snapshot(), j.definition().cron(), j.definition().description()));
         }
         published = new Published(view, stopping);
     }

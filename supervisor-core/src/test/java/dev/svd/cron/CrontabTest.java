@@ -32,6 +32,22 @@ class CrontabTest {
         assertThat(org.quartz.CronExpression.isValidExpression(c.quartz())).isTrue();
     }
 
+    /**
+     * Parsing does not describe: the config reader and the scheduler parse every crontab, and the
+     * description (cron-utils' CronDescriptor, with its locale data) is only for svctl jobs.
+     */
+    @Test
+    void theDescriptionIsMadeWhenFirstAskedFor() throws Exception {
+        Crontab c = Crontab.parse("0 3,15 * * *");
+        java.lang.reflect.Field made = Crontab.class.getDeclaredField("description");
+        made.setAccessible(true);
+        assertThat(made.get(c)).as("described when parsed").isNull();
+
+        String first = c.description();
+        assertThat(first).isEqualTo("at 3 and 15 hours");
+        assertThat(c.description()).as("described once").isSameAs(first);
+    }
+
     @Test
     void rebootIsRefusedWithTheAlternative() {
         assertThatThrownBy(() -> Crontab.parse("@reboot")).hasMessage("@reboot is not supported: a job runs on a"

@@ -104,11 +104,12 @@ class ServiceMetricsTest {
         observed.observed("web", ProbeKind.READY, result(true, 2000, null));
         observed.observed("web", ProbeKind.HEALTH, result(false, 2, ProbeFailure.HTTP_STATUS));
         observed.observed("gone", ProbeKind.HEALTH, result(false, 2, ProbeFailure.TIMEOUT));
+        observed.observed("api", ProbeKind.HEALTH, result(true, 1, null));
         observed.answered("status", "ok");
         observed.answered("status", "ok");
         observed.answered("stop", "no_such_service");
-        ServiceMetrics metrics = new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"))), noJobs(),
-                CertificateControl.NONE, observed);
+        ServiceMetrics metrics = new ServiceMetrics(services(List.of(ServiceSnapshot.initial("web"),
+                ServiceSnapshot.initial("api"))), noJobs(), CertificateControl.NONE, observed);
 
         String text = scrape(metrics);
         assertThat(text).contains("svd_probe_failures_total{probe=\"ready\",reason=\"refused\",service=\"web\"} 2.0\n")
@@ -120,7 +121,9 @@ class ServiceMetricsTest {
                 .contains("svd_probe_duration_seconds_sum{probe=\"ready\",service=\"web\"} 2.007\n")
                 .contains("svd_control_requests_total{command=\"status\",outcome=\"ok\"} 2.0\n")
                 .contains("svd_control_requests_total{command=\"stop\",outcome=\"no_such_service\"} 1.0\n")
-                .doesNotContain("service=\"gone\"");
+                .doesNotContain("service=\"gone\"")
+                .contains("svd_probe_duration_seconds_count{probe=\"health\",service=\"api\"} 1\n")
+                .doesNotContain("svd_probe_duration_seconds_count{probe=\"ready\",service=\"api\"}"); // it has none
     }
 
     private static ProbeResult result(boolean ok, long millis, ProbeFailure failure) {

@@ -82,7 +82,7 @@ class JobTest {
             return f;
         };
         Crontab c = Crontab.parse(crontab);
-        return new Job(new Job.Definition("renew", c.text(), c.description(), new CronSchedule(c.quartz(), ZoneOffset.UTC),
+        return new Job(new Job.Definition("renew", c.text(), c::description, new CronSchedule(c.quartz(), ZoneOffset.UTC),
                 randomDelay, timeout, persistent, task), context, last);
     }
 
@@ -238,7 +238,7 @@ class JobTest {
 
     @Test
     void aTaskThatThrowsFailsItsRunWithAReference() throws Exception {
-        Job job = new Job(new Job.Definition("broken", "@daily", "daily", new CronSchedule("0 0 0 * * ?", ZoneOffset.UTC),
+        Job job = new Job(new Job.Definition("broken", "@daily", () -> "daily", new CronSchedule("0 0 0 * * ?", ZoneOffset.UTC),
                 Duration.ZERO, Duration.ofMinutes(1), false, run -> {
                     throw new IllegalStateException("boom");
                 }), context, Optional.empty());
