@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * it to this thread, read through a signalfd in the pump's epoll set. An armed pipe that signals
  * is disarmed and becomes <em>active</em>: read once per round until it has been empty for a few
  * rounds in a row, then armed again (decisions/0002, "2026-11-25: pipes are never polled"). A pipe
- * whose signal brought fewer bytes than one read takes (a line now and then) is armed again in the
- * same round, without the empty rounds (decisions/0002, "2026-12-08").
+ * whose signal brought less than a page (a line now and then) is armed again in the same round,
+ * without the empty rounds (decisions/0002, "2026-12-08").
  */
 final class OutputPump implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
@@ -40,7 +40,10 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** Reads per ready pipe and wake-up at most, so one busy service cannot starve the others. */
     private static final int READS_PER_WAKE = 4;
     private static final int LARGE_PIPE = 1 << 20;
-    /** No pipe holds less than a page (pipe(7), F_SETPIPE_SZ; 4 KiB or more). */
+    /**
+     * No pipe holds less than a page (pipe(7), F_SETPIPE_SZ; 4 KiB or more): a read that got less
+     * did not find the pipe full; after a signal it was a line or a few, not a flood.
+     */
     private static final int PIPE_MIN_BYTES = 4096;
     private static final int MAX_EVENTS = 8;
     /** epoll data of the eventfd that brings new pipes or ends the loop. */
@@ -298,17 +301,18 @@ final class OutputPump implements Runnable, AutoCloseable {
             pipe.armed = false;
             pipe.emptyRounds = 0;
             pipe.woken = true;
+            pipe.lastRound = -2; // it was armed: its streak of rounds with bytes starts again
             active.add(pipe);
         }
     }
 
     /**
      * Reads each active pipe; one that stayed empty long enough is armed, one that ended is gone.
-     * A pipe that its signal woke and that one read emptied (a line now and then: a service's
-     * start-up line, a request's log line) is armed again at once: waiting for two empty rounds
-     * cost it two more reads and kept the pump making rounds with 50 us pauses between its lines
-     * (decisions/0002, 2026-12-08). Bytes that follow within the round are found by the read
-     * after arming, later ones signal.
+     * A pipe that its signal woke and whose read got less than a page (a line now and then: a
+     * service's start-up line, a request's log line) is armed again at once: waiting for two
+     * empty rounds cost it two more reads and kept the pump making rounds with 50 us pauses
+     * between its lines (decisions/0002, 2026-12-08). Bytes that follow within the round are
+     * found by the read after arming, later ones signal.
      */
     private void readActive() {
         for (Iterator<Pipe> it = active.iterator(); it.hasNext(); ) {
@@ -316,12 +320,13 @@ final class OutputPump implements Runnable, AutoCloseable {
             boolean woken = pipe.woken;
             pipe.woken = false;
             long got = readOnce(pipe);
+            boolean fewBytes = got > 0 && got < PIPE_MIN_BYTES;
             for (int r = 1; r < READS_PER_WAKE && got == READ_BYTES; r++) {
                 got = readOnce(pipe); // a full buffer: the pipe may hold more
             }
             if (!pipe.open) {
                 it.remove();
-            } else if (woken && got > 0 && got < READ_BYTES) {
+            } else if (woken && fewBytes) {
                 if (arm(pipe) || !pipe.open) {
                     it.remove();
                 }

@@ -111,10 +111,20 @@ class OutputPumpIT {
             assertThat(pump.rounds() - before).as("pump rounds for line %d", i).isEqualTo(1);
         }
 
+        // More than a page after a signal may be a flood starting: read in its round, then two
+        // empty rounds before the pipe is armed, as before (and not twenty: the lines above,
+        // each armed again at once, are no flood).
+        long before = pump.rounds();
+        Memory burst = new Memory(5_000); // one write: one signal once all of it is in the pipe
+        burst.setMemory(0, 5_000, (byte) '\n');
+        assertThat(PumpCalls.write(fds[0][1], burst, 5_000)).isEqualTo(5_000);
+        await().atMost(WAIT).until(() -> out.stdout.get() == 7_000L && armed(read));
+        assertThat(pump.rounds() - before).as("pump rounds for 5,000 bytes at once").isEqualTo(3);
+
         lines(fds[0][1], 30_000); // a flood after the lines still arrives whole and ends armed
-        await().atMost(WAIT).until(() -> out.stdout.get() == 3_002_000L && armed(read));
+        await().atMost(WAIT).until(() -> out.stdout.get() == 3_007_000L && armed(read));
         lines(fds[0][1], 1);
-        await().atMost(WAIT).until(() -> out.stdout.get() == 3_002_100L && armed(read));
+        await().atMost(WAIT).until(() -> out.stdout.get() == 3_007_100L && armed(read));
         assertThat(out.stderr.get()).isZero();
     }
 
