@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <em>armed</em> ({@link PipeSignals}): its next write or its end of file queues a signal naming
  * it to this thread, read through a signalfd in the pump's epoll set. An armed pipe that signals
  * is disarmed and becomes <em>active</em>: read once per round until it has been empty for a few
- * rounds in a row, then armed again (decisions/0002, "2026-11-25: pipes are never polled").
+ * rounds in a row, then armed again (decisions/0002, "2026-11-25: pipes are never polled"). A pipe
+ * whose signal brought less than a page (a line now and then) is armed again in the same round,
+ * without the empty rounds (decisions/0002, "2026-12-08").
  */
 final class OutputPump implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
@@ -38,6 +40,11 @@ final class OutputPump implements Runnable, AutoCloseable {
     /** Reads per ready pipe and wake-up at most, so one busy service cannot starve the others. */
     private static final int READS_PER_WAKE = 4;
     private static final int LARGE_PIPE = 1 << 20;
+    /**
+     * No pipe holds less than a page (pipe(7), F_SETPIPE_SZ; 4 KiB or more): a read that got less
+     * did not find the pipe full; after a signal it was a line or a few, not a flood.
+     */
+    private static final int PIPE_MIN_BYTES = 4096;
     private static final int MAX_EVENTS = 8;
     /** epoll data of the eventfd that brings new pipes or ends the loop. */
     private static final long WAKE = -1;
@@ -68,6 +75,8 @@ final class OutputPump implements Runnable, AutoCloseable {
         int emptyRounds;
         /** O_ASYNC is set: the next write or end of file queues a signal (else it is active). */
         boolean armed;
+        /** Its signal made it active and it has not been read since. */
+        boolean woken;
         boolean open = true;
 
         Pipe(int fd, OutputKind stream, Capture capture) {
@@ -107,7 +116,8 @@ final class OutputPump implements Runnable, AutoCloseable {
      * every write to an armed pipe queues a signal until the pump disarms it.
      */
     private final List<Pipe> active = new ArrayList<>();
-    private long round;
+    /** Rounds so far: written by the pump thread only, read by tests ({@link #rounds}). */
+    private volatile long round;
     private static final int FLOOD_STREAK = 4;
     private static final int QUIET_ROUNDS = 2;
     private static final int QUIET_ROUNDS_AFTER_FLOOD = 20;
@@ -290,20 +300,36 @@ final class OutputPump implements Runnable, AutoCloseable {
             PipeSignals.disarm(pipe.fd);
             pipe.armed = false;
             pipe.emptyRounds = 0;
+            pipe.woken = true;
+            pipe.lastRound = -2; // it was armed: its streak of rounds with bytes starts again
             active.add(pipe);
         }
     }
 
-    /** Reads each active pipe; one that stayed empty long enough is armed, one that ended is gone. */
+    /**
+     * Reads each active pipe; one that stayed empty long enough is armed, one that ended is gone.
+     * A pipe that its signal woke and whose read got less than a page (a line now and then: a
+     * service's start-up line, a request's log line) is armed again at once: waiting for two
+     * empty rounds cost it two more reads and kept the pump making rounds with 50 us pauses
+     * between its lines (decisions/0002, 2026-12-08). Bytes that follow within the round are
+     * found by the read after arming, later ones signal.
+     */
     private void readActive() {
         for (Iterator<Pipe> it = active.iterator(); it.hasNext(); ) {
             Pipe pipe = it.next();
+            boolean woken = pipe.woken;
+            pipe.woken = false;
             long got = readOnce(pipe);
+            boolean fewBytes = got > 0 && got < PIPE_MIN_BYTES;
             for (int r = 1; r < READS_PER_WAKE && got == READ_BYTES; r++) {
                 got = readOnce(pipe); // a full buffer: the pipe may hold more
             }
             if (!pipe.open) {
                 it.remove();
+            } else if (woken && fewBytes) {
+                if (arm(pipe) || !pipe.open) {
+                    it.remove();
+                }
             } else if (pipe.lastRound == round) {
                 pipe.emptyRounds = 0; // bytes in this round
             } else if (++pipe.emptyRounds >= quietRounds(pipe) && (arm(pipe) || !pipe.open)) {
@@ -420,6 +446,11 @@ final class OutputPump implements Runnable, AutoCloseable {
         return spliced;
     }
 
+    /** Rounds the pump thread has made so far (each wake-up from epoll_wait is one); any thread. */
+    long rounds() {
+        return round;
+    }
+
     /** The pipe ended (or cannot be watched): closed, and its listener told once both of its pipes are. */
     private void close(Pipe pipe) {
         pipes.remove(pipe.fd);
@@ -441,6 +472,9 @@ final class OutputPump implements Runnable, AutoCloseable {
         if (pipe.lastRound != round) {
             pipe.streak = pipe.lastRound == round - 1 ? pipe.streak + 1 : 1;
             pipe.lastRound = round;
+        }
+        if (got < PIPE_MIN_BYTES) {
+            return; // cannot have filled it: spares a service that writes a line an fcntl
         }
         if (pipe.capacity == 0) {
             pipe.capacity = PumpCalls.fcntl(pipe.fd, SpawnCalls.F_GETPIPE_SZ, 0);

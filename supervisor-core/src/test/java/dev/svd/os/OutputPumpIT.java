@@ -95,6 +95,82 @@ class OutputPumpIT {
     }
 
     @Test
+    void aLineNowAndThenCostsOneRoundAndThePipeIsArmedAgainAtOnce() throws Exception {
+        CountingListener out = new CountingListener();
+        int[][] fds = capture(out);
+        int read = fds[0][0];
+        await().atMost(WAIT).until(() -> armed(read) && armed(fds[1][0]));
+
+        for (int i = 1; i <= 20; i++) {
+            long before = pump.rounds();
+            lines(fds[0][1], 1);
+            long bytes = 100L * i;
+            await().atMost(WAIT).until(() -> out.stdout.get() == bytes && armed(read));
+            // Its signal's round reads the line, arms the pipe and reads once more; no round is
+            // made to wait for the pipe to stay empty (before: 3 rounds a line, two of them empty).
+            assertThat(pump.rounds() - before).as("pump rounds for line %d", i).isEqualTo(1);
+        }
+
+        // More than a page after a signal may be a flood starting: read in its round, then two
+        // empty rounds before the pipe is armed, as before (and not twenty: the lines above,
+        // each armed again at once, are no flood).
+        long before = pump.rounds();
+        Memory burst = new Memory(5_000); // one write: one signal once all of it is in the pipe
+        burst.setMemory(0, 5_000, (byte) '\n');
+        assertThat(PumpCalls.write(fds[0][1], burst, 5_000)).isEqualTo(5_000);
+        await().atMost(WAIT).until(() -> out.stdout.get() == 7_000L && armed(read));
+        assertThat(pump.rounds() - before).as("pump rounds for 5,000 bytes at once").isEqualTo(3);
+
+        lines(fds[0][1], 30_000); // a flood after the lines still arrives whole and ends armed
+        await().atMost(WAIT).until(() -> out.stdout.get() == 3_007_000L && armed(read));
+        lines(fds[0][1], 1);
+        await().atMost(WAIT).until(() -> out.stdout.get() == 3_007_100L && armed(read));
+        assertThat(out.stderr.get()).isZero();
+    }
+
+    @Test
+    void manyPipesThatGetALineAtOnceKeepEveryByteAndAreArmedAgain() throws Exception {
+        // As at the start of many services: each capture's stdout gets a line right after it
+        // arrives, while others arrive and signal; then a second line on every one, once armed.
+        int count = 200;
+        List<CountingListener> captures = new ArrayList<>();
+        List<int[][]> pipes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CountingListener out = new CountingListener();
+            captures.add(out);
+            int[][] fds = capture(out);
+            pipes.add(fds);
+            lines(fds[0][1], 1);
+        }
+        await().atMost(WAIT).until(() -> {
+            for (int i = 0; i < count; i++) {
+                int[][] fds = pipes.get(i);
+                if (captures.get(i).stdout.get() != 100 || !armed(fds[0][0]) || !armed(fds[1][0])) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        for (int[][] fds : pipes) {
+            lines(fds[0][1], 1);
+            lines(fds[1][1], 2);
+        }
+        for (int i = 0; i < count; i++) {
+            CountingListener out = captures.get(i);
+            await().atMost(WAIT).until(() -> out.stdout.get() == 200 && out.stderr.get() == 200);
+        }
+        await().atMost(WAIT).until(() -> {
+            for (int[][] fds : pipes) {
+                if (!armed(fds[0][0]) || !armed(fds[1][0])) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @Test
     void endOfFileOfArmedPipesEndsTheCapture() throws Exception {
         CountingListener out = new CountingListener();
         int[][] fds = capture(out);
