@@ -220,14 +220,15 @@ LINES = 5_368_709          # 100-byte lines: 536,870,900 bytes, just under 512 M
 BYTES = LINES * 100
 
 
-def wait_bytes(files_fn, stamps, deadline_after_end=5.0, timeout=120.0, records=False):
+def wait_bytes(files_fn, stamps, deadline_after_end=5.0, timeout=120.0, records=False, head=34):
     """Waits until the files hold BYTES bytes. Returns (start_ns, done_ns or None, bytes seen).
-    RECORDS: the files hold svd's records (log.timestamps), each line with a 34-byte head and a
-    chunk's partial line split into two records: done when they hold at least BYTES plus the heads
-    and have not grown for 0.1 s after the writer's end (the time of their last growth)."""
+    RECORDS: each line has a time before it (svd's records, log.timestamps: a 34-byte head, and a
+    chunk's partial line split into two records; s6-log's T: 31 bytes): done when they hold at
+    least BYTES plus a HEAD per line and have not grown for 0.1 s after the writer's end (the time
+    of their last growth)."""
     t_limit = time.monotonic() + timeout
     end_seen_at = None
-    need = BYTES + 34 * LINES if records else BYTES
+    need = BYTES + head * LINES if records else BYTES
     grown_at, last_size = None, -1
     while True:
         size = sum(os.path.getsize(f) for f in files_fn() if os.path.exists(f))
@@ -279,11 +280,14 @@ def output_readers():
     splices), svd with log.timestamps (records), svd with the console on (the container default,
     timestamps off), then the other supervisors. (reader, configure() options)."""
     svd, *others = supervisors("output")
+    # s6-ts: s6-log with its T directive, a time before each line as svd-ts writes one
+    # (supervisord has no such option): the like-for-like peer of svd's default records.
+    stamped = [(S6(workdir("output", "s6-ts"), ENV, label="s6-ts"), {"timestamps": True})] if HAVE_S6 else []
     return ([(svd, {"timestamps": False}),
              (Svd(workdir("output", "svd-ts"), ENV, label="svd-ts"), {"timestamps": True}),
              (Svd(workdir("output", "svd-console"), ENV, label="svd-console"),
               {"timestamps": False, "console": True})]
-            + [(other, {}) for other in others])
+            + [(other, {}) for other in others] + stamped)
 
 
 def scenario_output():
@@ -358,7 +362,8 @@ def scenario_output():
                     pids = sup.supervisor_pids(proc)
                     start_writer(stamps, go, stale)
                     th0 = procs.threads_cpu_ns(pids)
-                    start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps, records=records)
+                    start, done, size, drain = wait_bytes(lambda: sup.log_files("writer"), stamps, records=records,
+                                                          head=31 if isinstance(sup, S6) else 34)
                     th1 = procs.threads_cpu_ns(pids)
                     drains[sup.label].append(drain)
                     cpu[sup.label].append(round(sum(v - th0.get(k, 0) for k, v in th1.items()) / 1e6))
@@ -407,6 +412,11 @@ def scenario_output():
         for k in labels:
             if k != "svd" and sv and res[k]["summary"]:
                 res["svd"][f"ratio_to_{k}"] = sv["median"] / res[k]["summary"]["median"]
+        # svd's default (records) against the peers: supervisord (raw bytes) and s6-log with T
+        ts = res.get("svd-ts", {}).get("summary")
+        for k in ("supervisord", "s6-ts"):
+            if ts and k in res and res[k]["summary"]:
+                res["svd-ts"][f"ratio_to_{k}"] = ts["median"] / res[k]["summary"]["median"]
         out["modes"][mode] = res
     results["scenarios"]["output"] = out
 
@@ -840,6 +850,10 @@ def report():
                   if k.startswith("ratio_to_") and k not in ("ratio_to_floor", "ratio_to_direct") and v]
             if vs:
                 lines.append("     throughput " + ", ".join(vs))
+            ts = [f"svd-ts/{k[9:]} {v:.2f}" for k, v in res.get("svd-ts", {}).items()
+                  if k in ("ratio_to_supervisord", "ratio_to_s6-ts") and v]
+            if ts:
+                lines.append("     records (svd's default) " + ", ".join(ts))
             if res["svd"].get("busiest_threads_cpu_ms"):
                 lines.append("     svd's busiest threads while carrying the bytes (CPU ms, last rep): " +
                              ", ".join(f"{k} {v}" for k, v in res["svd"]["busiest_threads_cpu_ms"].items()))

@@ -160,7 +160,7 @@ class S6:
     supervisord exec it directly too), `stamps` as a symlink to FILE and `notification-fd` 3, on
     which stamp notifies readiness (s6-svstat then says "ready"). Any other service gets a
     `#!/bin/sh` run script that execs it. Output: with console=False a `log/` directory whose run
-    is s6-log writing into logs/NAME (`current` and rotated `@*.s`, no timestamps), else the
+    is s6-log writing into logs/NAME (`current` and rotated `@*.s`, no timestamps unless asked), else the
     service's output goes to s6-svscan's stdout, the equivalent of a console. restart="never":
     a `finish` that exits 125 (s6-supervise: permanent failure, not restarted). Stop: SIGTERM to
     s6-svscan, which brings every service down (TERM, then KILL after `timeout-kill`) and exits.
@@ -180,7 +180,9 @@ class S6:
         self.services = 0
 
     def configure(self, services, *, start_seconds="0s", stable_after=None, restart="always",
-                  console=True, max_size=None, stop_timeout="10s"):
+                  console=True, max_size=None, stop_timeout="10s", timestamps=None):
+        """TIMESTAMPS: s6-log's `T` directive (each line prefixed with its ISO 8601 time, 31 bytes):
+        the peer of svd's log.timestamps records."""
         shutil.rmtree(self.scan, ignore_errors=True)
         os.makedirs(self.scan)
         self.services = len(services)
@@ -202,8 +204,9 @@ class S6:
                 os.makedirs(logdir, exist_ok=True)
                 os.makedirs(os.path.join(d, "log"))
                 # n20: keep 20 rotated files; s268435455: rotate at s6-log's largest size (256 MiB).
+                stamp_lines = "T " if timestamps else ""
                 write(os.path.join(d, "log", "run"),
-                      f"#!/bin/sh\nexec s6-log -- n20 s268435455 {logdir}\n", 0o755)
+                      f"#!/bin/sh\nexec s6-log -- {stamp_lines}n20 s268435455 {logdir}\n", 0o755)
 
     def argv(self):
         # -c: the most services it supervises (a logged service counts twice); default 1000.
