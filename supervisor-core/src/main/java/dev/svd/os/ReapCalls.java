@@ -20,6 +20,7 @@ final class ReapCalls {
     private ReapCalls() {}
 
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_CLOEXEC = 02000000;
     static final int ENOENT = 2;
 

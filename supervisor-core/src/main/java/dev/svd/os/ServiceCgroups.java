@@ -242,7 +242,7 @@ public final class ServiceCgroups implements AutoCloseable {
 
     /** One open, write(2) and close of {@code file} (NUL-terminated): 0, or the errno that failed it. */
     private static int writeOnce(byte[] file, byte[] value) {
-        int fd = SpawnCalls.open(file, SpawnCalls.O_WRONLY | SpawnCalls.O_CLOEXEC);
+        int fd = ReapCalls.open(file, ReapCalls.O_WRONLY | ReapCalls.O_CLOEXEC);
         if (fd < 0) {
             return Native.getLastError();
         }
@@ -250,7 +250,7 @@ public final class ServiceCgroups implements AutoCloseable {
             long n = SpawnCalls.write(fd, value, value.length);
             return n == value.length ? 0 : n < 0 ? Native.getLastError() : EIO; // cgroup.procs takes a pid whole or not
         } finally {
-            SpawnCalls.close(fd);
+            ReapCalls.close(fd);
         }
     }
 

@@ -68,13 +68,10 @@ final class SpawnCalls {
 
     static native int close(int fd);
 
-    static final int O_WRONLY = 1;
     static final int EEXIST = 17;
 
     /** For {@link ServiceCgroups#place}: {@code path} NUL-terminated ({@link ReapCalls#path}); -1 and errno on failure. */
     static native int mkdir(byte[] path, int mode);
-
-    static native int open(byte[] path, int flags);
 
     static native long write(int fd, byte[] buffer, long count);
 
